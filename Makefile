@@ -1,0 +1,72 @@
+# Doorvraag: `make run` and `make test` set everything up from a fresh clone.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PY ?= python3.10
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMPS := .stamps
+SPACY_MODEL ?= .cache/spacy/nl_doorvraag
+MODEL := models/doorvraag.tar.gz
+
+# Everything that changes the trained model: training only reruns when one of these changes.
+TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml data/stories/*.yml) \
+                $(wildcard bot/nlp/*.py bot/knowledge/*.yml) $(SPACY_MODEL)/meta.json
+
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
+
+.PHONY: help setup run test train eval bench validate check-python clean
+
+help:
+	@echo "make run    set up (venv, Dutch pipeline, model) and start the bot"
+	@echo "make test   set up and run the whole test suite"
+	@echo "make train  train the Rasa model when data or config changed"
+	@echo "make eval   5-fold cross-validation with baselines -> reports/nlu.md"
+	@echo "make bench  benchmarks -> bench/results.md"
+
+check-python:
+	@command -v $(PY) >/dev/null 2>&1 || { \
+	  echo "error: '$(PY)' was not found. Rasa 3.6 needs Python 3.10 (not 3.11)."; \
+	  echo "       Install it (e.g. 'pyenv install 3.10' - the .python-version file then selects it)"; \
+	  echo "       or point the Makefile at one: make PY=/path/to/python3.10 ..."; exit 1; }
+	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 10) else 1)' || { \
+	  echo "error: '$(PY)' is Python $$($(PY) -c 'import platform; print(platform.python_version())'), Rasa 3.6 needs 3.10."; exit 1; }
+
+$(STAMPS)/venv: pyproject.toml constraints.txt | check-python
+	@mkdir -p $(STAMPS)
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade "pip==23.3.2"
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[dev]"
+	$(BIN)/python -m pip check
+	@touch $@
+
+$(SPACY_MODEL)/meta.json: $(STAMPS)/venv bot/nlp/spacy_pipeline.py bot/nlp/lemmas.yml
+	$(BIN)/doorvraag build-spacy --out $(SPACY_MODEL)
+
+setup: $(STAMPS)/venv $(SPACY_MODEL)/meta.json
+
+$(MODEL): $(TRAIN_INPUTS) | $(STAMPS)/venv
+	$(BIN)/rasa train --fixed-model-name doorvraag --out models
+	@touch $@
+
+train: setup $(MODEL)
+
+validate: setup
+	$(BIN)/rasa data validate --fail-on-warnings
+
+test: setup $(MODEL)
+	$(MAKE) --no-print-directory validate
+	$(BIN)/python -m pytest
+
+run: setup $(MODEL)
+	@bash scripts/run.sh
+
+eval: setup
+	$(BIN)/python -m bot.evaluation --folds 5 --out reports/nlu.md
+
+bench: setup $(MODEL)
+	$(BIN)/python -m bench.run --out bench/results.md
+
+clean:
+	rm -rf $(STAMPS) .cache models results .pytest_cache

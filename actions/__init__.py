@@ -1,0 +1,1 @@
+"""rasa-sdk custom actions: thin glue that calls into the bot package."""

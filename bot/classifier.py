@@ -1,0 +1,98 @@
+"""One stable answer to "what is this question about?" on top of the trained Rasa model."""
+from __future__ import annotations
+
+import asyncio
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Dict, Iterable, Iterator, Mapping, Optional
+
+from bot import labels
+from bot.nlp.callers import CALLER_ROLE, SCHOOL_TYPE
+
+DEFAULT_MODEL = Path(os.environ.get("DOORVRAAG_MODEL", "models/doorvraag.tar.gz"))
+FALLBACK_INTENT = "nlu_fallback"
+
+
+class ModelNotFound(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Classification:
+    text: str
+    theme: str
+    question_type: str
+    urgent: bool
+    intent: Optional[str]
+    confidence: float
+    caller_role: Optional[str]
+    school_type: Optional[str]
+
+    def as_dict(self) -> Dict[str, Any]:
+        return asdict(self)
+
+
+def _first_entity(entities: Iterable[Mapping], name: str) -> Optional[str]:
+    for entity in entities:
+        if entity.get("entity") == name and entity.get("value"):
+            return str(entity["value"])
+    return None
+
+
+def from_parse(parse: Mapping[str, Any]) -> Classification:
+    """Map a Rasa parse result onto the output contract (labels.md values).
+
+    Theme and type come from the whole ranking when the message is a question
+    (or urgent); conversation turns like "hoi" are overig/overig.
+    """
+    intent = parse.get("intent") or {}
+    name = intent.get("name")
+    ranking = parse.get("intent_ranking") or []
+    model_top = next((r.get("name") for r in ranking if r.get("name") != FALLBACK_INTENT), name)
+    is_question = labels.labels_of_intent(model_top) is not None or model_top == labels.URGENT_INTENT
+    if is_question or name == labels.URGENT_INTENT:
+        axes = labels.marginal_labels(ranking)
+        theme, qtype = axes.theme, axes.question_type
+    else:
+        theme = qtype = labels.OVERIG
+    entities = parse.get("entities") or []
+    return Classification(
+        text=parse.get("text", ""),
+        theme=theme,
+        question_type=qtype,
+        urgent=name == labels.URGENT_INTENT,
+        intent=name,
+        confidence=round(float(intent.get("confidence") or 0.0), 4),
+        caller_role=_first_entity(entities, CALLER_ROLE),
+        school_type=_first_entity(entities, SCHOOL_TYPE),
+    )
+
+
+class Classifier:
+    """Loads the trained model once; classify() is then cheap per message."""
+
+    def __init__(self, model_path: Path = DEFAULT_MODEL) -> None:
+        model_path = Path(model_path)
+        if not model_path.is_file():
+            raise ModelNotFound(
+                f"Geen getraind model gevonden in {model_path}. "
+                "Train het eerst met 'make train' (of: .venv/bin/rasa train --fixed-model-name doorvraag)."
+            )
+        from rasa.core.agent import Agent
+
+        self._loop = asyncio.new_event_loop()
+        self._agent = Agent.load(str(model_path))
+
+    def parse(self, text: str) -> Dict[str, Any]:
+        return self._loop.run_until_complete(self._agent.parse_message(text))
+
+    def classify(self, text: str) -> Classification:
+        return from_parse(self.parse(text))
+
+    def classify_many(self, texts: Iterable[str]) -> Iterator[Classification]:
+        for text in texts:
+            yield self.classify(text)
+
+    def close(self) -> None:
+        self._loop.close()

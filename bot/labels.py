@@ -1,0 +1,106 @@
+"""The two classification axes (theme, question_type) and how Rasa intents encode them.
+
+A question intent is named ``vraag_<theme>_<type>``. Theme and type are read
+from the whole intent ranking (probability summed per label), which is more
+robust than reading them off the single top intent.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Mapping, Optional, Sequence, Tuple
+
+from bot import knowledge
+
+OVERIG = "overig"
+
+
+def themes() -> Tuple[str, ...]:
+    return tuple(knowledge.load("labels")["themes"])
+
+
+def question_types() -> Tuple[str, ...]:
+    return tuple(knowledge.load("labels")["question_types"])
+
+
+def caller_roles() -> Tuple[str, ...]:
+    return tuple(knowledge.load("labels")["caller_roles"])
+
+
+def school_types() -> Tuple[str, ...]:
+    return tuple(knowledge.load("labels")["school_types"])
+
+
+def label_text(axis: str, code: str) -> str:
+    """The Dutch text for a code, e.g. ('themes', 'wet_en_regelgeving')."""
+    return knowledge.load("labels")[axis][code]["label"]
+
+
+URGENT_INTENT: str = knowledge.load("labels")["intents"]["urgent"]
+
+
+@dataclass(frozen=True)
+class QuestionLabels:
+    theme: str
+    question_type: str
+
+
+def labels_of_intent(intent: Optional[str]) -> Optional[QuestionLabels]:
+    """The (theme, type) a question intent encodes; None for other intents."""
+    if not intent:
+        return None
+    spec = knowledge.load("labels")["intents"]
+    fixed = spec["theme_only"].get(intent)
+    if fixed is not None:
+        return QuestionLabels(fixed["theme"], fixed["question_type"])
+    prefix = spec["question_prefix"]
+    if not intent.startswith(prefix):
+        return None
+    rest = intent[len(prefix):]
+    theme, sep, qtype = rest.rpartition("_")
+    if not sep or theme not in themes() or qtype not in question_types():
+        return None
+    return QuestionLabels(theme, qtype)
+
+
+def intent_name(theme: str, question_type: str) -> str:
+    for intent, fixed in knowledge.load("labels")["intents"]["theme_only"].items():
+        if fixed["theme"] == theme:
+            return intent
+    return f"{knowledge.load('labels')['intents']['question_prefix']}{theme}_{question_type}"
+
+
+def _argmax(scores: Mapping[str, float], order: Sequence[str]) -> Optional[str]:
+    best = max(order, key=lambda label: scores.get(label, 0.0))
+    return best if scores.get(best, 0.0) > 0.0 else None
+
+
+@dataclass(frozen=True)
+class AxisScores:
+    theme: str
+    theme_confidence: float
+    question_type: str
+    question_type_confidence: float
+
+
+def marginal_labels(ranking: Iterable[Mapping[str, object]]) -> AxisScores:
+    """Sum the ranked question intents' confidences per theme and per type.
+
+    Intents that are not questions (greet, urgent, ...) carry no theme evidence;
+    if no question intent is ranked at all the answer is overig/overig.
+    """
+    theme_scores: dict = {}
+    type_scores: dict = {}
+    total = 0.0
+    for item in ranking:
+        labels = labels_of_intent(str(item.get("name")))
+        if labels is None:
+            continue
+        confidence = float(item.get("confidence") or 0.0)
+        total += confidence
+        theme_scores[labels.theme] = theme_scores.get(labels.theme, 0.0) + confidence
+        type_scores[labels.question_type] = type_scores.get(labels.question_type, 0.0) + confidence
+    theme = _argmax(theme_scores, themes()) or OVERIG
+    qtype = _argmax(type_scores, question_types()) or OVERIG
+    if total <= 0:
+        return AxisScores(OVERIG, 0.0, OVERIG, 0.0)
+    return AxisScores(theme, theme_scores[theme] / total, qtype, type_scores[qtype] / total)

@@ -1,0 +1,1 @@
+"""Dutch language processing: the spaCy pipeline, urgency rules, role and school extraction."""

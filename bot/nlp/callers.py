@@ -1,0 +1,150 @@
+"""Who is asking (caller_role) and about which kind of school (school_type).
+
+The surface forms and their codes come from the lookup and synonym tables in
+data/nlu/lookups.yml (Rasa passes them to the component at training time).
+A role is only taken when the writer says it of themselves ("ik ben ib'er",
+"als mentor van 2 havo", "mijn zoon ..."), never from a third person ("de
+mentor zegt"): labels.md says caller_role is never guessed. A school type is
+taken wherever the text names one ("een leerling uit 3 havo").
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Mapping, Optional, Tuple
+
+CALLER_ROLE = "caller_role"
+SCHOOL_TYPE = "school_type"
+ENTITIES = (CALLER_ROLE, SCHOOL_TYPE)
+
+_FIRST_PERSON_BEFORE = re.compile(
+    r"(?:\b(?:ik\s+ben|ben\s+ik|ik\s+werk|wij\s+zijn|we\s+zijn|ik\s+zit|mijn\s+(?:rol|functie)\s+is)\b"
+    r"(?:\s+\S+){0,4}?\s+(?:als\s+|een\s+|de\s+|het\s+)?"
+    r"|\b(?:ik|wij|we)\s+als\s+(?:\S+\s+){0,1}"
+    r"|(?:^|[.!?,;:]\s*|\b(?:en|maar|want|hier|hoi|hallo|dag)\s+)als\s+"
+    r"|\b(?:namens|vanuit)\s+(?:het|de|ons|onze)?\s*"
+    r"|^(?:\s*(?:hoi|hallo|hey|hi|goedemorgen|goedemiddag|dag)[,!.]?)?\s*)$",
+    re.IGNORECASE,
+)
+_POSSESSIVE = re.compile(r"^(?:mijn|onze|ons|m'n)\b", re.IGNORECASE)
+_SHORT_ANSWER_WORDS = 6
+
+
+def strip_accents(text: str) -> str:
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+    )
+
+
+def normalise(text: str) -> str:
+    """Same length as the input, so match offsets stay valid."""
+    return text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+
+
+@dataclass(frozen=True)
+class Mention:
+    entity: str
+    value: str
+    start: int
+    end: int
+    text: str
+
+    def as_entity(self, extractor: str) -> Dict:
+        return {
+            "entity": self.entity,
+            "value": self.value,
+            "start": self.start,
+            "end": self.end,
+            "confidence_entity": 1.0,
+            "extractor": extractor,
+        }
+
+
+class CallerTable:
+    """Surface form -> (entity, code), compiled to one regex per entity."""
+
+    def __init__(self, forms: Mapping[str, Tuple[str, str]]) -> None:
+        self.forms: Dict[str, Tuple[str, str]] = {}
+        for surface, target in forms.items():
+            for variant in {surface.lower(), strip_accents(surface.lower())}:
+                self.forms.setdefault(normalise(variant), target)
+        self._regex: Dict[str, re.Pattern] = {}
+        for entity in ENTITIES:
+            surfaces = sorted(
+                (s for s, (e, _) in self.forms.items() if e == entity), key=len, reverse=True
+            )
+            if surfaces:
+                alternation = "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in surfaces)
+                self._regex[entity] = re.compile(
+                    rf"(?<![\w'-])(?:{alternation})(?![\w'-])", re.IGNORECASE
+                )
+
+    @classmethod
+    def from_tables(
+        cls,
+        lookups: Mapping[str, Iterable[str]],
+        synonyms: Mapping[str, str],
+        codes: Mapping[str, Iterable[str]],
+    ) -> "CallerTable":
+        """Build from Rasa lookup tables (per entity) and synonyms (form -> code)."""
+        lowered = {k.lower(): v for k, v in synonyms.items()}
+        forms: Dict[str, Tuple[str, str]] = {}
+        for entity in ENTITIES:
+            valid = set(codes[entity])
+            for element in lookups.get(entity, ()):
+                form = element.strip().lower()
+                code = lowered.get(form, form)
+                if code in valid and form:
+                    forms[form] = (entity, code)
+        return cls(forms)
+
+    def to_dict(self) -> Dict[str, List[str]]:
+        return {surface: list(target) for surface, target in self.forms.items()}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, List[str]]) -> "CallerTable":
+        return cls({k: (v[0], v[1]) for k, v in data.items()})
+
+    def _find(self, entity: str, text: str) -> List[Mention]:
+        regex = self._regex.get(entity)
+        if regex is None:
+            return []
+        found = []
+        for match in regex.finditer(text):
+            key = re.sub(r"\s+", " ", match.group(0).lower())
+            target = self.forms.get(key) or self.forms.get(strip_accents(key))
+            if target:
+                found.append(Mention(entity, target[1], match.start(), match.end(), match.group(0)))
+        return found
+
+    def extract(self, text: str) -> List[Mention]:
+        """All accepted mentions, in text order."""
+        text = normalise(text or "")
+        schools = self._find(SCHOOL_TYPE, text)
+        roles = [m for m in self._find(CALLER_ROLE, text) if self._said_of_self(m, text, schools)]
+        return sorted(roles + schools, key=lambda m: m.start)
+
+    @staticmethod
+    def _said_of_self(mention: Mention, text: str, schools: List[Mention]) -> bool:
+        if _POSSESSIVE.match(mention.text):
+            return True
+        before = text[: mention.start]
+        sentence_start = max(before.rfind(c) for c in ".!?\n") + 1
+        if _FIRST_PERSON_BEFORE.search(before[sentence_start:]):
+            return True
+        # A short answer to "wat is je rol?": "ib'er", "docent op een vmbo".
+        rest = text[: mention.start] + " " + text[mention.end:]
+        for school in schools:
+            rest = rest.replace(school.text, " ")
+        words = re.findall(r"\w+", rest)
+        return len(words) <= _SHORT_ANSWER_WORDS - 3 and not re.search(
+            r"\b(?:de|het|een|die|deze|onze|jullie|hun|zijn|haar)\s*$", before, re.IGNORECASE
+        )
+
+
+def first_value(mentions: Iterable[Mention], entity: str) -> Optional[str]:
+    for mention in mentions:
+        if mention.entity == entity:
+            return mention.value
+    return None

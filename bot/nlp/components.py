@@ -1,0 +1,146 @@
+"""Custom Rasa NLU components (named in config.yml); the logic lives in callers.py and urgency.py."""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Dict, List, Optional, Text, Type
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.nlu.utils.spacy_utils import SpacyNLP
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    INTENT,
+    INTENT_NAME_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot import labels
+from bot.nlp.callers import ENTITIES as CALLER_ENTITIES, CallerTable
+from bot.nlp.urgency import UrgencyRules
+
+logger = logging.getLogger(__name__)
+
+URGENCY_ENTITY = "urgency"
+GENERAL_URGENCY = "algemeen"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
+class CallerEntityExtractor(GraphComponent, EntityExtractorMixin):
+    """caller_role and school_type codes from data/nlu/lookups.yml, role only when said of oneself."""
+
+    TABLE_FILE = "caller_table.json"
+
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context) -> "CallerEntityExtractor":
+        return cls(model_storage, resource)
+
+    def __init__(self, model_storage: ModelStorage, resource: Resource,
+                 table: Optional[CallerTable] = None) -> None:
+        self._model_storage = model_storage
+        self._resource = resource
+        self._table = table
+
+    def train(self, training_data: TrainingData) -> Resource:
+        lookups = {
+            table["name"]: table["elements"]
+            for table in training_data.lookup_tables
+            if table["name"] in CALLER_ENTITIES and isinstance(table["elements"], list)
+        }
+        codes = {"caller_role": labels.caller_roles(), "school_type": labels.school_types()}
+        self._table = CallerTable.from_tables(lookups, training_data.entity_synonyms, codes)
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / self.TABLE_FILE).write_text(
+                json.dumps(self._table.to_dict(), ensure_ascii=False), encoding="utf-8"
+            )
+        return self._resource
+
+    @classmethod
+    def load(cls, config, model_storage, resource, execution_context, **kwargs) -> "CallerEntityExtractor":
+        try:
+            with model_storage.read_from(resource) as directory:
+                data = json.loads((directory / cls.TABLE_FILE).read_text(encoding="utf-8"))
+            return cls(model_storage, resource, CallerTable.from_dict(data))
+        except (ValueError, FileNotFoundError):
+            logger.warning("No caller table in the model; caller_role/school_type not extracted.")
+            return cls(model_storage, resource)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self._table is None:
+            return messages
+        for message in messages:
+            mentions = self._table.extract(message.get(TEXT) or "")
+            found = [m.as_entity(self.__class__.__name__) for m in mentions]
+            # Our codes replace whatever another extractor found for these entities.
+            kept = [e for e in message.get(ENTITIES, []) if e.get("entity") not in CALLER_ENTITIES]
+            message.set(ENTITIES, kept + found, add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class UrgencyDetector(GraphComponent):
+    """Urgent = the model's `urgent` intent OR the lemma rules; recall first.
+
+    When urgent, the intent becomes `urgent` (the dialogue refers at once) and an
+    `urgency` entity carries the category that picks the referral. The model's
+    own ranking is left as it was, so theme and type can still be read from it.
+    """
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        return [SpacyNLP]
+
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context) -> "UrgencyDetector":
+        return cls()
+
+    def __init__(self) -> None:
+        self._rules: Optional[UrgencyRules] = None
+        self._vocab = None
+
+    def _rules_for(self, doc) -> UrgencyRules:
+        if self._rules is None or self._vocab is not doc.vocab:
+            self._rules, self._vocab = UrgencyRules(doc.vocab), doc.vocab
+        return self._rules
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            doc = message.get(SPACY_DOCS[TEXT])
+            if doc is None or not message.get(TEXT):
+                continue
+            assessment = self._rules_for(doc).assess(doc)
+            intent: Dict[Text, Any] = message.get(INTENT) or {}
+            model_urgent = intent.get(INTENT_NAME_KEY) == labels.URGENT_INTENT
+            if not (model_urgent or assessment.urgent):
+                continue
+            category = assessment.category or GENERAL_URGENCY
+            if not model_urgent:
+                # The rules fired where the model did not: a rule hit is certain.
+                message.set(INTENT, {INTENT_NAME_KEY: labels.URGENT_INTENT,
+                                     PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
+            trigger = next((t for t in assessment.triggers if t.category == category), None)
+            text = message.get(TEXT)
+            start = text.find(trigger.text) if trigger else 0
+            entity = {
+                "entity": URGENCY_ENTITY,
+                "value": category,
+                "start": max(start, 0),
+                "end": max(start, 0) + (len(trigger.text) if trigger else 0),
+                "confidence_entity": 1.0,
+                "extractor": self.__class__.__name__,
+            }
+            message.set(ENTITIES, message.get(ENTITIES, []) + [entity], add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Start the action server and the Rasa server (REST channel), both on localhost
+# by default. Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${VENV:-.venv}/bin
+HOST=${DOORVRAAG_HOST:-127.0.0.1}
+RASA_PORT=${RASA_PORT:-5005}
+ACTION_PORT=${ACTION_PORT:-5055}
+export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}
+
+SANIC_HOST=127.0.0.1 "$BIN/python" -m rasa_sdk --actions actions --port "$ACTION_PORT" &
+ACTIONS_PID=$!
+trap 'kill $ACTIONS_PID 2>/dev/null || true' EXIT INT TERM
+
+cat <<MSG
+
+Doorvraag is starting:
+  Rasa server (REST channel): http://$HOST:$RASA_PORT/webhooks/rest/webhook
+  Action server:              http://localhost:$ACTION_PORT/webhook
+Try it:
+  curl -s -X POST http://$HOST:$RASA_PORT/webhooks/rest/webhook \\
+       -H 'Content-Type: application/json' \\
+       -d '{"sender": "demo-1", "message": "hoi"}'
+
+MSG
+"$BIN/rasa" run --model models/doorvraag.tar.gz --interface "$HOST" --port "$RASA_PORT" \
+    --endpoints endpoints.yml --credentials credentials.yml

@@ -1,0 +1,63 @@
+"""caller_role only when said of oneself; school_type wherever a school is named."""
+import pytest
+
+from bot import labels
+from bot.nlp.callers import CALLER_ROLE, SCHOOL_TYPE, CallerTable, first_value
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def table():
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    data = load_data(str(ROOT / "data" / "nlu" / "lookups.yml"))
+    lookups = {t["name"]: t["elements"] for t in data.lookup_tables}
+    codes = {CALLER_ROLE: labels.caller_roles(), SCHOOL_TYPE: labels.school_types()}
+    return CallerTable.from_tables(lookups, data.entity_synonyms, codes)
+
+
+def _extract(table, text):
+    mentions = table.extract(text)
+    return first_value(mentions, CALLER_ROLE), first_value(mentions, SCHOOL_TYPE)
+
+
+@pytest.mark.parametrize("text,role,school", [
+    ("ik ben leerkracht van groep 7", "docent", "po"),
+    ("Als mentor van een brugklas maak ik me zorgen", "mentor", "vo"),
+    ("ik ben ib'er op een basisschool", "ib_zorg", "po"),
+    ("ik ben IB-er", "ib_zorg", None),
+    ("Ik ben sinds dit jaar aanspreekpunt pesten", "anti_pest", None),
+    ("wij als bestuur willen weten of onze scholen voldoen", "bestuurder", None),
+    ("Ik ben de moeder van een jongen uit 2 havo", "ouder", "vo"),
+    ("ik werk als zorgcoordinator op een roc", "ib_zorg", "mbo"),
+    ("docent", "docent", None),
+    ("vertrouwenspersoon vso", "vertrouwenspersoon", "so"),
+    ("ik ben directeur van een sbo-school", "directeur", "po"),
+])
+def test_roles_said_of_oneself_and_school_types(table, text, role, school):
+    assert _extract(table, text) == (role, school)
+
+
+@pytest.mark.parametrize("text,school", [
+    ("een leerling wordt al weken gepest via een instagram-account", None),
+    ("De mentor zegt dat het wel meevalt, klopt dat?", None),
+    ("wat is de taak van een vertrouwenspersoon", None),
+    ("Een leerling uit 4 vmbo wordt buitengesloten", "vo"),
+    ("als een leerling gepest wordt, wat doe je dan", None),
+])
+def test_a_third_person_is_never_the_callers_role(table, text, school):
+    role, found_school = _extract(table, text)
+    assert role is None
+    assert found_school == school
+
+
+def test_every_code_in_the_table_is_a_label_value(table):
+    for entity, code in table.forms.values():
+        valid = labels.caller_roles() if entity == CALLER_ROLE else labels.school_types()
+        assert code in valid, (entity, code)
+
+
+def test_offsets_point_at_the_mention(table):
+    text = "Hallo, ik ben leerkracht op een basisschool."
+    for mention in table.extract(text):
+        assert text[mention.start:mention.end] == mention.text

@@ -1,0 +1,56 @@
+import pytest
+
+from bot import labels
+
+LABELS_MD_THEMES = {"pesten", "wet_en_regelgeving", "vertrouwenswerk", "sociale_veiligheid", "overig"}
+
+
+def test_label_values_are_exactly_those_of_labels_md():
+    assert set(labels.themes()) == LABELS_MD_THEMES
+    assert set(labels.question_types()) == {"incident", "beleid", "overig"}
+    assert set(labels.school_types()) == {"po", "vo", "so", "mbo"}
+    assert set(labels.caller_roles()) == {
+        "docent", "mentor", "vertrouwenspersoon", "anti_pest", "ib_zorg", "veiligheid",
+        "directeur", "bestuurder", "ouder", "leerling", "overig"}
+
+
+@pytest.mark.parametrize("intent,theme,qtype", [
+    ("vraag_pesten_incident", "pesten", "incident"),
+    ("vraag_wet_en_regelgeving_beleid", "wet_en_regelgeving", "beleid"),
+    ("vraag_sociale_veiligheid_overig", "sociale_veiligheid", "overig"),
+    ("vraag_overig", "overig", "overig"),
+])
+def test_question_intents_encode_both_axes(intent, theme, qtype):
+    assert labels.labels_of_intent(intent) == labels.QuestionLabels(theme, qtype)
+    assert labels.intent_name(theme, qtype) == intent
+
+
+@pytest.mark.parametrize("intent", ["greet", "urgent", "vraag_pesten", "vraag_foo_incident", "", None])
+def test_other_intents_carry_no_labels(intent):
+    assert labels.labels_of_intent(intent) is None
+
+
+def test_marginal_labels_sum_over_the_ranking():
+    # Top intent is a beleid intent for pesten, but incident has more mass overall.
+    ranking = [
+        {"name": "vraag_pesten_beleid", "confidence": 0.40},
+        {"name": "vraag_sociale_veiligheid_incident", "confidence": 0.30},
+        {"name": "vraag_pesten_incident", "confidence": 0.25},
+        {"name": "greet", "confidence": 0.05},
+    ]
+    axes = labels.marginal_labels(ranking)
+    assert axes.theme == "pesten"
+    assert axes.question_type == "incident"
+    assert axes.theme_confidence == pytest.approx(0.65 / 0.95)
+
+
+def test_marginal_labels_without_questions_is_overig():
+    axes = labels.marginal_labels([{"name": "greet", "confidence": 1.0}])
+    assert (axes.theme, axes.question_type, axes.theme_confidence) == ("overig", "overig", 0.0)
+
+
+def test_every_label_has_dutch_text():
+    for axis, codes in [("themes", labels.themes()), ("question_types", labels.question_types()),
+                        ("caller_roles", labels.caller_roles()), ("school_types", labels.school_types())]:
+        for code in codes:
+            assert labels.label_text(axis, code).strip()

@@ -1,0 +1,70 @@
+"""The lemma rules on their own: recall on danger now, quiet on policy and the past."""
+import pytest
+
+from bot.nlp.urgency import UrgencyRules
+
+URGENT = [
+    ("hij zegt dat hij er een eind aan wil maken", "zelfdoding"),
+    ("Een leerling zegt dat ze er liever niet meer wil zijn", "zelfdoding"),
+    ("ik wil niet meer leven", "zelfdoding"),
+    ("zelfmoort", "zelfdoding"),
+    ("ze heeft een afscheidsbrief geschreven en is niet op school", "zelfdoding"),
+    ("een meisje uit mijn klas snijdt zichzelf in haar armen", "zelfdoding"),
+    ("Er is net een vechtpartij op het plein, een leerling bloedt.", "acuut_gevaar"),
+    ("Een leerling heeft een mes meegenomen naar school.", "acuut_gevaar"),
+    ("We hebben een dreigmail gehad over een schietpartij morgen.", "acuut_gevaar"),
+    ("help er staat een vader voor de deur die dreigt", "acuut_gevaar"),
+    ("Een kleuter vertelt dat papa haar pijn doet.", "kindermishandeling"),
+    ("ze durft niet naar huis", "kindermishandeling"),
+    ("een leerling uit groep 6 zit onder de blauwe plekken", "kindermishandeling"),
+    ("iemand chanteert een leerling met naaktfoto's", "seksueel_misbruik"),
+    ("Een leerling is weggelopen en niemand weet waar hij is.", "vermissing"),
+    ("een leerling is sinds vanochtend vermist", "vermissing"),
+]
+
+NOT_URGENT = [
+    "we willen lessen over suïcidepreventie geven, welk lesmateriaal?",
+    "vorig jaar had een leerling een mes bij zich, hoe nemen we dat op in ons veiligheidsplan?",
+    "een leerling wordt al weken gepest via een instagram-account",
+    "Er was vorige week een vechtpartij op het plein, hoe pakken we de nazorg aan?",
+    "Mijn zoon wordt al maanden gepest en de school doet niks!!",
+    "Wat is het verschil tussen plagen en pesten?",
+    "zijn wij verplicht een anti-pestcoördinator aan te stellen",
+    "twee jaar geleden is een leerling vermist geraakt, dat is goed afgelopen; hoe evalueren we dat?",
+]
+
+
+@pytest.fixture(scope="module")
+def rules(nlp):
+    return UrgencyRules(nlp.vocab)
+
+
+@pytest.mark.parametrize("text,category", URGENT)
+def test_danger_now_is_urgent_with_its_category(rules, nlp, text, category):
+    assessment = rules.assess(nlp(text))
+    assert assessment.urgent, assessment
+    assert assessment.category == category
+
+
+@pytest.mark.parametrize("text", NOT_URGENT)
+def test_policy_past_and_plain_questions_are_not_urgent(rules, nlp, text):
+    assessment = rules.assess(nlp(text))
+    assert not assessment.urgent, assessment
+
+
+def test_a_weak_trigger_needs_a_sign_of_danger_now(rules, nlp):
+    past = rules.assess(nlp("er was een vechtpartij in de klas"))
+    now = rules.assess(nlp("er is nu een vechtpartij in de klas"))
+    assert past.triggers and not past.urgent
+    assert now.urgent and now.category == "acuut_gevaar"
+
+
+def test_danger_now_overrules_a_policy_word(rules, nlp):
+    assessment = rules.assess(nlp("volgens ons protocol moeten we iets doen, maar er is nu een leerling met een mes"))
+    assert assessment.defused and assessment.present and assessment.urgent
+
+
+def test_the_lemma_table_normalises_inflections(nlp):
+    doc = nlp("Leerlingen werden geslagen en messen gevonden")
+    assert [t.lemma_ for t in doc][:4] == ["leerling", "worden", "slaan", "en"]
+    assert doc[4].lemma_ == "mes"
