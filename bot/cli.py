@@ -1,4 +1,4 @@
-"""The `doorvraag` command line: classify, build-spacy (and more as the product grows)."""
+"""The `doorvraag` command line: classify, build-spacy, db upgrade, export."""
 from __future__ import annotations
 
 import argparse
@@ -60,6 +60,92 @@ def cmd_build_spacy(args: argparse.Namespace) -> int:
     return 0
 
 
+def _date_argument(text: str):
+    from bot.storage.dates import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _database_problem(error: BaseException) -> str:
+    """The driver's own message (no SQL, no values): says what is wrong with the database."""
+    original = getattr(error, "orig", None) or error
+    return str(original).splitlines()[0] if str(original) else type(original).__name__
+
+
+def _missing_sqlite_file(url: str) -> Optional[Path]:
+    """A SQLite file that does not exist yet; reading it would silently create an empty one."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    path = Path(parsed.database)
+    return None if path.exists() else path
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    _quiet_libraries()
+    from alembic.util import CommandError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.storage import migrate, settings
+
+    url = settings.database_url()
+    try:
+        migrate.upgrade(url, args.revision)
+        revision = migrate.current_revision(url)
+    except CommandError as error:
+        print(f"doorvraag db upgrade: {error}", file=sys.stderr)
+        return 2
+    except SQLAlchemyError as error:
+        print(f"doorvraag db upgrade: cannot migrate {settings.safe_url(url)}: {_database_problem(error)}",
+              file=sys.stderr)
+        return 1
+    print(f"database {settings.safe_url(url)} is at revision {revision}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    _quiet_libraries()
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.storage import Database, contacts_between, settings
+    from bot.storage.export import write_jsonl
+
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        print(f"doorvraag export: --from {args.date_from} lies after --to {args.date_to}", file=sys.stderr)
+        return 2
+    url = settings.database_url()
+    missing = _missing_sqlite_file(url)
+    if missing is not None:
+        print(f"doorvraag export: no database at {missing}; set DATABASE_URL or run 'doorvraag db upgrade'",
+              file=sys.stderr)
+        return 1
+    database = Database(url)
+    try:
+        contacts = contacts_between(database, args.date_from, args.date_to)
+    except SQLAlchemyError as error:
+        print(f"doorvraag export: cannot read contacts from {settings.safe_url(url)}: "
+              f"{_database_problem(error)} (has 'doorvraag db upgrade' run?)", file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+    if args.out == "-":
+        count = write_jsonl(contacts, sys.stdout)
+    else:
+        try:
+            with open(args.out, "w", encoding="utf-8", newline="\n") as handle:
+                count = write_jsonl(contacts, handle)
+        except OSError as error:
+            print(f"doorvraag export: cannot write {args.out}: {error.strerror or error}", file=sys.stderr)
+            return 1
+    print(f"{count} contacts exported to {'stdout' if args.out == '-' else args.out}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="doorvraag", description="Doorvraag helpdesk chatbot tools")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -73,6 +159,21 @@ def build_parser() -> argparse.ArgumentParser:
     spacy_cmd = commands.add_parser("build-spacy", help="build the Dutch spaCy pipeline folder")
     spacy_cmd.add_argument("--out", default=".cache/spacy/nl_doorvraag")
     spacy_cmd.set_defaults(func=cmd_build_spacy)
+
+    db_cmd = commands.add_parser("db", help="contact log database (DATABASE_URL, default sqlite:///doorvraag.db)")
+    db_commands = db_cmd.add_subparsers(dest="db_command", required=True)
+    upgrade = db_commands.add_parser("upgrade", help="apply the migrations to DATABASE_URL")
+    upgrade.add_argument("--revision", default="head", help="target revision (default: head)")
+    upgrade.set_defaults(func=cmd_db_upgrade)
+
+    export = commands.add_parser(
+        "export", help="write contacts as JSON lines; dates are inclusive days in Europe/Amsterdam")
+    export.add_argument("--from", dest="date_from", type=_date_argument, metavar="YYYY-MM-DD",
+                        help="first day (default: the first contact)")
+    export.add_argument("--to", dest="date_to", type=_date_argument, metavar="YYYY-MM-DD",
+                        help="last day, included (default: the last contact)")
+    export.add_argument("--out", default="-", metavar="FILE", help="output file (default: stdout)")
+    export.set_defaults(func=cmd_export)
     return parser
 
 

@@ -1,0 +1,38 @@
+"""Where the contact log lives, read from the environment.
+
+Kept apart so the bot, the CLI and Alembic's env.py agree on one source.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Mapping, Optional
+
+from sqlalchemy.engine import make_url
+
+DEFAULT_DATABASE_URL = "sqlite:///doorvraag.db"
+
+
+def database_url(environ: Optional[Mapping[str, str]] = None) -> str:
+    """DATABASE_URL, or a SQLite file in the working directory.
+
+    Hosting platforms often hand out ``postgres://`` URLs, which SQLAlchemy
+    1.4 no longer accepts; they are rewritten to ``postgresql://``.
+    """
+    env = os.environ if environ is None else environ
+    url = (env.get("DATABASE_URL") or "").strip() or DEFAULT_DATABASE_URL
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    return url
+
+
+def outbox_path(environ: Optional[Mapping[str, str]] = None) -> Optional[Path]:
+    """DOORVRAAG_OUTBOX: file for writes that wait for the database; unset keeps them in memory."""
+    env = os.environ if environ is None else environ
+    value = (env.get("DOORVRAAG_OUTBOX") or "").strip()
+    return Path(value) if value else None
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password, fit for messages and logs."""
+    return make_url(url).render_as_string(hide_password=True)

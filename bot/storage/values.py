@@ -1,0 +1,45 @@
+"""The values each coded column of the contact log may hold.
+
+Label axes come from bot/labels.py (one source for bot, log and reports);
+the contact-log-only vocabularies are defined here.
+"""
+from __future__ import annotations
+
+from typing import Tuple
+
+from bot import labels
+
+CHANNELS: Tuple[str, ...] = ("chat", "telefoon", "mail")
+HANDOFFS: Tuple[str, ...] = ("geen", "wachtrij", "terugbellen", "mail")
+STATUSES: Tuple[str, ...] = ("nieuw", "lopend", "afgerond", "onvolledig", "overgedragen")
+# close_contact may only end a contact in one of these.
+FINAL_STATUSES: Tuple[str, ...] = ("afgerond", "onvolledig", "overgedragen")
+ANSWER_CATEGORIES: Tuple[str, ...] = ("ja", "nee", "weet_niet", "tekst", "stop", "onbruikbaar")
+# The six bouwstenen of the Digitaal Veiligheidsplan (domain.md §1), fundament first.
+BUILDING_BLOCKS: Tuple[str, ...] = ("visie", "inzicht", "voorwaarden", "preventie", "signaleren", "handelen")
+BLOCK_STATES: Tuple[str, ...] = ("aanwezig", "ontbreekt", "onbekend")
+
+OPEN_STATUS = "lopend"
+STALE_STATUS = "onvolledig"
+
+MAX_CONVERSATION_ID = 255
+MAX_QUESTION_KEY = 64
+MAX_INTENT = 100
+MAX_SUMMARY = 500
+MAX_TEXT = 2000
+
+
+def themes() -> Tuple[str, ...]:
+    return labels.themes()
+
+
+def question_types() -> Tuple[str, ...]:
+    return labels.question_types()
+
+
+def caller_roles() -> Tuple[str, ...]:
+    return labels.caller_roles()
+
+
+def school_types() -> Tuple[str, ...]:
+    return labels.school_types()
