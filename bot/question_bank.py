@@ -1,0 +1,340 @@
+"""The doorvraag question bank: which questions to ask, how to read answers, what to advise.
+
+All content (questions, word lists, duties, advice) lives in
+bot/knowledge/questions.yml so the helpdesk can change it without touching code;
+this module only selects and combines. No Rasa imports: actions call it, tests run it bare.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Dict, Iterable, List, Mapping, Optional, Pattern, Sequence, Tuple
+
+from bot import knowledge
+
+CATEGORIES = ("ja", "nee", "weet_niet", "stop", "tekst", "onbruikbaar")
+STATUSES = ("ontbreekt", "aanwezig", "onbekend")  # a gap in a block outweighs what is in place
+ADVICE_KINDS = ("in_place", "missing", "unknown")
+CONTEXT_AXES = ("themes", "question_types", "school_types", "caller_roles")
+MAX_STEPS, MIN_STEPS = 3, 2
+OVERIG = "overig"
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    text: str
+    kind: str
+    building_block: Optional[str]
+    duty: Optional[str]
+    weight: int
+    advice: Mapping[str, str] = field(compare=False, repr=False)
+    applies: Mapping[str, Tuple[str, ...]] = field(compare=False, repr=False)
+    answered_by: Tuple[Pattern[str], ...] = field(compare=False, repr=False)
+
+    @property
+    def groups(self) -> Tuple[str, ...]:
+        """What selection spreads over: the block and the duty the question checks."""
+        return tuple(g for g in (self.building_block, self.duty) if g)
+
+
+@dataclass(frozen=True)
+class Advice:
+    in_place: List[str]
+    missing: List[str]
+    duty: Optional[str]
+    next_steps: List[str]
+    reading: List[str]
+
+
+# ----------------------------------------------------------------- loading
+
+def _data() -> Mapping:
+    return knowledge.load("questions")
+
+
+def normalise(text: str) -> str:
+    """Lower case, accents removed, whitespace collapsed: the form every pattern is written for."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = plain.replace("\u2019", "'").replace("\u2018", "'")
+    return re.sub(r"\s+", " ", plain.lower()).strip()
+
+
+@lru_cache(maxsize=None)
+def _placeholders() -> Dict[str, str]:
+    """Phone numbers from referrals.yml plus the contacts of questions.yml: one place to change them."""
+    values = {key: spec["phone"] for key, spec in knowledge.load("referrals")["services"].items()
+              if spec.get("phone")}
+    values.update(_data()["contacts"])
+    return values
+
+
+def fill(text: str) -> str:
+    return text.format_map(_placeholders())
+
+
+def _compile(patterns: Iterable[str]) -> Tuple[Pattern[str], ...]:
+    return tuple(re.compile(p) for p in patterns)
+
+
+@lru_cache(maxsize=None)
+def bank() -> Dict[str, Question]:
+    """Every question by key, in the order of the YAML file."""
+    result = {}
+    for key, spec in _data()["questions"].items():
+        applies = spec.get("applies") or {}
+        result[key] = Question(
+            key=key,
+            text=spec["text"],
+            kind=spec["kind"],
+            building_block=spec.get("building_block"),
+            duty=spec.get("duty"),
+            weight=int(spec["weight"]),
+            advice=MappingProxyType({kind: fill(spec["advice"][kind]) for kind in ADVICE_KINDS}),
+            applies={axis: tuple(values) for axis, values in applies.items()},
+            answered_by=_compile(spec.get("answered_by") or ()),
+        )
+    return result
+
+
+def building_blocks() -> Tuple[str, ...]:
+    """The six blocks, fundament (visie, inzicht, voorwaarden) first."""
+    return tuple(_data()["building_blocks"])
+
+
+def duties() -> Tuple[str, ...]:
+    return tuple(_data()["duties"])
+
+
+# --------------------------------------------------------------- selection
+
+def _matches(question: Question, context: Mapping[str, Optional[str]], text: str) -> bool:
+    unknown_ok = _data()["selection"]["when_unknown"]
+    for axis in CONTEXT_AXES:
+        allowed = question.applies.get(axis)
+        if allowed is None:
+            continue
+        value = context.get(axis)
+        if value is None:
+            if not set(allowed) & set(unknown_ok.get(axis, ())):
+                return False
+        elif value not in allowed:
+            return False
+    mentions = question.applies.get("mentions")
+    return not mentions or any(re.search(p, text) for p in mentions)
+
+
+def applicable(theme: str, question_type: str, school_type: Optional[str] = None,
+               caller_role: Optional[str] = None, text: str = "") -> List[Question]:
+    """All questions for this situation, in YAML order.
+
+    A question outside school safety (a light theme) is treated as type overig:
+    it only gets the light questions, never an intake about a case or policy.
+    """
+    if theme in _data()["selection"]["light_themes"]:
+        question_type = OVERIG
+    context = {"themes": theme, "question_types": question_type,
+               "school_types": school_type, "caller_roles": caller_role}
+    norm = normalise(text)
+    return [q for q in bank().values() if _matches(q, context, norm)]
+
+
+def _answered(question: Question, norm_text: str) -> bool:
+    return bool(norm_text) and any(p.search(norm_text) for p in question.answered_by)
+
+
+def _score(question: Question) -> int:
+    """Weight, plus a bonus when the user's own words triggered the question."""
+    bonus = _data()["selection"]["mention_bonus"] if "mentions" in question.applies else 0
+    return question.weight + bonus
+
+
+def answered_in_text(theme: str, question_type: str, school_type: Optional[str] = None,
+                     caller_role: Optional[str] = None, text: str = "") -> List[Question]:
+    """Applicable questions the user already answered in their own words (so not asked again)."""
+    norm = normalise(text)
+    return [q for q in applicable(theme, question_type, school_type, caller_role, text)
+            if _answered(q, norm)]
+
+
+def select_questions(theme: str, question_type: str, school_type: Optional[str] = None,
+                     caller_role: Optional[str] = None, text: str = "",
+                     already_asked: Sequence[str] = (), limit: int = 6,
+                     minimum: int = 3) -> List[Question]:
+    """The questions to ask next, most informative first.
+
+    At most `max_per_group` per building block and per duty, so a conversation walks
+    several blocks instead of drilling into one; that cap is only lifted to reach
+    `minimum` when too few other questions apply.
+    """
+    cap = _data()["selection"]["max_per_group"]
+    norm = normalise(text)
+    asked = set(already_asked)
+    pool = sorted((q for q in applicable(theme, question_type, school_type, caller_role, text)
+                   if q.key not in asked and not _answered(q, norm)),
+                  key=lambda q: -_score(q))
+    chosen: List[Question] = []
+    per_group: Counter = Counter()
+    for question in pool:
+        if len(chosen) < limit and all(per_group[g] < cap for g in question.groups):
+            chosen.append(question)
+            per_group.update(question.groups)
+    for question in pool:
+        if len(chosen) >= min(minimum, limit):
+            break
+        if question not in chosen:
+            chosen.append(question)
+    return sorted(chosen, key=lambda q: -_score(q))
+
+
+# ------------------------------------------------------------------ answers
+
+@lru_cache(maxsize=None)
+def _answer_patterns() -> Dict[str, Tuple[Pattern[str], ...]]:
+    """Category word lists as anchored patterns that must end at a word boundary."""
+    words = _data()["answer_words"]
+    return {category: tuple(re.compile(rf"(?:{p})(?=$|[\s,.;:!?)\-])") for p in words[category])
+            for category in ("ja", "nee", "weet_niet", "stop")}
+
+
+@lru_cache(maxsize=None)
+def _word_lists(name: str) -> Tuple[Pattern[str], ...]:
+    return _compile(_data()["answer_words"][name])
+
+
+def _unusable(norm: str) -> bool:
+    words = re.findall(r"[a-z0-9]+", norm)
+    return not words or all(any(p.search(w) for p in _word_lists("unusable_word")) for w in words)
+
+
+def classify_answer(text: str) -> str:
+    """One of CATEGORIES for a free-text answer.
+
+    The longest yes/no/don't-know/stop phrase at the start wins, so "ja, maar..."
+    still counts as ja and "zeker niet" as nee; anything else is text, unless no
+    word in it carries meaning.
+    """
+    norm = re.sub(r"^[^\w]+", "", normalise(text))
+    if not re.search(r"[a-z0-9]", norm):
+        return "onbruikbaar"
+    best: Tuple[int, str] = (0, "")
+    for category, patterns in _answer_patterns().items():
+        for pattern in patterns:
+            match = pattern.match(norm)
+            if match and match.end() > best[0]:
+                best = (match.end(), category)
+    if best[1]:
+        return best[1]
+    return "onbruikbaar" if _unusable(norm) else "tekst"
+
+
+def answer_status(question: Question, answer: str) -> str:
+    """aanwezig / ontbreekt / onbekend for one answer (a category or the raw text).
+
+    A yes/no question answered in a sentence ("we hebben geen protocol") counts as
+    missing when the sentence negates; raw text is needed to see that.
+    """
+    category = answer if answer in CATEGORIES else classify_answer(answer)
+    if (category == "tekst" and question.kind == "yes_no" and answer not in CATEGORIES
+            and any(p.search(normalise(answer)) for p in _word_lists("negation"))):
+        return "ontbreekt"
+    return _data()["answer_status"][category]
+
+
+def _statuses(answers: Mapping[str, str]) -> List[Tuple[Question, str]]:
+    questions = bank()
+    return [(questions[key], answer_status(questions[key], answer))
+            for key, answer in answers.items() if key in questions]
+
+
+def assess_building_blocks(answers: Mapping[str, str]) -> Dict[str, str]:
+    """The status of each block the answers touch, in block order."""
+    found: Dict[str, set] = {}
+    for question, status in _statuses(answers):
+        if question.building_block:
+            found.setdefault(question.building_block, set()).add(status)
+    return {block: next(s for s in STATUSES if s in found[block])
+            for block in building_blocks() if block in found}
+
+
+# ------------------------------------------------------------------- advice
+
+def _priority(question: Question) -> Tuple[int, int]:
+    """Duty checks first (the law is not optional), then fundament blocks, then weight."""
+    blocks = building_blocks()
+    rank = -1 if question.building_block is None else blocks.index(question.building_block)
+    return rank, -question.weight
+
+
+def _duty_applies(duty: str, school_type: Optional[str]) -> bool:
+    return school_type is None or school_type in _data()["duties"][duty]["school_types"]
+
+
+def duty_text(duty: str, school_type: Optional[str]) -> str:
+    texts = _data()["duties"][duty]["text"]
+    return fill(texts.get(school_type or "default") or texts["default"])
+
+
+def _pick_duty(theme: str, question_type: str, school_type: Optional[str],
+               rated: List[Tuple[Question, str]]) -> Optional[str]:
+    """The duty a checked question found unmet, else any checked one, else the situation's."""
+    checked = sorted((pair for pair in rated if pair[0].duty), key=lambda pair: -pair[0].weight)
+    for wanted in (lambda s: s != "aanwezig", lambda s: True):
+        for question, status in checked:
+            if wanted(status):
+                return question.duty
+    return (_data()["situation_duty"].get(theme) or {}).get(question_type)
+
+
+def _unique(items: Iterable[str]) -> List[str]:
+    return list(dict.fromkeys(items))
+
+
+def advice_for(theme: str, question_type: str, school_type: Optional[str],
+               answers: Mapping[str, str]) -> Advice:
+    """Advice built from the answers: what is in place, what is missing, the duty, next steps."""
+    data = _data()
+    rated = sorted(_statuses(answers), key=lambda pair: _priority(pair[0]))
+    by_status = {s: [q for q, status in rated if status == s] for s in STATUSES}
+    missing = by_status["ontbreekt"]
+    steps = [fill(data["duties"][q.duty]["step"]) for q in missing
+             if q.duty and _duty_applies(q.duty, school_type)]
+    steps += [fill(data["building_blocks"][q.building_block]["step"]) for q in missing
+              if q.building_block]
+    steps += [q.advice["unknown"] for q in by_status["onbekend"]]
+    steps = _unique(steps)[:MAX_STEPS]
+    defaults = [fill(s) for s in data["default_steps"].get(question_type, data["default_steps"]["overig"])]
+    steps = _unique(steps + defaults)[:max(len(steps), MIN_STEPS)]
+    duty = _pick_duty(theme, question_type, school_type, rated)
+    reading = list(data["reading"].get(theme, data["reading"]["overig"]))
+    reading += data["reading_by_school_type"].get(school_type, ())
+    return Advice(
+        in_place=[q.advice["in_place"] for q in by_status["aanwezig"]],
+        missing=[q.advice["missing"] for q in missing],
+        duty=duty_text(duty, school_type) if duty else None,
+        next_steps=steps,
+        reading=[fill(line) for line in _unique(reading)],
+    )
+
+
+def render_advice(advice: Advice) -> str:
+    """The advice as one Dutch chat message: short paragraphs, bold headings."""
+    parts = []
+    if advice.in_place:
+        parts.append("**Wat al goed geregeld is**\n" + "\n".join(f"- {t}" for t in advice.in_place))
+    if advice.missing:
+        parts.append("**Waar nog winst te halen is**\n" + "\n".join(f"- {t}" for t in advice.missing))
+    if not advice.in_place and not advice.missing:
+        parts.append("Dit zijn de stappen die ik je aanraad.")
+    if advice.duty:
+        parts.append(f"**Wat de wet zegt**\n{advice.duty}")
+    parts.append("**Mijn voorstel voor de volgende stappen**\n"
+                 + "\n".join(f"{i}. {step}" for i, step in enumerate(advice.next_steps, 1)))
+    if advice.reading:
+        parts.append("**Meer lezen**\n" + "\n".join(f"- {line}" for line in advice.reading))
+    return "\n\n".join(parts)
