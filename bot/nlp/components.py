@@ -144,3 +144,45 @@ class UrgencyDetector(GraphComponent):
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class InformGuard(GraphComponent):
+    """`inform` only gives a role or school type ("ik ben ib'er op een vmbo").
+
+    A message that says clearly more ("ik ben ib'er en wil ons pestprotocol
+    herschrijven") is a question: the best-ranked question intent wins. Runs
+    after CallerEntityExtractor, whose mentions it discounts.
+    """
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"intent": "inform", "max_other_words": 4}
+
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context) -> "InformGuard":
+        return cls({**cls.get_default_config(), **config})
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._config = config
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            if intent.get(INTENT_NAME_KEY) != self._config["intent"]:
+                continue
+            text = message.get(TEXT) or ""
+            for entity in sorted(message.get(ENTITIES, []), key=lambda e: -e.get("start", 0)):
+                if entity.get("entity") in CALLER_ENTITIES:
+                    text = text[: entity["start"]] + " " + text[entity["end"]:]
+            other_words = [w for w in text.split() if any(c.isalnum() for c in w)]
+            if len(other_words) <= self._config["max_other_words"]:
+                continue
+            ranking = message.get("intent_ranking") or []
+            question = next((r for r in ranking if labels.labels_of_intent(r.get(INTENT_NAME_KEY))), None)
+            if question is not None:
+                message.set(INTENT, dict(question), add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data

@@ -20,6 +20,9 @@ from bot.nlp.patterns import compile_patterns, lemma_norms
 
 PRESENT = "present"
 DEFUSER = "defuser"
+IGNORE = "ignore"
+RESOLVED = "resolved"
+GROUP_PREFIX = "group:"
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class UrgencyAssessment:
     triggers: Tuple[Trigger, ...] = field(default_factory=tuple)
     present: bool = False
     defused: bool = False
+    resolved: bool = False
 
 
 class UrgencyRules:
@@ -50,26 +54,51 @@ class UrgencyRules:
                 patterns = compile_patterns(groups.get(strength, ()))
                 if patterns:
                     self._matcher.add(f"{category}|{strength}", patterns)
+        for name, patterns in rules.get("groups", {}).items():
+            self._matcher.add(GROUP_PREFIX + name, compile_patterns(patterns))
+        # category -> alternatives, each a set of groups that must all occur in the message
+        self._combinations: Dict[str, Tuple[Tuple[str, ...], ...]] = {
+            category: tuple(tuple(alternative) for alternative in alternatives)
+            for category, alternatives in rules.get("combinations", {}).items()
+        }
         self._matcher.add(PRESENT, compile_patterns(rules["present"]))
         self._matcher.add(DEFUSER, compile_patterns(rules["defusers"]))
+        if rules.get("resolved"):
+            self._matcher.add(RESOLVED, compile_patterns(rules["resolved"]))
+        if rules.get("ignore"):
+            self._matcher.add(IGNORE, compile_patterns(rules["ignore"]))
 
     def assess(self, doc: Doc) -> UrgencyAssessment:
         lemma_norms(doc)
+        matches = [(doc.vocab.strings[m], start, end) for m, start, end in self._matcher(doc)]
+        ignored = {i for key, start, end in matches if key == IGNORE for i in range(start, end)}
+        # A match wholly inside an ignored phrase ("wat moeten we nu doen") does not count.
+        matches = [(key, start, end) for key, start, end in matches
+                   if key == IGNORE or not set(range(start, end)) <= ignored]
         triggers: List[Trigger] = []
-        present = defused = False
-        for match_id, start, end in self._matcher(doc):
-            key = doc.vocab.strings[match_id]
+        groups: Dict[str, str] = {}
+        present = defused = resolved = False
+        for key, start, end in matches:
             if key == PRESENT:
                 present = True
             elif key == DEFUSER:
                 defused = True
-            else:
+            elif key == RESOLVED:
+                resolved = True
+            elif key.startswith(GROUP_PREFIX):
+                groups.setdefault(key[len(GROUP_PREFIX):], doc[start:end].text)
+            elif key not in (IGNORE, RESOLVED):
                 category, strength = key.split("|")
                 triggers.append(Trigger(category, strength, doc[start:end].text))
+        for category, alternatives in self._combinations.items():
+            for alternative in alternatives:
+                if all(group in groups for group in alternative):
+                    triggers.append(Trigger(category, "strong", groups[alternative[-1]]))
+                    break
         fired = [
             t for t in triggers
-            if (t.strength == "strong" and (present or not defused))
-            or (t.strength == "weak" and present)
+            if (t.strength == "strong" and (present or not (defused or resolved)))
+            or (t.strength == "weak" and present and not resolved)
         ]
         category = self._first_category(fired)
         return UrgencyAssessment(
@@ -78,6 +107,7 @@ class UrgencyRules:
             triggers=tuple(triggers),
             present=present,
             defused=defused,
+            resolved=resolved,
         )
 
     def _first_category(self, fired: List[Trigger]) -> Optional[str]:
