@@ -68,3 +68,66 @@ def test_the_lemma_table_normalises_inflections(nlp):
     doc = nlp("Leerlingen werden geslagen en messen gevonden")
     assert [t.lemma_ for t in doc][:4] == ["leerling", "worden", "slaan", "en"]
     assert doc[4].lemma_ == "mes"
+
+
+@pytest.mark.parametrize("text,category", [
+    # a person at home + violence + a child, anywhere in the message
+    ("Een leerling vertelde net dat haar moeder haar met een hete pan heeft geslagen.", "kindermishandeling"),
+    # someone at home + sexual cue + a child
+    ("een meisje uit groep 7 zegt dat de buurman na school aan haar zit", "seksueel_misbruik"),
+    # staff + violence + child, happening now
+    ("een leerkracht sloeg net een kind uit groep 2 hard in het gezicht", "acuut_gevaar"),
+])
+def test_combinations_of_groups_fire_anywhere_in_the_message(rules, nlp, text, category):
+    assessment = rules.assess(nlp(text))
+    assert assessment.urgent and assessment.category == category, assessment
+
+
+def test_staff_sexual_cue_and_minor_without_now_is_the_meldplicht_not_urgent(rules, nlp):
+    text = "Een conciërge zou een leerling van 14 ongepast hebben aangeraakt. Is het genoeg dat de directeur het weet?"
+    assert not rules.assess(nlp(text)).urgent
+
+
+def test_a_resolved_situation_does_not_make_a_weak_trigger_urgent(rules, nlp):
+    over = rules.assess(nlp("vanochtend dreigde een vader bij het hek, hij is inmiddels weggereden"))
+    going_on = rules.assess(nlp("vanochtend dreigt een vader bij het hek"))
+    assert over.resolved and not over.urgent
+    assert going_on.urgent
+
+
+@pytest.mark.parametrize("text", [
+    "Ouders zijn woedend, wat moeten we nu doen?",
+    "Na de vechtpartij: hoe nu verder met de klas?",
+    "Tot nu toe ging het goed, maar er is een conflict tussen ouders en school.",
+])
+def test_ordinary_uses_of_nu_are_no_sign_of_danger(rules, nlp, text):
+    assessment = rules.assess(nlp(text))
+    assert not assessment.present and not assessment.urgent, assessment
+
+
+def test_rules_recall_on_the_urgent_training_examples(rules, nlp):
+    """The rules alone must catch nearly all urgent examples (the model backs them up)."""
+    import yaml
+
+    from tests.conftest import ROOT
+
+    data = yaml.safe_load((ROOT / "data/nlu/urgent.yml").read_text(encoding="utf-8"))
+    texts = [line[2:] for block in data["nlu"] for line in block["examples"].strip().splitlines()]
+    missed = [t for t in texts if not rules.assess(nlp(t.strip())).urgent]
+    assert len(texts) >= 100
+    assert len(missed) <= len(texts) // 20, missed
+
+
+def test_rules_rarely_fire_on_non_urgent_questions(rules, nlp):
+    import yaml
+
+    from tests.conftest import ROOT
+
+    texts = []
+    for name in ("pesten", "sociale_veiligheid", "wet_en_regelgeving", "vertrouwenswerk", "overig"):
+        data = yaml.safe_load((ROOT / f"data/nlu/{name}.yml").read_text(encoding="utf-8"))
+        texts += [line.strip()[2:] for block in data["nlu"] if "intent" in block
+                  for line in block["examples"].strip().splitlines()]
+    alarms = [t for t in texts if rules.assess(nlp(t)).urgent]
+    assert len(texts) >= 1000
+    assert len(alarms) <= len(texts) // 100, alarms
