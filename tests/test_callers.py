@@ -61,3 +61,17 @@ def test_offsets_point_at_the_mention(table):
     text = "Hallo, ik ben leerkracht op een basisschool."
     for mention in table.extract(text):
         assert text[mention.start:mention.end] == mention.text
+
+
+@pytest.mark.parametrize("text,role", [
+    ("Leerling is zichzelf aan het snijden op de wc", None),
+    ("vertrouwenspersoon verplicht of niet op een basisschool?", None),
+    ("hoe reageren we als een leerling de hitlergroet doet", None),
+    ("Een leerling vertelde mij als vp dat ze gepest wordt", "vertrouwenspersoon"),
+    ("nu zit ze in groep 6. als vader ben ik boos", "ouder"),
+    ("ik zit in groep 8 en ik word elke dag gepest", "leerling"),
+    ("ik ben 14 en ik durf niet naar huis", "leerling"),
+    ("ik ben 12 jaar docent en wil iets vragen", "docent"),
+])
+def test_self_statements_and_third_persons(table, text, role):
+    assert _extract(table, text)[0] == role

@@ -19,14 +19,19 @@ SCHOOL_TYPE = "school_type"
 ENTITIES = (CALLER_ROLE, SCHOOL_TYPE)
 
 _FIRST_PERSON_BEFORE = re.compile(
-    r"(?:\b(?:ik\s+ben|ben\s+ik|ik\s+werk|wij\s+zijn|we\s+zijn|ik\s+zit|mijn\s+(?:rol|functie)\s+is)\b"
+    r"(?:\b(?:ik\s+ben|ben\s+ik|ik\s+werk|wij\s+zijn|we\s+zijn|mijn\s+(?:rol|functie)\s+is)\b"
     r"(?:\s+\S+){0,4}?\s+(?:als\s+|een\s+|de\s+|het\s+)?"
-    r"|\b(?:ik|wij|we)\s+als\s+(?:\S+\s+){0,1}"
-    r"|(?:^|[.!?,;:]\s*|\b(?:en|maar|want|hier|hoi|hallo|dag)\s+)als\s+"
-    r"|\b(?:namens|vanuit)\s+(?:het|de|ons|onze)?\s*"
-    r"|^(?:\s*(?:hoi|hallo|hey|hi|goedemorgen|goedemiddag|dag)[,!.]?)?\s*)$",
+    r"|\b(?:ik|wij|we|mij|me)\s+als\s+"
+    r"|(?:^\s*|[.!?,;:]\s*|\b(?:en|maar|want|hier|hoi|hallo|dag)\s+)als\s+"
+    r"|\b(?:namens|vanuit)\s+(?:het|de|ons|onze)?\s*)$",
     re.IGNORECASE,
 )
+# A pupil writing about themselves: "ik zit in groep 8", "ik ben 14".
+_SELF_PUPIL = re.compile(
+    r"\bik\s+(?:zit\s+in\s+(?:groep|klas|de\s+brugklas|\d)|ben\s+(?:1[0-7]|[6-9])(?:\s+jaar)?\b(?!\s+(?:jaar\s+)?(?:docent|leraar|leerkracht|juf|meester|werkzaam)))",
+    re.IGNORECASE,
+)
+PUPIL = "leerling"
 _POSSESSIVE = re.compile(r"^(?:mijn|onze|ons|m'n)\b", re.IGNORECASE)
 _SHORT_ANSWER_WORDS = 6
 
@@ -123,6 +128,9 @@ class CallerTable:
         text = normalise(text or "")
         schools = self._find(SCHOOL_TYPE, text)
         roles = [m for m in self._find(CALLER_ROLE, text) if self._said_of_self(m, text, schools)]
+        pupil = _SELF_PUPIL.search(text)
+        if pupil and not roles:
+            roles = [Mention(CALLER_ROLE, PUPIL, pupil.start(), pupil.end(), pupil.group(0))]
         return sorted(roles + schools, key=lambda m: m.start)
 
     @staticmethod
