@@ -49,9 +49,14 @@ def from_parse(parse: Mapping[str, Any]) -> Classification:
     intent = parse.get("intent") or {}
     name = intent.get("name")
     ranking = parse.get("intent_ranking") or []
-    model_top = next((r.get("name") for r in ranking if r.get("name") != FALLBACK_INTENT), name)
-    is_question = labels.labels_of_intent(model_top) is not None or model_top == labels.URGENT_INTENT
-    if is_question or name == labels.URGENT_INTENT:
+    if name == FALLBACK_INTENT:
+        # Unsure which intent: still a question when most of the probability says so.
+        question_mass = sum(float(r.get("confidence") or 0.0) for r in ranking
+                            if labels.labels_of_intent(r.get("name")) is not None)
+        is_question = question_mass >= 0.5
+    else:
+        is_question = labels.labels_of_intent(name) is not None or name == labels.URGENT_INTENT
+    if is_question:
         axes = labels.marginal_labels(ranking)
         theme, qtype = axes.theme, axes.question_type
     else:

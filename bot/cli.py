@@ -18,6 +18,14 @@ def _quiet_libraries() -> None:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     for name in ("rasa", "tensorflow", "absl", "matplotlib"):
         logging.getLogger(name).setLevel(logging.ERROR)
+    # Rasa logs parse results (user text!) through structlog, to stdout by default:
+    # stdout carries our JSON lines, so structlog goes to stderr, warnings only.
+    import structlog
+
+    structlog.configure(
+        wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+    )
 
 
 def _texts(args_texts: List[str], stdin) -> Iterable[str]:

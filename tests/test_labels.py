@@ -54,3 +54,35 @@ def test_every_label_has_dutch_text():
                         ("caller_roles", labels.caller_roles()), ("school_types", labels.school_types())]:
         for code in codes:
             assert labels.label_text(axis, code).strip()
+
+
+def test_from_parse_reads_an_unsure_question_from_the_ranking():
+    from bot.classifier import from_parse
+
+    unsure_question = {"text": "x", "intent": {"name": "nlu_fallback", "confidence": 0.3}, "entities": [],
+                       "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.3},
+                                          {"name": "inform", "confidence": 0.28},
+                                          {"name": "vraag_pesten_beleid", "confidence": 0.25},
+                                          {"name": "vraag_pesten_incident", "confidence": 0.2},
+                                          {"name": "vraag_sociale_veiligheid_beleid", "confidence": 0.15}]}
+    unsure_chat = dict(unsure_question, intent_ranking=[{"name": "nlu_fallback", "confidence": 0.3},
+                                                        {"name": "greet", "confidence": 0.28},
+                                                        {"name": "thanks", "confidence": 0.27},
+                                                        {"name": "vraag_pesten_beleid", "confidence": 0.2}])
+    result = from_parse(unsure_question)
+    assert (result.theme, result.question_type, result.intent) == ("pesten", "beleid", "nlu_fallback")
+    assert (from_parse(unsure_chat).theme, from_parse(unsure_chat).question_type) == ("overig", "overig")
+
+
+def test_from_parse_greeting_is_overig_and_urgent_keeps_its_theme():
+    from bot.classifier import from_parse
+
+    greet = {"text": "hoi", "intent": {"name": "greet", "confidence": 0.9},
+             "intent_ranking": [{"name": "greet", "confidence": 0.9},
+                                {"name": "vraag_pesten_incident", "confidence": 0.1}], "entities": []}
+    urgent = {"text": "...", "intent": {"name": "urgent", "confidence": 1.0},
+              "intent_ranking": [{"name": "vraag_pesten_incident", "confidence": 0.6},
+                                 {"name": "urgent", "confidence": 0.4}],
+              "entities": [{"entity": "urgency", "value": "zelfdoding"}]}
+    assert (from_parse(greet).theme, from_parse(greet).urgent) == ("overig", False)
+    assert (from_parse(urgent).theme, from_parse(urgent).urgent) == ("pesten", True)

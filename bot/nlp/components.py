@@ -121,6 +121,9 @@ class UrgencyDetector(GraphComponent):
             assessment = self._rules_for(doc).assess(doc)
             intent: Dict[Text, Any] = message.get(INTENT) or {}
             model_urgent = intent.get(INTENT_NAME_KEY) == labels.URGENT_INTENT
+            if model_urgent and self._rules_defuse(assessment):
+                self._fall_back_to_question(message)
+                continue
             if not (model_urgent or assessment.urgent):
                 continue
             category = assessment.category or GENERAL_URGENCY
@@ -141,6 +144,23 @@ class UrgencyDetector(GraphComponent):
             }
             message.set(ENTITIES, message.get(ENTITIES, []) + [entity], add_to_output=True)
         return messages
+
+    @staticmethod
+    def _rules_defuse(assessment) -> bool:
+        """The rules saw the danger words and found them clearly about policy or the past.
+
+        Only then is the model's `urgent` overruled; a message the rules know no
+        danger words of keeps the model's verdict (recall first).
+        """
+        return (bool(assessment.triggers) and not assessment.urgent and not assessment.present
+                and (assessment.defused or assessment.resolved))
+
+    @staticmethod
+    def _fall_back_to_question(message: Message) -> None:
+        ranking = message.get("intent_ranking") or []
+        question = next((r for r in ranking if labels.labels_of_intent(r.get(INTENT_NAME_KEY))), None)
+        if question is not None:
+            message.set(INTENT, dict(question), add_to_output=True)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
