@@ -16,12 +16,13 @@ TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml data/
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help setup run test train eval bench validate check-python clean
+.PHONY: help setup db run test train eval bench validate check-python clean
 
 help:
 	@echo "make run    set up (venv, Dutch pipeline, model) and start the bot"
 	@echo "make test   set up and run the whole test suite"
 	@echo "make train  train the Rasa model when data or config changed"
+	@echo "make db     apply the contact-log migrations to DATABASE_URL (default: SQLite)"
 	@echo "make eval   5-fold cross-validation with baselines -> reports/nlu.md"
 	@echo "make bench  benchmarks -> bench/results.md"
 
@@ -59,7 +60,10 @@ test: setup $(MODEL)
 	$(MAKE) --no-print-directory validate
 	$(BIN)/python -m pytest
 
-run: setup $(MODEL)
+db: setup
+	$(BIN)/doorvraag db upgrade
+
+run: setup db $(MODEL)
 	@bash scripts/run.sh
 
 eval: setup
