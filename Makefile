@@ -58,6 +58,7 @@ validate: setup
 
 test: setup $(MODEL)
 	$(MAKE) --no-print-directory validate
+	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core
 	$(BIN)/python -m pytest
 
 db: setup

@@ -1,45 +1,52 @@
 """Custom actions against saved tracker fixtures: exact events and messages."""
-import json
-
-import pytest
-from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import ActionAcknowledgeQuestion, ActionReferUrgent
+from actions.common import reset_intake
+from actions.form import ActionAskIntakeConfirmed
+from actions.intake import ActionReferUrgent, ActionStartIntake
 from bot import referrals
-from tests.conftest import ROOT
-
-FIXTURES = ROOT / "tests" / "data" / "trackers"
+from tests.intake_support import contact_db, contacts, load_tracker, run  # noqa: F401
 
 
-def load_tracker(name: str) -> Tracker:
-    return Tracker.from_dict(json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8")))
-
-
-def test_urgent_referral_first_and_category_kept():
-    dispatcher = CollectingDispatcher()
-    events = ActionReferUrgent().run(dispatcher, load_tracker("urgent_suicide"), domain={})
-    assert events == [SlotSet("urgency", "zelfdoding")]
-    assert len(dispatcher.messages) == 1
-    text = dispatcher.messages[0]["text"]
+def test_urgent_referral_first_and_category_kept(contact_db):
+    events, messages = run(ActionReferUrgent(), load_tracker("urgent_suicide"))
+    assert events == [SlotSet("urgency", "zelfdoding"), SlotSet("intake_phase", None)]
+    assert len(messages) == 1
+    text = messages[0]["text"]
     assert text == referrals.referral_message("zelfdoding")
     assert text.splitlines()[1].startswith("Gaat het over gedachten aan zelfdoding? Bel **113**")
+    [contact] = contacts(contact_db)
+    assert (contact.urgent, contact.status) == (True, "afgerond")
+    assert contact.summary == "urgent=zelfdoding; doorverwezen"
+
+
+def test_question_opens_a_contact_and_sets_the_slots(contact_db):
+    events, messages = run(ActionStartIntake(), load_tracker("question_pesten"))
+    assert messages == []
+    text = "ik ben ib'er in groep 7, een leerling wordt gepest via instagram"
+    assert events == reset_intake() + [
+        SlotSet("theme", "pesten"), SlotSet("question_type", "incident"), SlotSet("intake_text", text),
+        SlotSet("caller_role", "ib_zorg"), SlotSet("school_type", "po"),
+        SlotSet("intake_phase", "intake"), SlotSet("urgency", None)]
+    [contact] = contacts(contact_db, "test-question-1")
+    assert (contact.status, contact.theme, contact.question_type) == ("lopend", "pesten", "incident")
+    assert (contact.caller_role, contact.school_type, contact.corrected) == ("ib_zorg", "po", False)
 
 
 def test_question_is_confirmed_in_one_line_with_buttons():
-    dispatcher = CollectingDispatcher()
-    events = ActionAcknowledgeQuestion().run(dispatcher, load_tracker("question_pesten"), domain={})
-    assert events == [SlotSet("caller_role", "ib_zorg"), SlotSet("school_type", "po")]
-    [message] = dispatcher.messages
-    assert message["text"] == "Ik begrijp dat je vraag gaat over *pesten*, en over *een concreet incident*. Klopt dat?"
-    assert [b["payload"] for b in message["buttons"]] == ["/affirm", "/deny"]
-
-
-def test_vague_question_asks_for_more():
     tracker = load_tracker("question_pesten")
-    tracker.latest_message = {"text": "ik heb een vraag", "intent": {"name": "vraag_overig", "confidence": 0.9},
-                              "intent_ranking": [{"name": "vraag_overig", "confidence": 0.9}], "entities": []}
-    dispatcher = CollectingDispatcher()
-    assert ActionAcknowledgeQuestion().run(dispatcher, tracker, domain={}) == []
-    assert "meer vertellen" in dispatcher.messages[0]["text"]
+    tracker.slots.update(theme="pesten", question_type="incident")
+    events, [message] = run(ActionAskIntakeConfirmed(), tracker)
+    assert events == []
+    assert message["text"] == "Ik begrijp dat je vraag gaat over *pesten*, en over *een concreet incident*. Klopt dat?"
+    assert [b["title"] for b in message["buttons"]] == ["Ja", "Nee, ander onderwerp", "Nee, het gaat over beleid"]
+    assert [b["payload"] for b in message["buttons"]] == [
+        "/affirm", "/deny", '/inform{"question_type":"beleid"}']
+
+
+def test_a_policy_question_offers_incident_as_the_correction():
+    tracker = load_tracker("question_pesten")
+    tracker.slots.update(theme="wet_en_regelgeving", question_type="beleid")
+    _, [message] = run(ActionAskIntakeConfirmed(), tracker)
+    assert message["text"] == "Ik begrijp dat je vraag gaat over *wet- en regelgeving*, en over *beleid*. Klopt dat?"
+    assert message["buttons"][2]["title"] == "Nee, het gaat over een incident"

@@ -1,0 +1,74 @@
+"""After the doorvragen: the advice and the offer of a human; closing an intake."""
+from __future__ import annotations
+
+from typing import Any, Dict, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import Restarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import EventList, valid_code
+from bot import contact_log, intake, labels
+from bot import question_bank as qb
+
+
+class ActionGiveAdvice(Action):
+    """Advice from the answers; building blocks and a summary of codes go to the contact."""
+
+    def name(self) -> Text:
+        return "action_give_advice"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> EventList:
+        theme = tracker.get_slot("theme") or labels.OVERIG
+        qtype = tracker.get_slot("question_type") or labels.OVERIG
+        school = valid_code(tracker.get_slot("school_type"), labels.school_types())
+        role = valid_code(tracker.get_slot("caller_role"), labels.caller_roles())
+        answers = intake.answers_of(tracker.slots)
+        advice = qb.advice_for(theme, qtype, school, answers)
+        blocks = qb.assess_building_blocks(answers)
+        spec = intake.texts()["advice"]
+        dispatcher.utter_message(text=spec["intro"] + "\n\n" + qb.render_advice(advice))
+        dispatcher.utter_message(text=spec["offer"], buttons=[
+            intake.button(spec["offer_yes"], "ask_human"), intake.button(spec["offer_no"], "deny")])
+        contact_log.update_contact(tracker.sender_id, building_blocks=blocks, caller_role=role,
+                                   school_type=school,
+                                   summary=intake.summary(theme, qtype, role, school, answers, blocks))
+        return [SlotSet("intake_phase", "advies")]
+
+
+class ActionCloseIntake(Action):
+    """The user is done: the contact is closed (afgerond) and the bot invites a new question."""
+
+    def name(self) -> Text:
+        return "action_close_intake"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> EventList:
+        phase = tracker.get_slot("intake_phase")
+        if phase:
+            status = "afgerond" if phase == "advies" else "onvolledig"
+            contact_log.close_contact(tracker.sender_id, status=status)
+        texts = intake.texts()["close"]
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        dispatcher.utter_message(text=texts.get(intent) or texts["default"])
+        return [SlotSet("intake_phase", None)]
+
+
+class ActionRestart(Action):
+    """/restart: the running intake is logged (onvolledig, or afgerond after its advice), then start over.
+
+    Overrides Rasa's default action_restart, which would leave the contact 'lopend'.
+    """
+
+    def name(self) -> Text:
+        return "action_restart"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> EventList:
+        phase = tracker.get_slot("intake_phase")
+        if phase:
+            contact_log.close_contact(tracker.sender_id,
+                                      status="afgerond" if phase == "advies" else "onvolledig")
+        dispatcher.utter_message(text=intake.texts()["close"]["restart"])
+        return [Restarted()]

@@ -1,0 +1,248 @@
+"""The intake form: confirm the classification, ask role and school type, then the doorvragen.
+
+`validate_intake_form` reads each answer and decides, through `required_slots`,
+what comes next (bot/intake.py). A message that is no answer (urgent, a human,
+a new question, ...) is left unfilled, so the form is rejected and the rules take over.
+"""
+from __future__ import annotations
+
+import dataclasses
+from abc import ABC, abstractmethod
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
+
+from actions.common import EventList
+from bot import contact_log, intake, labels
+from bot.redaction import redact
+
+FORM = "intake_form"
+SKIP_INTENTS = ("dont_know", "deny", "stop")
+
+
+def is_answer_turn(tracker: Tracker, form: str) -> bool:
+    """The form runs right after the user's message (not after an interruption, not at activation)."""
+    if tracker.active_loop.get("name") != form:
+        return False
+    events = tracker.events
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=None)
+    if last_user is None:
+        return False
+    actions = [e.get("name") for e in events[last_user + 1:] if e.get("event") == "action"]
+    # The form itself runs last; action_extract_slots runs after every message.
+    return all(name in (form, "action_extract_slots") for name in actions)
+
+
+class ValidateIntakeForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_intake_form"
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: Dict[Text, Any]) -> List[Text]:
+        return intake.required_slots(intake.IntakeState.of(tracker.slots))
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> EventList:
+        events: EventList = []
+        requested = tracker.get_slot(REQUESTED_SLOT)
+        if requested and is_answer_turn(tracker, FORM):
+            answer = self.read_answer(requested, intake.Reply.of(tracker.latest_message),
+                                      dispatcher, tracker)
+            if answer is None:
+                return []  # no answer: the form is rejected and a rule handles the message
+            events += answer
+            tracker.add_slots(answer)
+        state = intake.IntakeState.of(tracker.slots)
+        if intake.needs_selection(state):
+            keys = intake.choose_questions(state, tracker.get_slot("intake_text") or "")
+            selected = [SlotSet("doorvraag_keys", keys)]
+            events += selected
+            tracker.add_slots(selected)
+        required = await self.required_slots([], dispatcher, tracker, domain)
+        return events + [SlotSet(REQUESTED_SLOT, intake.next_slot(required, tracker.slots))]
+
+    # ------------------------------------------------------------------ one answer
+
+    def read_answer(self, requested: str, reply: intake.Reply, dispatcher: CollectingDispatcher,
+                    tracker: Tracker) -> Optional[EventList]:
+        if intake.interrupts(reply) or intake.is_new_question(reply):
+            return None
+        if intake.is_unsure_urgent(reply):
+            dispatcher.utter_message(text=intake.texts()["urgent_reminder"])
+            answer = self.read_answer(requested, dataclasses.replace(reply, intent=None), dispatcher, tracker)
+            # Not treated as urgent: the category the slot mapping took from the message goes.
+            return None if answer is None else answer + [SlotSet("urgency", None)]
+        if intake.answer_category(reply) == "stop":
+            return self.stop(requested, dispatcher, tracker)
+        if requested == "intake_confirmed":
+            return self.confirm(reply, tracker)
+        if requested == "intake_theme":
+            return self.choose_theme(reply, tracker)
+        if requested == "caller_role":
+            return self.profile(reply, tracker, "caller_role", "role_asked", labels.caller_roles())
+        if requested == "school_type":
+            return self.profile(reply, tracker, "school_type", "school_asked", labels.school_types())
+        if requested in intake.DOORVRAAG_SLOTS:
+            return self.doorvraag(requested, reply, tracker)
+        return None
+
+    def stop(self, requested: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
+        dispatcher.utter_message(text=intake.texts()["doorvragen"]["stopped"])
+        events = [SlotSet("intake_stopped", True)]
+        if requested in intake.DOORVRAAG_SLOTS:
+            key = self.key_of(requested, tracker)
+            contact_log.record_answer(tracker.sender_id, key, "stop")
+            events.append(SlotSet(requested, "stop"))
+        return events
+
+    def confirm(self, reply: intake.Reply, tracker: Tracker) -> EventList:
+        conversation = tracker.sender_id
+        corrected_type = reply.entities.get("question_type")
+        corrected_theme = reply.entities.get("theme")
+        if corrected_type in labels.question_types() or corrected_theme in labels.themes():
+            changes = {"question_type": corrected_type} if corrected_type in labels.question_types() else {}
+            if corrected_theme in labels.themes():
+                changes["theme"] = corrected_theme
+            contact_log.update_contact(conversation, corrected=True, **changes)
+            return [SlotSet(k, v) for k, v in changes.items()] + [
+                SlotSet("corrected", True), SlotSet("intake_confirmed", True)]
+        category = intake.answer_category(reply)
+        if category == "ja":
+            return [SlotSet("intake_confirmed", True)]
+        if category == "nee":
+            return [SlotSet("theme_needed", True)]
+        if tracker.get_slot("confirm_retry"):
+            return [SlotSet("intake_confirmed", True)]  # asked twice: go on with what we have
+        return [SlotSet("confirm_retry", True)]
+
+    def choose_theme(self, reply: intake.Reply, tracker: Tracker) -> EventList:
+        conversation = tracker.sender_id
+        chosen = reply.entities.get("theme")
+        original = tracker.get_slot("theme")
+        if chosen in labels.themes():
+            corrected = bool(tracker.get_slot("corrected")) or original != labels.OVERIG
+            contact_log.update_contact(conversation, theme=chosen, corrected=corrected)
+            return [SlotSet("theme", chosen), SlotSet("intake_theme", chosen),
+                    SlotSet("corrected", corrected), SlotSet("intake_confirmed", True),
+                    SlotSet("theme_needed", False)]
+        told = reply.classification
+        if not reply.is_payload and told.theme != labels.OVERIG:
+            # The user told more: classify that and confirm it.
+            text = " ".join(t for t in (tracker.get_slot("intake_text"), redact(reply.text)) if t)
+            contact_log.update_contact(conversation, theme=told.theme, question_type=told.question_type,
+                                       corrected=original != labels.OVERIG)
+            return [SlotSet("theme", told.theme), SlotSet("question_type", told.question_type),
+                    SlotSet("intake_text", text), SlotSet("theme_needed", False)]
+        if tracker.get_slot("confirm_retry") or intake.answer_category(reply) in ("nee", "weet_niet"):
+            # Nothing to go on: continue as a general question.
+            return [SlotSet("theme", labels.OVERIG), SlotSet("intake_theme", labels.OVERIG),
+                    SlotSet("intake_confirmed", True), SlotSet("theme_needed", False)]
+        return [SlotSet("confirm_retry", True)]
+
+    def profile(self, reply: intake.Reply, tracker: Tracker, slot: str, asked: str,
+                allowed) -> EventList:
+        """Role or school type: a button or the user's words; anything else leaves it empty."""
+        value = reply.entities.get(slot) or tracker.get_slot(slot)
+        if value in allowed:
+            contact_log.update_contact(tracker.sender_id, **{slot: value})
+            return [SlotSet(slot, value), SlotSet(asked, True)]
+        return [SlotSet(slot, None), SlotSet(asked, True)]
+
+    @staticmethod
+    def key_of(slot: str, tracker: Tracker) -> str:
+        keys = tracker.get_slot("doorvraag_keys") or []
+        return keys[intake.DOORVRAAG_SLOTS.index(slot)]
+
+    def doorvraag(self, slot: str, reply: intake.Reply, tracker: Tracker) -> EventList:
+        key = self.key_of(slot, tracker)
+        category = intake.answer_category(reply)
+        if category == "onbruikbaar" and tracker.get_slot("doorvraag_retry") != slot:
+            return [SlotSet("doorvraag_retry", slot)]  # ask once more
+        stored, text = intake.stored_answer(category, reply.text)
+        contact_log.record_answer(tracker.sender_id, key, category, text)
+        answers = intake.answers_of(tracker.slots)
+        answers[key] = stored
+        return [SlotSet(slot, category), SlotSet("doorvraag_answers", answers),
+                SlotSet("doorvraag_retry", None)]
+
+
+# ---------------------------------------------------------------------- asking
+
+class ActionAskIntakeConfirmed(Action):
+    def name(self) -> Text:
+        return "action_ask_intake_confirmed"
+
+    def run(self, dispatcher, tracker, domain) -> EventList:
+        text, buttons = intake.confirm_message(tracker.get_slot("theme") or labels.OVERIG,
+                                               tracker.get_slot("question_type") or labels.OVERIG)
+        if tracker.get_slot("confirm_retry"):
+            text = intake.texts()["confirm"]["retry"]
+        dispatcher.utter_message(text=text, buttons=buttons)
+        return []
+
+
+class ActionAskIntakeTheme(Action):
+    def name(self) -> Text:
+        return "action_ask_intake_theme"
+
+    def run(self, dispatcher, tracker, domain) -> EventList:
+        rejected = bool(tracker.get_slot("theme_needed"))
+        text, buttons = intake.theme_message(unclear=not rejected,
+                                             exclude=tracker.get_slot("theme") if rejected else None)
+        dispatcher.utter_message(text=text, buttons=buttons)
+        return []
+
+
+class ActionAskCallerRole(Action):
+    def name(self) -> Text:
+        return "action_ask_caller_role"
+
+    def run(self, dispatcher, tracker, domain) -> EventList:
+        text, buttons = intake.role_message()
+        dispatcher.utter_message(text=text, buttons=buttons)
+        return []
+
+
+class ActionAskSchoolType(Action):
+    def name(self) -> Text:
+        return "action_ask_school_type"
+
+    def run(self, dispatcher, tracker, domain) -> EventList:
+        text, buttons = intake.school_message()
+        dispatcher.utter_message(text=text, buttons=buttons)
+        return []
+
+
+class ActionAskDoorvraag(Action, ABC):
+    """Asks doorvraag N: the N-th chosen question, with Ja/Nee/Weet ik niet for yes/no questions.
+
+    Abstract (not registered itself): one subclass per slot is made below.
+    """
+    slot = ""
+
+    @classmethod
+    @abstractmethod
+    def number(cls) -> int:
+        """1-based position of the slot."""
+
+    def name(self) -> Text:
+        return f"action_ask_{self.slot}"
+
+    def run(self, dispatcher, tracker, domain) -> EventList:
+        keys = tracker.get_slot("doorvraag_keys") or []
+        number = self.number()
+        text, buttons = intake.question_message(keys[number - 1], number, len(keys),
+                                                retry=tracker.get_slot("doorvraag_retry") == self.slot)
+        dispatcher.utter_message(text=text, buttons=buttons)
+        return []
+
+
+# One ask action per doorvraag slot (action_ask_doorvraag_1 ... _6).
+for _slot in intake.DOORVRAAG_SLOTS:
+    _class = type(f"ActionAsk{_slot.title().replace('_', '')}", (ActionAskDoorvraag,),
+                  {"slot": _slot, "number": classmethod(lambda cls: intake.DOORVRAAG_SLOTS.index(cls.slot) + 1)})
+    globals()[_class.__name__] = _class
+del _slot, _class

@@ -1,0 +1,49 @@
+"""The conversation's writes to the contact log (bot.storage), made safe for a chat turn.
+
+The storage never raises a database error, but a wrong code raises ValueError;
+here every write is wrapped so that nothing in the log can break the
+conversation. Only codes and redacted text are passed on; nothing here logs
+user text.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable, Optional
+
+from bot import storage
+from bot.storage import Database
+
+log = logging.getLogger(__name__)
+
+
+def database() -> Database:
+    return Database.from_env()
+
+
+def _safe(operation: str, write: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    try:
+        return write(database(), *args, **kwargs)
+    except Exception as error:  # the conversation goes on whatever the log does
+        log.warning("contact log: %s failed (%s)", operation, type(error).__name__)
+        return None
+
+
+def open_contact(conversation_id: str, **fields: Any) -> Optional[str]:
+    return _safe("open_contact", storage.open_contact, conversation_id, **fields)
+
+
+def update_contact(conversation_id: str, **fields: Any) -> Optional[bool]:
+    return _safe("update_contact", storage.update_contact, conversation_id, **fields)
+
+
+def record_answer(conversation_id: str, question_key: str, category: str,
+                  text: Optional[str] = None) -> Optional[bool]:
+    return _safe("record_answer", storage.record_answer, conversation_id, question_key, category, text)
+
+
+def log_message(conversation_id: str, **fields: Any) -> Optional[bool]:
+    return _safe("log_message", storage.log_message, conversation_id, **fields)
+
+
+def close_contact(conversation_id: str, **fields: Any) -> Optional[bool]:
+    return _safe("close_contact", storage.close_contact, conversation_id, **fields)

@@ -1,0 +1,324 @@
+"""The intake conversation's decisions, without Rasa: which step comes next, how a reply is read,
+what the bot says. Texts and word lists live in bot/knowledge/dialogue.yml; the questions and
+the advice in bot/knowledge/questions.yml (bot/question_bank.py).
+
+The actions in actions/ only translate between the tracker and these functions.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from bot import knowledge, labels
+from bot import question_bank as qb
+from bot.classifier import Classification, from_parse
+from bot.redaction import redact
+
+MAX_DOORVRAGEN = 6
+MIN_DOORVRAGEN = 3
+DOORVRAAG_SLOTS = tuple(f"doorvraag_{n}" for n in range(1, MAX_DOORVRAGEN + 1))
+SAFETY_THEMES = ("pesten", "sociale_veiligheid", "wet_en_regelgeving", "vertrouwenswerk")
+# Answers to a yes/no question sent by its buttons.
+PAYLOAD_CATEGORIES = {"affirm": "ja", "deny": "nee", "dont_know": "weet_niet", "stop": "stop"}
+Button = Dict[str, str]
+
+
+def texts() -> Mapping[str, Any]:
+    return knowledge.load("dialogue")
+
+
+def _payload(intent: str, **entities: str) -> str:
+    if not entities:
+        return f"/{intent}"
+    inner = ",".join(f'"{k}":"{v}"' for k, v in entities.items())
+    return f"/{intent}{{{inner}}}"
+
+
+def button(title: str, intent: str, **entities: str) -> Button:
+    return {"title": title, "payload": _payload(intent, **entities)}
+
+
+# ------------------------------------------------------------------ reading a message
+
+@dataclass(frozen=True)
+class Reply:
+    """One user message as the intake sees it."""
+    text: str
+    intent: Optional[str]
+    confidence: float
+    entities: Dict[str, str]
+    classification: Classification
+    # The urgency rules matched danger words (their entity spans them; a model-only urgent's is empty).
+    urgency_trigger: bool = False
+
+    @property
+    def is_payload(self) -> bool:
+        return self.text.startswith("/")
+
+    @classmethod
+    def of(cls, parse: Mapping[str, Any]) -> "Reply":
+        intent = parse.get("intent") or {}
+        entities = {}
+        for entity in parse.get("entities") or []:
+            if entity.get("entity") and entity.get("value") is not None:
+                entities.setdefault(entity["entity"], str(entity["value"]))
+        trigger = any(e.get("entity") == "urgency" and (e.get("end") or 0) > (e.get("start") or 0)
+                      for e in parse.get("entities") or [])
+        return cls(text=str(parse.get("text") or ""), intent=intent.get("name"),
+                   confidence=float(intent.get("confidence") or 0.0), entities=entities,
+                   classification=from_parse(parse), urgency_trigger=trigger)
+
+
+def is_unsure_urgent(reply: Reply) -> bool:
+    """Urgent from the model alone, not sure enough to break off an answer (no rule saw danger)."""
+    return (reply.intent == labels.URGENT_INTENT and not reply.is_payload
+            and not reply.urgency_trigger
+            and reply.confidence < texts()["urgent_model_only"])
+
+
+def interrupts(reply: Reply) -> bool:
+    """Does this message break off the intake (urgent, a human, a robot question, off topic)?"""
+    if reply.intent == labels.URGENT_INTENT:
+        return not is_unsure_urgent(reply)
+    minimum = texts()["interrupt"].get(reply.intent or "")
+    return minimum is not None and (reply.is_payload or reply.confidence >= minimum)
+
+
+def is_new_question(reply: Reply) -> bool:
+    """A new question rather than an answer: a question intent, phrased as a question.
+
+    Only question intents count, because only they start a new intake (data/rules.yml).
+    """
+    spec = texts()["new_question"]
+    if labels.labels_of_intent(reply.intent) is None:
+        return False
+    if reply.is_payload:
+        return True
+    norm = qb.normalise(reply.text)
+    if any(re.search(rf"\b{phrase}\b", norm) for phrase in spec["explicit"]):
+        return True
+    if reply.classification.theme == labels.OVERIG or reply.confidence < spec["min_confidence"]:
+        return False
+    if len(norm.split()) < spec["min_words"] or qb.classify_answer(reply.text) != "tekst":
+        return False
+    starts = "|".join(spec["starts"])
+    return norm.endswith("?") or bool(re.match(rf"(?:{starts})\b", norm))
+
+
+def answer_category(reply: Reply) -> str:
+    """ja / nee / weet_niet / stop / tekst / onbruikbaar for an answer, typed or clicked."""
+    if reply.is_payload:
+        return PAYLOAD_CATEGORIES.get(reply.intent or "", "onbruikbaar")
+    category = qb.classify_answer(reply.text)
+    if (category in ("tekst", "onbruikbaar") and reply.intent in ("dont_know", "stop")
+            and reply.confidence >= texts()["sure_intent"]):
+        return PAYLOAD_CATEGORIES[reply.intent]  # "dat is mij niet bekend", "klaar"
+    return category
+
+
+# ------------------------------------------------------------------ the intake's state
+
+@dataclass
+class IntakeState:
+    """The slots that decide the next step of the intake."""
+    theme: str = labels.OVERIG
+    question_type: str = labels.OVERIG
+    caller_role: Optional[str] = None
+    school_type: Optional[str] = None
+    intake_confirmed: Optional[bool] = None
+    theme_needed: bool = False
+    role_asked: bool = False
+    school_asked: bool = False
+    intake_stopped: bool = False
+    doorvraag_keys: Optional[List[str]] = None
+
+    @classmethod
+    def of(cls, slots: Mapping[str, Any]) -> "IntakeState":
+        return cls(
+            theme=slots.get("theme") or labels.OVERIG,
+            question_type=slots.get("question_type") or labels.OVERIG,
+            caller_role=slots.get("caller_role"),
+            school_type=slots.get("school_type"),
+            intake_confirmed=slots.get("intake_confirmed"),
+            theme_needed=bool(slots.get("theme_needed")),
+            role_asked=bool(slots.get("role_asked")),
+            school_asked=bool(slots.get("school_asked")),
+            intake_stopped=bool(slots.get("intake_stopped")),
+            doorvraag_keys=slots.get("doorvraag_keys"),
+        )
+
+    @property
+    def light(self) -> bool:
+        return self.theme in qb._data()["selection"]["light_themes"]
+
+
+def choose_questions(state: IntakeState, text: str) -> List[str]:
+    """The keys of the 3-6 doorvragen for this situation; the user's own words skip some."""
+    chosen = qb.select_questions(state.theme, state.question_type, state.school_type,
+                                 state.caller_role, text, limit=MAX_DOORVRAGEN,
+                                 minimum=MIN_DOORVRAGEN)
+    return [q.key for q in chosen]
+
+
+def profile_slots(state: IntakeState) -> List[str]:
+    """Role and school type, each asked once while unknown (a skipped one stays empty)."""
+    if state.light:
+        return []
+    slots = []
+    if state.caller_role is None and not state.role_asked:
+        slots.append("caller_role")
+    if state.school_type is None and not state.school_asked:
+        slots.append("school_type")
+    return slots
+
+
+def needs_selection(state: IntakeState) -> bool:
+    """Time to choose the doorvragen: confirmed, role and school settled, none chosen yet."""
+    return (bool(state.intake_confirmed) and not state.intake_stopped
+            and state.doorvraag_keys is None and not profile_slots(state))
+
+
+def required_slots(state: IntakeState) -> List[str]:
+    """The slots of `intake_form` in the order they are asked (a filled one is skipped)."""
+    if state.intake_stopped:
+        return []
+    if not state.intake_confirmed:
+        return ["intake_theme" if state.theme_needed or state.theme == labels.OVERIG
+                else "intake_confirmed"]
+    return profile_slots(state) + list(DOORVRAAG_SLOTS[:len(state.doorvraag_keys or ())])
+
+
+def next_slot(required: Sequence[str], slots: Mapping[str, Any]) -> Optional[str]:
+    return next((name for name in required if slots.get(name) is None), None)
+
+
+# ------------------------------------------------------------------ what the bot says
+
+def confirm_message(theme: str, question_type: str) -> Tuple[str, List[Button]]:
+    spec = texts()["confirm"]
+    text = spec["text"].format(theme=labels.label_text("themes", theme),
+                               question_type=labels.label_text("question_types", question_type))
+    buttons = [button(spec["ja"], "affirm"), button(spec["other_theme"], "deny")]
+    for alternative in spec["type_alternatives"].get(question_type, ()):
+        buttons.append(button(spec["other_type"].format(label=spec["type_labels"][alternative]),
+                              "inform", question_type=alternative))
+    return text, buttons
+
+
+def theme_buttons(exclude: Optional[str] = None) -> List[Button]:
+    titles = texts()["theme"]["buttons"]
+    return [button(title, "inform", theme=code) for code, title in titles.items() if code != exclude]
+
+
+def theme_message(unclear: bool, exclude: Optional[str] = None) -> Tuple[str, List[Button]]:
+    spec = texts()["theme"]
+    return spec["unclear" if unclear else "text"], theme_buttons(exclude)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def role_message() -> Tuple[str, List[Button]]:
+    spec = texts()["role"]
+    buttons = [button(_cap(labels.label_text("caller_roles", code)), "inform", caller_role=code)
+               for code in labels.caller_roles()]
+    return spec["text"], buttons + [button(spec["skip"], "dont_know")]
+
+
+def school_message() -> Tuple[str, List[Button]]:
+    spec = texts()["school"]
+    buttons = [button(_cap(labels.label_text("school_types", code)), "inform", school_type=code)
+               for code in labels.school_types()]
+    return spec["text"], buttons + [button(spec["skip"], "dont_know")]
+
+
+def question_message(key: str, number: int, total: int, retry: bool) -> Tuple[str, List[Button]]:
+    spec = texts()["doorvragen"]
+    question = qb.bank()[key]
+    text = spec["progress"].format(number=number, total=total) + question.text
+    if retry:
+        text = spec["retry"] + text
+    elif number == 1:
+        text = spec["intro"] + "\n\n" + text
+    buttons: List[Button] = []
+    if question.kind == "yes_no":
+        titles = spec["buttons"]
+        buttons = [button(titles["ja"], "affirm"), button(titles["nee"], "deny"),
+                   button(titles["weet_niet"], "dont_know")]
+    return text, buttons
+
+
+def fallback_buttons(ranking: Sequence[Mapping[str, Any]]) -> List[Button]:
+    """A button per likeliest theme, each sending that theme's best-ranked question intent."""
+    best: Dict[str, str] = {}
+    for item in sorted(ranking, key=lambda r: -float(r.get("confidence") or 0.0)):
+        question = labels.labels_of_intent(str(item.get("name")))
+        if question and question.theme in SAFETY_THEMES and question.theme not in best:
+            best[question.theme] = str(item["name"])
+    titles = texts()["theme"]["buttons"]
+    limit = texts()["fallback"]["max_themes"]
+    return [button(titles[theme], intent) for theme, intent in list(best.items())[:limit]]
+
+
+# ------------------------------------------------------------------ after the questions
+
+def answers_of(slots: Mapping[str, Any]) -> Dict[str, str]:
+    return dict(slots.get("doorvraag_answers") or {})
+
+
+def summary(theme: str, question_type: str, caller_role: Optional[str], school_type: Optional[str],
+            answers: Mapping[str, str], blocks: Mapping[str, str], handoff: str = "geen") -> str:
+    """A summary for the helpdesk made of codes only: no user text, so no personal data."""
+    parts = [f"thema={theme}", f"type={question_type}", f"rol={caller_role or 'onbekend'}",
+             f"school={school_type or 'onbekend'}"]
+    if blocks:
+        parts.append("bouwstenen=" + ",".join(f"{b}:{s}" for b, s in blocks.items()))
+    if answers:
+        categories = {key: (value if value in qb.CATEGORIES else "tekst") for key, value in answers.items()}
+        parts.append("antwoorden=" + ",".join(f"{k}:{v}" for k, v in categories.items()))
+    if handoff != "geen":
+        parts.append(f"overdracht={handoff}")
+    return "; ".join(parts)[:500]
+
+
+def stored_answer(category: str, text: str) -> Tuple[str, Optional[str]]:
+    """What the advice reads and what the log keeps: the category, plus redacted text for free text."""
+    if category == "tekst":
+        clean = redact(text)
+        return clean, clean
+    return category, None
+
+
+# ------------------------------------------------------------------ contact details for a call-back
+
+PHONE = re.compile(r"^(?:\+31|0031|0)[1-9]\d{8}$")
+EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)
+
+
+def normalise_phone(text: str) -> Optional[str]:
+    digits = re.sub(r"[\s\-().]", "", text or "")
+    return digits if PHONE.match(digits) else None
+
+
+def normalise_email(text: str) -> Optional[str]:
+    value = (text or "").strip().strip(".")
+    return value.lower() if EMAIL.match(value) else None
+
+
+def valid_detail(channel: str, text: str) -> Optional[str]:
+    return normalise_phone(text) if channel == "terugbellen" else normalise_email(text)
+
+
+def channel_choice(reply: Reply) -> Optional[str]:
+    """terugbellen / mail / geen from a button or typed words; None when unclear."""
+    if reply.entities.get("contact_channel"):
+        return reply.entities["contact_channel"]
+    if reply.is_payload and reply.intent in ("deny", "stop"):
+        return "geen"
+    norm = qb.normalise(reply.text)
+    for channel, words in texts()["handoff"]["channel_words"].items():
+        if any(re.search(w, norm) for w in words):
+            return channel
+    return "geen" if answer_category(reply) in ("nee", "stop") else None

@@ -1,0 +1,216 @@
+"""Advice, closing, handoff, call-back and fallback actions against saved trackers: exact events."""
+import pytest
+from rasa_sdk.events import ActiveLoop, ConversationPaused, Restarted, SlotSet
+
+from actions.advice import ActionCloseIntake, ActionGiveAdvice, ActionRestart
+from actions.handoff import (ActionAskContactChannel, ActionFinishHandoff, ActionHandoff,
+                             ValidateContactForm)
+from actions.intake import ActionFallback
+from bot import callbacks, contact_log, hours, intake
+from bot import question_bank as qb
+from tests.intake_support import (contact_db, contacts, load_tracker, parse, run,  # noqa: F401
+                                  with_message)
+
+REQ = "requested_slot"
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    def set_to(iso):
+        monkeypatch.setenv(hours.NOW_ENV, iso)
+    return set_to
+
+
+def start(conversation):
+    contact_log.open_contact(conversation, theme="pesten", question_type="beleid")
+
+
+# ------------------------------------------------------------------ advice
+
+def test_advice_from_the_answers_goes_to_the_contact_without_personal_data(contact_db):
+    start("test-advice")
+    events, messages = run(ActionGiveAdvice(), load_tracker("advice_ready"))
+    assert events == [SlotSet("intake_phase", "advies")]
+    advice, offer = messages
+    assert advice["text"].startswith("Dank je wel. Op basis van je antwoorden is dit mijn advies:")
+    assert "**Waar nog winst te halen is**" in advice["text"]
+    assert offer["text"] == "Wil je dit nog met een medewerker van de helpdesk bespreken?"
+    assert [b["payload"] for b in offer["buttons"]] == ["/ask_human", "/deny"]
+    [contact] = contacts(contact_db)
+    assert contact.building_blocks == {"visie": "ontbreekt", "inzicht": "ontbreekt",
+                                       "voorwaarden": "aanwezig", "preventie": "aanwezig"}
+    assert contact.summary.startswith("thema=pesten; type=beleid; rol=anti_pest; school=po; bouwstenen=")
+    assert "Kanjertraining" not in contact.summary and "sel_programma:tekst" in contact.summary
+
+
+def test_different_answers_give_visibly_different_advice(contact_db):
+    yes = load_tracker("advice_ready")
+    yes.slots["doorvraag_answers"] = {k: "ja" for k in yes.slots["doorvraag_keys"]}
+    no = load_tracker("advice_ready")
+    no.slots["doorvraag_answers"] = {k: "nee" for k in no.slots["doorvraag_keys"]}
+    _, [advice_yes, _] = run(ActionGiveAdvice(), yes)
+    _, [advice_no, _] = run(ActionGiveAdvice(), no)
+    assert "**Wat al goed geregeld is**" in advice_yes["text"]
+    assert "**Waar nog winst te halen is**" not in advice_yes["text"]
+    assert "**Waar nog winst te halen is**" in advice_no["text"]
+    assert qb.bank()["monitor_jaarlijks"].advice["missing"] in advice_no["text"]
+    assert qb.bank()["monitor_jaarlijks"].advice["in_place"] in advice_yes["text"]
+
+
+def test_declining_a_human_closes_the_contact(contact_db):
+    start("test-advice")
+    tracker = with_message(load_tracker("advice_ready"), parse("/deny", "deny"))
+    tracker.slots["intake_phase"] = "advies"
+    events, [message] = run(ActionCloseIntake(), tracker)
+    assert events == [SlotSet("intake_phase", None)]
+    assert message["text"] == intake.texts()["close"]["default"]
+    assert contacts(contact_db)[0].status == "afgerond"
+
+
+# ------------------------------------------------------------------ handoff
+
+def test_open_helpdesk_queues_the_conversation_and_pauses_the_bot(contact_db, clock):
+    clock("2026-11-24T10:30:00+01:00")
+    start("test-form-doorvraag")
+    tracker = with_message(load_tracker("form_doorvraag"), parse("/ask_human", "ask_human"))
+    events, [message] = run(ActionHandoff(), tracker)
+    assert events == [ActiveLoop(None), SlotSet(REQ, None), SlotSet("helpdesk_open", True),
+                      SlotSet("intake_phase", None), ConversationPaused()]
+    assert message["text"] == intake.texts()["handoff"]["open"]
+    [contact] = contacts(contact_db)
+    assert (contact.status, contact.handoff) == ("overgedragen", "wachtrij")
+
+
+def test_closed_helpdesk_says_when_it_opens_and_offers_a_call_back(contact_db, clock):
+    clock("2026-11-24T20:15:00+01:00")
+    tracker = with_message(load_tracker("question_pesten"), parse("ik wil een mens spreken", "ask_human", 0.9))
+    events, [message] = run(ActionHandoff(), tracker)
+    assert events == [SlotSet("helpdesk_open", False), SlotSet("intake_phase", "overdracht")] + [
+        SlotSet(s, None) for s in ("contact_channel", "contact_consent", "contact_detail", "contact_retry")]
+    assert message["text"] == ("De helpdesk is nu gesloten. We zijn er weer morgen (woensdag 25 november) "
+                               "om 9:00 (elke schooldag van 9:00 tot 16:00).")
+    [contact] = contacts(contact_db)  # asked straight away: a contact is opened for it
+    assert (contact.theme, contact.status) == ("overig", "lopend")
+    _, [ask] = run(ActionAskContactChannel(), tracker)
+    assert [b["payload"] for b in ask["buttons"]] == [
+        '/inform{"contact_channel":"terugbellen"}', '/inform{"contact_channel":"mail"}',
+        '/inform{"contact_channel":"geen"}']
+
+
+def contact_form_tracker(requested, message, **slots):
+    tracker = with_message(load_tracker("form_doorvraag"), message)
+    tracker.active_loop = {"name": "contact_form"}
+    for event in tracker.events:
+        if event.get("name") == "intake_form":
+            event["name"] = "contact_form"
+    tracker.slots.update(requested_slot=requested, intake_phase="overdracht", **slots)
+    return tracker
+
+
+def test_call_back_needs_consent_and_a_valid_number_which_is_not_kept(contact_db, clock):
+    clock("2026-11-24T20:15:00+01:00")
+    start("test-form-doorvraag")
+    form = ValidateContactForm()
+    events, _ = run(form, contact_form_tracker("contact_channel", parse("bel me maar", "ask_human", 0.7)))
+    assert events == [SlotSet("contact_channel", "terugbellen"), SlotSet("contact_retry", None),
+                      SlotSet(REQ, "contact_consent")]
+    events, _ = run(form, contact_form_tracker("contact_consent", parse("/affirm", "affirm"),
+                                               contact_channel="terugbellen"))
+    assert events == [SlotSet("contact_consent", True), SlotSet("contact_retry", None),
+                      SlotSet(REQ, "contact_detail")]
+    events, _ = run(form, contact_form_tracker("contact_detail", parse("12345", "nlu_fallback", 0.1),
+                                               contact_channel="terugbellen", contact_consent=True))
+    assert events == [SlotSet("contact_retry", True), SlotSet(REQ, "contact_detail")]
+    events, _ = run(form, contact_form_tracker("contact_detail", parse("06 - 1234 5678", "nlu_fallback", 0.1),
+                                               contact_channel="terugbellen", contact_consent=True,
+                                               contact_retry=True))
+    assert events == [SlotSet("contact_detail", "0612345678"), SlotSet("contact_retry", None), SlotSet(REQ, None)]
+
+    received = []
+    callbacks.set_sink(received.append)
+    try:
+        tracker = contact_form_tracker(None, parse("06 - 1234 5678", "nlu_fallback", 0.1),
+                                       contact_channel="terugbellen", contact_consent=True,
+                                       contact_detail="0612345678")
+        events, messages = run(ActionFinishHandoff(), tracker)
+    finally:
+        callbacks.reset_sink()
+    assert events == [SlotSet(s, None) for s in ("contact_channel", "contact_consent", "contact_detail",
+                                                 "contact_retry")] + [SlotSet("intake_phase", None)]
+    assert messages[0]["text"].startswith("Dank je. Een medewerker belt je morgen (woensdag 25 november) om 9:00")
+    [request] = received
+    assert (request.channel, request.detail) == ("terugbellen", "0612345678")
+    assert "0612345678" not in repr(request)
+    [contact] = contacts(contact_db)
+    assert (contact.status, contact.handoff) == ("overgedragen", "terugbellen")
+    assert "0612345678" not in (contact.summary or "")
+
+
+def test_no_consent_ends_the_form_with_the_phone_number_of_the_helpdesk(contact_db, clock):
+    clock("2026-11-24T20:15:00+01:00")
+    start("test-form-doorvraag")
+    events, _ = run(ValidateContactForm(), contact_form_tracker("contact_consent", parse("/deny", "deny"),
+                                                                contact_channel="mail"))
+    assert events == [SlotSet("contact_consent", False), SlotSet("contact_retry", None), SlotSet(REQ, None)]
+    tracker = contact_form_tracker(None, parse("/deny", "deny"), contact_channel="mail", contact_consent=False)
+    _, messages = run(ActionFinishHandoff(), tracker)
+    assert "030-285 66 16" in messages[0]["text"]
+    assert contacts(contact_db)[0].handoff == "geen"
+
+
+def test_email_addresses_are_checked():
+    assert intake.valid_detail("mail", "Naam@School.nl") == "naam@school.nl"
+    assert intake.valid_detail("mail", "naam@school") is None
+    assert intake.valid_detail("terugbellen", "+31 6 12345678") == "+31612345678"
+    assert intake.valid_detail("terugbellen", "0612") is None
+
+
+# ------------------------------------------------------------------ fallback
+
+RANKING = [{"name": "nlu_fallback", "confidence": 0.3},
+           {"name": "vraag_vertrouwenswerk_overig", "confidence": 0.25},
+           {"name": "vraag_pesten_incident", "confidence": 0.2},
+           {"name": "greet", "confidence": 0.1},
+           {"name": "vraag_vertrouwenswerk_beleid", "confidence": 0.1},
+           {"name": "vraag_wet_en_regelgeving_beleid", "confidence": 0.05}]
+
+
+def test_first_fallback_offers_the_likeliest_themes(contact_db):
+    tracker = with_message(load_tracker("question_pesten"),
+                           parse("iets met die vp enzo", "nlu_fallback", 0.3, ranking=RANKING))
+    events, [message] = run(ActionFallback(), tracker)
+    assert events == []
+    assert [(b["title"], b["payload"]) for b in message["buttons"]] == [
+        ("Vertrouwenswerk", "/vraag_vertrouwenswerk_overig"), ("Pesten", "/vraag_pesten_incident"),
+        ("Wet- en regelgeving", "/vraag_wet_en_regelgeving_beleid")]
+
+
+def test_second_fallback_in_a_row_offers_a_human(contact_db):
+    tracker = with_message(load_tracker("question_pesten"), parse("blabla", "nlu_fallback", 0.2))
+    tracker.events[:0] = [{"event": "user", "text": "iets", "parse_data": parse("iets", "nlu_fallback", 0.2)},
+                          {"event": "action", "name": "action_fallback"},
+                          {"event": "action", "name": "action_listen"},
+                          {"event": "user", "text": "blabla", "parse_data": parse("blabla", "nlu_fallback", 0.2)}]
+    _, [message] = run(ActionFallback(), tracker)
+    assert message["text"] == intake.texts()["fallback"]["second"]
+    assert [b["payload"] for b in message["buttons"]] == ["/ask_human", "/deny"]
+
+
+def test_the_action_server_registers_exactly_the_actions_of_the_domain():
+    import yaml
+    from rasa_sdk.executor import ActionExecutor
+
+    from tests.conftest import ROOT
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    assert sorted(executor.actions) == sorted(domain["actions"])
+
+
+def test_restart_logs_the_unfinished_intake_and_starts_over(contact_db):
+    start("test-form-doorvraag")
+    events, [message] = run(ActionRestart(), load_tracker("form_doorvraag"))
+    assert events == [Restarted()]
+    assert message["text"] == intake.texts()["close"]["restart"]
+    assert contacts(contact_db)[0].status == "onvolledig"

@@ -1,0 +1,191 @@
+"""Whole conversations with the real bot: trained model, live action server, real contact log.
+
+Needs the trained model (make train). Each class starts one action server on a free
+localhost port with the helpdesk clock fixed (DOORVRAAG_NOW) and a migrated SQLite file.
+"""
+from contextlib import contextmanager
+
+import pytest
+
+from bot.storage import Database, contacts_between
+from bot.storage.models import MessageLog
+from tests.conftest import MODEL
+from tests.e2e_harness import Bot, action_server, migrated_database
+
+pytestmark = pytest.mark.model
+
+EVENING = "2026-11-24T20:15:00+01:00"   # Tuesday evening: helpdesk closed
+MORNING = "2026-11-24T10:15:00+01:00"   # Tuesday morning: helpdesk open
+
+
+@pytest.fixture(scope="module")
+def tmp_module(tmp_path_factory):
+    return tmp_path_factory.mktemp("e2e")
+
+
+@contextmanager
+def running_bot(tmp, name, now):
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run 'make train' first")
+    url = migrated_database(tmp / f"{name}.db")
+    db = Database(url)
+    with action_server(url, now) as webhook:
+        bot = Bot(webhook)
+        try:
+            yield bot, db
+        finally:
+            bot.close()
+            db.dispose()
+
+
+@pytest.fixture(scope="module")
+def closed(tmp_module):
+    with running_bot(tmp_module, "closed", EVENING) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def open_(tmp_module):
+    with running_bot(tmp_module, "open", MORNING) as running:
+        yield running
+
+
+def texts(messages):
+    return [m.get("text") or "" for m in messages]
+
+
+def joined(messages):
+    """One text: a message without buttons arrives as one message per paragraph."""
+    return "\n\n".join(texts(messages))
+
+
+def payloads(message):
+    return [b["payload"] for b in message.get("buttons") or []]
+
+
+def the_contacts(db, conversation):
+    return [c for c in contacts_between(db) if c.conversation_id == conversation]
+
+
+def logged_texts(db):
+    with db.session() as session:
+        return [row.text_redacted or "" for row in session.query(MessageLog).all()]
+
+
+def test_incident_in_the_evening_ends_with_a_call_back(closed):
+    bot, db = closed
+    me = "e2e-avond"
+    [greeting] = texts(bot.say(me, "hoi"))
+    assert "digitale assistent" in greeting and "geen mens" in greeting
+
+    [confirm] = bot.say(me, "Een leerling uit groep 6 wordt al weken gepest via een groepsapp. "
+                            "Haar moeder belde me, mail: moeder@voorbeeld.nl. Wat kan ik doen?")
+    assert confirm["text"] == ("Ik begrijp dat je vraag gaat over *pesten*, en over *een concreet incident*. "
+                               "Klopt dat?")
+    assert payloads(confirm)[:2] == ["/affirm", "/deny"]
+
+    [role] = bot.say(me, "ja")                       # groep 6 told the school type already
+    assert role["text"].startswith("Wat is je rol?")
+    first = joined(bot.say(me, '/inform{"caller_role":"mentor"}'))
+    assert first.startswith("Ik stel je een paar korte vragen") and "Vraag 1 van " in first
+    keys = bot.tracker(me).get_slot("doorvraag_keys")
+    assert 3 <= len(keys) <= 6
+
+    answers = ["Ze zit in de pauze vaak alleen, zegt leerling Sanne", "asdfgh", "weet ik niet"]
+    replies = [texts(bot.say(me, a)) for a in answers]
+    assert replies[1][0].startswith("Sorry, dat begreep ik niet helemaal.")   # asked once more
+    replies = [texts(bot.say(me, "nee")) for _ in range(len(keys) - 2)]   # two answered so far
+    advice = replies[-1]
+    assert advice[0].startswith("Dank je wel. Op basis van je antwoorden")
+    assert advice[-1] == "Wil je dit nog met een medewerker van de helpdesk bespreken?"
+
+    [closed_text, channel] = texts(bot.say(me, "/ask_human"))
+    assert closed_text == ("De helpdesk is nu gesloten. We zijn er weer morgen (woensdag 25 november) "
+                           "om 9:00 (elke schooldag van 9:00 tot 16:00).")
+    assert channel.startswith("Wil je dat een medewerker je dan terugbelt")
+    [consent] = texts(bot.say(me, '/inform{"contact_channel":"terugbellen"}'))
+    assert "alleen om je terug te bellen" in consent
+    [ask_number] = texts(bot.say(me, "/affirm"))
+    assert ask_number == "Wat is je telefoonnummer?"
+    [invalid] = texts(bot.say(me, "123"))
+    assert invalid.startswith("Dat lijkt geen geldig telefoonnummer.")
+    done = texts(bot.say(me, "06-12345678"))
+    assert done[0].startswith("Dank je. Een medewerker belt je morgen (woensdag 25 november) om 9:00")
+    assert bot.tracker(me).get_slot("contact_detail") is None   # cleared after use
+
+    [contact] = the_contacts(db, me)
+    assert (contact.status, contact.handoff, contact.theme, contact.question_type) == (
+        "overgedragen", "terugbellen", "pesten", "incident")
+    assert (contact.caller_role, contact.school_type, contact.urgent) == ("mentor", "po", False)
+    assert contact.building_blocks
+    recorded = {a.question_key: (a.category, a.text) for a in contact.answers}
+    assert recorded[keys[0]] == ("tekst", "Ze zit in de pauze vaak alleen, zegt leerling [NAAM]")
+    assert recorded[keys[1]] == ("weet_niet", None)          # asked again after "asdfgh"
+    assert [recorded[k][0] for k in keys[2:]] == ["nee"] * (len(keys) - 2)
+    stored = logged_texts(db) + [contact.summary or ""] + [a.text or "" for a in contact.answers]
+    for secret in ("0612345678", "06-12345678", "moeder@voorbeeld.nl", "Sanne"):
+        assert not any(secret in text for text in stored), secret
+    assert any("[EMAIL]" in text for text in logged_texts(db))
+
+
+def test_policy_question_corrected_then_a_human_during_office_hours(open_):
+    bot, db = open_
+    me = "e2e-ochtend"
+    [confirm] = bot.say(me, "Hoe zetten we op onze school een goed pestprotocol op?")
+    assert confirm["text"] == "Ik begrijp dat je vraag gaat over *pesten*, en over *beleid*. Klopt dat?"
+    [themes] = bot.say(me, "/deny")
+    assert '/inform{"theme":"sociale_veiligheid"}' in payloads(themes)
+    assert '/inform{"theme":"pesten"}' not in payloads(themes)
+    [role] = texts(bot.say(me, '/inform{"theme":"sociale_veiligheid"}'))
+    assert role.startswith("Wat is je rol?")
+    [school] = texts(bot.say(me, "ik ben directeur"))
+    assert school == "Om wat voor school gaat het?"
+    assert "Vraag 1 van " in joined(bot.say(me, '/inform{"school_type":"vo"}'))
+    bot.say(me, "/affirm")
+    robot = texts(bot.say(me, "ben je een robot?"))
+    assert robot[0].startswith("Ik ben een computerprogramma") and "Vraag 2 van " in robot[-1]
+    bot.say(me, "/deny")
+    stopped = texts(bot.say(me, "stop"))
+    assert stopped[0] == "Prima, dan stop ik met vragen. Hier is mijn advies op basis van wat ik nu weet."
+    assert stopped[1].startswith("Dank je wel. Op basis van je antwoorden")
+    [queued] = texts(bot.say(me, "ik wil een medewerker spreken"))
+    assert queued.startswith("Ik zet je gesprek door naar een medewerker")
+    assert bot.say(me, "hallo?") == []          # the bot is paused: staff take over
+    assert bot.tracker(me).is_paused()
+
+    [contact] = the_contacts(db, me)
+    assert (contact.status, contact.handoff, contact.corrected) == ("overgedragen", "wachtrij", True)
+    assert (contact.theme, contact.question_type, contact.caller_role, contact.school_type) == (
+        "sociale_veiligheid", "beleid", "directeur", "vo")
+    assert [a.category for a in contact.answers] == ["ja", "nee", "stop"]
+    assert contact.summary.startswith("thema=sociale_veiligheid; type=beleid; rol=directeur; school=vo")
+
+
+def test_new_question_and_urgent_danger_in_the_middle_of_the_questions(closed):
+    bot, db = closed
+    me = "e2e-onderbroken"
+    bot.say(me, "Een leerling uit groep 8 wordt gepest op het schoolplein, ik ben haar juf. Wat kan ik doen?")
+    assert "Vraag 1 van " in joined(bot.say(me, "/affirm"))
+    [confirm] = bot.say(me, "Mag een school camerabeelden van een vechtpartij aan ouders laten zien?")
+    assert confirm["text"].startswith("Ik begrijp dat je vraag gaat over *wet- en regelgeving*")
+    bot.say(me, "/affirm")
+    referral = texts(bot.say(me, "Er staat nu een vader met een mes bij het hek en hij dreigt"))
+    assert referral[0].startswith("Dit klinkt ernstig.") and "**112**" in referral[0]
+    assert bot.tracker(me).active_loop_name is None
+    assert texts(bot.say(me, "ja"))[0].startswith("Fijn dat je veilig bent.")
+
+    first, second = the_contacts(db, me)
+    assert (first.theme, first.status) == ("pesten", "onvolledig")
+    assert (second.theme, second.status, second.urgent) == ("wet_en_regelgeving", "afgerond", True)
+
+
+def test_nonsense_twice_offers_a_human_and_restart_starts_over(closed):
+    bot, _ = closed
+    me = "e2e-onzin"
+    bot.say(me, "sdkfjh")
+    [second] = bot.say(me, "qqqq qqqq")
+    assert payloads(second) == ["/ask_human", "/deny"]
+    assert texts(bot.say(me, "/deny"))[0].startswith("Prima. Probeer je vraag")
+    assert texts(bot.say(me, "/restart")) == ["Ik begin opnieuw. Stel gerust je vraag over sociale veiligheid op school."]
+    assert bot.tracker(me).get_slot("intake_phase") is None
+    assert texts(bot.say(me, "hoi"))[0].startswith("Hoi!")

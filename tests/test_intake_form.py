@@ -1,0 +1,209 @@
+"""validate_intake_form and the ask actions against saved trackers: exact events."""
+import pytest
+from rasa_sdk.events import SlotSet
+
+from actions.form import ActionAskCallerRole, ActionAskDoorvraag2, ActionAskIntakeTheme, ValidateIntakeForm
+from bot import intake
+from tests.intake_support import contact_db, contacts, load_tracker, parse, run, with_message  # noqa: F401
+
+KEYS = ['veiligheidsplan_actueel', 'visie_vastgelegd', 'monitor_jaarlijks', 'aanspreekpunt_pesten',
+        'incidentregistratie', 'sel_programma']
+REQ = "requested_slot"
+
+
+def validate(tracker):
+    return run(ValidateIntakeForm(), tracker)
+
+
+def opened(db, conversation_id):
+    from bot.contact_log import open_contact
+    open_contact(conversation_id, theme="pesten", question_type="incident")
+
+
+# ------------------------------------------------------------------ confirmation
+
+def test_type_correction_is_kept_and_logged(contact_db):
+    opened(contact_db, "test-form-confirm")
+    events, messages = validate(load_tracker("form_confirm"))
+    assert events == [SlotSet("question_type", "beleid"), SlotSet("corrected", True),
+                      SlotSet("intake_confirmed", True), SlotSet(REQ, "caller_role")]
+    assert messages == []
+    [contact] = contacts(contact_db)
+    assert (contact.question_type, contact.corrected) == ("beleid", True)
+
+
+def test_yes_confirms_and_a_known_role_is_not_asked(contact_db):
+    tracker = with_message(load_tracker("form_confirm"), parse("ja klopt", "affirm", 0.97))
+    tracker.slots["caller_role"] = "ib_zorg"
+    events, _ = validate(tracker)
+    assert events == [SlotSet("intake_confirmed", True), SlotSet(REQ, "school_type")]
+
+
+def test_other_theme_shows_theme_buttons_then_the_choice_is_a_correction(contact_db):
+    opened(contact_db, "test-form-confirm")
+    tracker = with_message(load_tracker("form_confirm"), parse("/deny", "deny"))
+    events, _ = validate(tracker)
+    assert events == [SlotSet("theme_needed", True), SlotSet(REQ, "intake_theme")]
+    _, [message] = run(ActionAskIntakeTheme(), tracker)
+    assert [b["payload"] for b in message["buttons"]] == [
+        '/inform{"theme":"sociale_veiligheid"}', '/inform{"theme":"wet_en_regelgeving"}',
+        '/inform{"theme":"vertrouwenswerk"}', '/inform{"theme":"overig"}']
+    tracker.slots[REQ] = "intake_theme"
+    tracker = with_message(tracker, parse('/inform{"theme":"sociale_veiligheid"}', "inform",
+                                          entities={"theme": "sociale_veiligheid"}))
+    events, _ = validate(tracker)
+    assert events == [SlotSet("theme", "sociale_veiligheid"), SlotSet("intake_theme", "sociale_veiligheid"),
+                      SlotSet("corrected", True), SlotSet("intake_confirmed", True),
+                      SlotSet("theme_needed", False), SlotSet(REQ, "caller_role")]
+    [contact] = contacts(contact_db)
+    assert (contact.theme, contact.corrected) == ("sociale_veiligheid", True)
+
+
+def test_unclear_confirmation_is_asked_once_more_then_accepted():
+    tracker = with_message(load_tracker("form_confirm"), parse("hmm", "nlu_fallback", 0.2))
+    events, _ = validate(tracker)
+    assert events == [SlotSet("confirm_retry", True), SlotSet(REQ, "intake_confirmed")]
+    tracker.slots["confirm_retry"] = True
+    events, _ = validate(tracker)
+    assert events == [SlotSet("intake_confirmed", True), SlotSet(REQ, "caller_role")]
+
+
+# ------------------------------------------------------------------ role and school
+
+def test_role_buttons_come_from_the_labels():
+    _, [message] = run(ActionAskCallerRole(), load_tracker("form_confirm"))
+    assert len(message["buttons"]) == 12
+    assert message["buttons"][0] == {"title": "Docent of leerkracht", "payload": '/inform{"caller_role":"docent"}'}
+    assert message["buttons"][-1]["payload"] == "/dont_know"
+
+
+def test_skipped_role_stays_empty_and_is_not_asked_again():
+    tracker = load_tracker("form_confirm")
+    tracker.slots.update(intake_confirmed=True, requested_slot="caller_role")
+    tracker = with_message(tracker, parse("/dont_know", "dont_know"))
+    events, _ = validate(tracker)
+    assert events == [SlotSet("caller_role", None), SlotSet("role_asked", True), SlotSet(REQ, "school_type")]
+
+
+def test_school_type_given_then_the_questions_are_chosen(contact_db):
+    opened(contact_db, "test-form-confirm")
+    tracker = load_tracker("form_confirm")
+    tracker.slots.update(intake_confirmed=True, role_asked=True, requested_slot="school_type",
+                         question_type="beleid", caller_role="anti_pest",
+                         intake_text="Hoe zetten we op onze basisschool een goed pestprotocol op?")
+    tracker = with_message(tracker, parse('/inform{"school_type":"po"}', "inform", entities={"school_type": "po"}))
+    events, _ = validate(tracker)
+    assert events == [SlotSet("school_type", "po"), SlotSet("school_asked", True),
+                      SlotSet("doorvraag_keys", KEYS), SlotSet(REQ, "doorvraag_1")]
+
+
+# ------------------------------------------------------------------ doorvragen
+
+def test_an_answer_is_recorded_and_the_next_question_follows(contact_db):
+    opened(contact_db, "test-form-doorvraag")
+    events, _ = validate(load_tracker("form_doorvraag"))
+    answers = {"veiligheidsplan_actueel": "ja", "visie_vastgelegd": "nee"}
+    assert events == [SlotSet("doorvraag_2", "nee"), SlotSet("doorvraag_answers", answers),
+                      SlotSet("doorvraag_retry", None), SlotSet(REQ, "doorvraag_3")]
+    [contact] = contacts(contact_db)
+    assert [(a.question_key, a.category, a.text) for a in contact.answers] == [("visie_vastgelegd", "nee", None)]
+
+
+def test_free_text_is_stored_redacted(contact_db):
+    opened(contact_db, "test-form-doorvraag")
+    tracker = with_message(load_tracker("form_doorvraag"),
+                           parse("Alleen juf Anne weet ervan, mail anne@school.nl", "vraag_pesten_beleid", 0.5))
+    events, _ = validate(tracker)
+    clean = "Alleen juf [NAAM] weet ervan, mail [EMAIL]"
+    assert events[0] == SlotSet("doorvraag_2", "tekst")
+    assert events[1] == SlotSet("doorvraag_answers", {"veiligheidsplan_actueel": "ja", "visie_vastgelegd": clean})
+    [contact] = contacts(contact_db)
+    assert contact.answers[0].text == clean
+
+
+def test_dont_know_button(contact_db):
+    tracker = with_message(load_tracker("form_doorvraag"), parse("/dont_know", "dont_know"))
+    events, _ = validate(tracker)
+    assert events[0] == SlotSet("doorvraag_2", "weet_niet")
+
+
+def test_unusable_input_is_asked_once_more_then_skipped(contact_db):
+    opened(contact_db, "test-form-doorvraag")
+    tracker = with_message(load_tracker("form_doorvraag"), parse("asdfgh", "nlu_fallback", 0.1))
+    events, _ = validate(tracker)
+    assert events == [SlotSet("doorvraag_retry", "doorvraag_2"), SlotSet(REQ, "doorvraag_2")]
+    tracker.slots["doorvraag_retry"] = "doorvraag_2"
+    _, [message] = run(ActionAskDoorvraag2(), tracker)
+    assert message["text"].startswith("Sorry, dat begreep ik niet helemaal. Vraag 2 van 6: ")
+    assert [b["title"] for b in message["buttons"]] == ["Ja", "Nee", "Weet ik niet"]
+    events, _ = validate(tracker)
+    assert events[0] == SlotSet("doorvraag_2", "onbruikbaar")
+    assert events[-1] == SlotSet(REQ, "doorvraag_3")
+    [contact] = contacts(contact_db)
+    assert contact.answers[0].category == "onbruikbaar"
+
+
+def test_stop_ends_the_questions_and_goes_to_the_advice(contact_db):
+    opened(contact_db, "test-form-doorvraag")
+    tracker = with_message(load_tracker("form_doorvraag"), parse("laat maar", "stop", 0.95))
+    events, messages = validate(tracker)
+    assert events == [SlotSet("intake_stopped", True), SlotSet("doorvraag_2", "stop"), SlotSet(REQ, None)]
+    assert messages[0]["text"] == intake.texts()["doorvragen"]["stopped"]
+
+
+@pytest.mark.parametrize("message", [
+    parse("ik wil een medewerker spreken", "ask_human", 0.93),
+    parse("/ask_human", "ask_human"),
+    parse("hij heeft een mes bij zich en staat nu voor de deur", "urgent", 0.99),
+    parse("ben je een robot?", "bot_challenge", 0.95),
+    parse("Mag een school camerabeelden van een vechtpartij aan ouders laten zien?",
+          "vraag_wet_en_regelgeving_incident", 0.91),
+])
+def test_no_answer_leaves_the_slot_empty_so_the_rules_take_over(message):
+    events, messages = validate(with_message(load_tracker("form_doorvraag"), message))
+    assert events == [] and messages == []
+
+
+def test_after_an_interruption_the_question_is_asked_again_without_reading_the_message():
+    tracker = with_message(load_tracker("form_doorvraag"), parse("ben je een robot?", "bot_challenge", 0.95))
+    user = next(i for i, e in enumerate(tracker.events) if e["event"] == "user")
+    tracker.events.insert(user + 1, {"event": "action", "name": "utter_bot_challenge"})
+    events, _ = validate(tracker)
+    assert events == [SlotSet(REQ, "doorvraag_2")]
+
+
+def test_questions_answered_in_the_question_itself_are_skipped():
+    state = intake.IntakeState(theme="pesten", question_type="beleid", school_type="po",
+                               caller_role="anti_pest", intake_confirmed=True)
+    plain = intake.choose_questions(state, "Hoe zetten we een pestprotocol op?")
+    told = intake.choose_questions(state, "Hoe zetten we een pestprotocol op? We meten elk jaar met een monitor.")
+    assert "monitor_jaarlijks" in plain and "monitor_jaarlijks" not in told
+    assert 3 <= len(told) <= 6
+
+
+@pytest.mark.parametrize("message, new", [
+    (parse("Mag een school camerabeelden van een vechtpartij aan ouders laten zien?",
+           "vraag_wet_en_regelgeving_incident", 0.65), True),
+    (parse("Ik heb nog een andere vraag over de vertrouwenspersoon", "vraag_overig", 0.34), True),
+    (parse("/vraag_pesten_beleid", "vraag_pesten_beleid"), True),
+    (parse("we hebben een pestprotocol maar niemand kent het", "vraag_pesten_beleid", 0.8), False),
+    (parse("heeft de mentor al met de ouders gesproken", "vraag_pesten_incident", 0.7), False),
+    (parse("ja, dat hebben we vorig jaar gedaan?", "vraag_pesten_beleid", 0.9), False),
+    (parse("Hoe pak ik dat aan?", "vraag_pesten_incident", 0.3), False),
+    (parse("Wat moet ik doen als ouders boos zijn?", "greet", 0.9), False),
+])
+def test_a_new_question_is_told_apart_from_an_answer(message, new):
+    assert intake.is_new_question(intake.Reply.of(message)) is new
+
+
+def test_model_only_urgent_that_is_unsure_is_an_answer_with_a_reminder(contact_db):
+    opened(contact_db, "test-form-doorvraag")
+    message = parse("Ze zit in de pauze vaak alleen", "urgent", 0.65)
+    message["entities"] = [{"entity": "urgency", "value": "algemeen", "start": 0, "end": 0}]  # model only
+    events, messages = validate(with_message(load_tracker("form_doorvraag"), message))
+    assert events[0] == SlotSet("doorvraag_2", "tekst")
+    assert SlotSet("urgency", None) in events
+    assert messages[0]["text"] == intake.texts()["urgent_reminder"]
+    sure = parse("er is nu een vechtpartij met een mes", "urgent", 0.65)
+    sure["entities"] = [{"entity": "urgency", "value": "acuut_gevaar", "start": 29, "end": 32}]
+    assert validate(with_message(load_tracker("form_doorvraag"), sure)) == ([], [])
