@@ -32,6 +32,14 @@ URGENCY_ENTITY = "urgency"
 GENERAL_URGENCY = "algemeen"
 
 
+def prefer_best_question(message: Message) -> None:
+    """Make the best-ranked question intent the message's intent (kept if none is ranked)."""
+    ranking = message.get("intent_ranking") or []
+    question = next((r for r in ranking if labels.labels_of_intent(r.get(INTENT_NAME_KEY))), None)
+    if question is not None:
+        message.set(INTENT, dict(question), add_to_output=True)
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
 class CallerEntityExtractor(GraphComponent, EntityExtractorMixin):
     """caller_role and school_type codes from data/nlu/lookups.yml, role only when said of oneself."""
@@ -122,7 +130,7 @@ class UrgencyDetector(GraphComponent):
             intent: Dict[Text, Any] = message.get(INTENT) or {}
             model_urgent = intent.get(INTENT_NAME_KEY) == labels.URGENT_INTENT
             if model_urgent and self._rules_defuse(assessment):
-                self._fall_back_to_question(message)
+                prefer_best_question(message)
                 continue
             if not (model_urgent or assessment.urgent):
                 continue
@@ -154,13 +162,6 @@ class UrgencyDetector(GraphComponent):
         """
         return (bool(assessment.triggers) and not assessment.urgent and not assessment.present
                 and (assessment.defused or assessment.resolved))
-
-    @staticmethod
-    def _fall_back_to_question(message: Message) -> None:
-        ranking = message.get("intent_ranking") or []
-        question = next((r for r in ranking if labels.labels_of_intent(r.get(INTENT_NAME_KEY))), None)
-        if question is not None:
-            message.set(INTENT, dict(question), add_to_output=True)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
@@ -198,10 +199,7 @@ class InformGuard(GraphComponent):
             other_words = [w for w in text.split() if any(c.isalnum() for c in w)]
             if len(other_words) <= self._config["max_other_words"]:
                 continue
-            ranking = message.get("intent_ranking") or []
-            question = next((r for r in ranking if labels.labels_of_intent(r.get(INTENT_NAME_KEY))), None)
-            if question is not None:
-                message.set(INTENT, dict(question), add_to_output=True)
+            prefer_best_question(message)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
