@@ -169,11 +169,12 @@ def test_db_upgrade_creates_the_tables_from_any_directory(tmp_path):
     for _ in range(2):  # a second run finds nothing to do
         done = run("db", "upgrade", database_url=f"sqlite:///{target}", cwd=elsewhere)
         assert done.returncode == 0, done.stderr
-        assert "revision 0001" in done.stdout
+        assert "revision 0002" in done.stdout
     db = Database(f"sqlite:///{target}")
     try:
         assert set(inspect(db.engine).get_table_names()) == {
-            "alembic_version", "contacts", "contact_answers", "message_log"}
+            "alembic_version", "contacts", "contact_answers", "message_log",
+            "callback_requests", "contact_notes", "users", "audit_log"}
     finally:
         db.dispose()
 

@@ -328,10 +328,14 @@ def test_migrated_check_constraints_allow_exactly_the_label_values(db):
         ("contact_answers", "category"): values.ANSWER_CATEGORIES,
         ("message_log", "theme"): labels.themes(),
         ("message_log", "question_type"): labels.question_types(),
+        ("contacts", "queue_status"): values.QUEUE_STATUSES,
+        ("callback_requests", "channel"): values.CALLBACK_CHANNELS,
+        ("callback_requests", "status"): values.CALLBACK_STATUSES,
+        ("users", "role"): values.USER_ROLES,
     }
     inspector = inspect(db.engine)
     found = {}
-    for table in ("contacts", "contact_answers", "message_log"):
+    for table in ("contacts", "contact_answers", "message_log", "callback_requests", "users"):
         for check in inspector.get_check_constraints(table):
             column, listed = re.fullmatch(r"\s*(\w+) IN \((.*)\)\s*", check["sqltext"]).groups()
             found[(table, column)] = set(re.findall(r"'(\w+)'", listed))

@@ -65,6 +65,10 @@ class Contact(Base):
     handoff = Column(String(16), nullable=False, default="geen")
     status = Column(String(16), nullable=False, default=values.OPEN_STATUS)
     summary = Column(String(values.MAX_SUMMARY), nullable=True)
+    # Staff console queue (0002): set when the contact is handed to staff.
+    queue_status = Column(String(16), nullable=True)
+    handed_off_at = Column(UtcDateTime, nullable=True)
+    assigned_to = Column(String(values.MAX_USERNAME), nullable=True)
 
     answers = relationship("ContactAnswer", back_populates="contact", cascade="all, delete-orphan",
                            passive_deletes=True,
@@ -80,6 +84,8 @@ class Contact(Base):
         one_of("question_type", values.question_types()),
         one_of("handoff", values.HANDOFFS),
         one_of("status", values.STATUSES),
+        one_of("queue_status", values.QUEUE_STATUSES),
+        Index("ix_contacts_queue_status_handed_off_at", "queue_status", "handed_off_at"),
     )
 
 
@@ -118,8 +124,82 @@ class MessageLog(Base):
     theme = Column(String(32), nullable=True, index=True)
     question_type = Column(String(16), nullable=True)
     text_redacted = Column(Text, nullable=True)
+    # Analysts' relabelling in the intents view (0002); exported as NLU training data.
+    relabelled_intent = Column(String(values.MAX_INTENT), nullable=True)
+    relabelled_by = Column(String(values.MAX_USERNAME), nullable=True)
+    relabelled_at = Column(UtcDateTime, nullable=True)
 
     __table_args__ = (
         one_of("theme", values.themes()),
         one_of("question_type", values.question_types()),
     )
+
+
+class CallbackRequest(Base):
+    """A phone number or e-mail address given with consent, kept apart from the contact.
+
+    Only for calling or mailing back; removed when the contact is closed plus a
+    grace period (doorvraag purge) or on erasure (doorvraag forget).
+    """
+
+    __tablename__ = "callback_requests"
+
+    id = Column(String(ID_LENGTH), primary_key=True)
+    conversation_id = Column(String(values.MAX_CONVERSATION_ID), nullable=False, index=True)
+    contact_id = Column(String(ID_LENGTH), ForeignKey("contacts.id", ondelete="SET NULL"),
+                        nullable=True, index=True)
+    channel = Column(String(16), nullable=False)
+    detail = Column(String(values.MAX_CONTACT_DETAIL), nullable=False)
+    consent_at = Column(UtcDateTime, nullable=False)
+    created_at = Column(UtcDateTime, nullable=False, index=True)
+    opening_at = Column(UtcDateTime, nullable=True)
+    status = Column(String(16), nullable=False, default="open")
+    closed_at = Column(UtcDateTime, nullable=True)
+
+    __table_args__ = (
+        one_of("channel", values.CALLBACK_CHANNELS),
+        one_of("status", values.CALLBACK_STATUSES),
+    )
+
+
+class ContactNote(Base):
+    """A staff note on a contact (redacted like every free-text field)."""
+
+    __tablename__ = "contact_notes"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    contact_id = Column(String(ID_LENGTH), ForeignKey("contacts.id", ondelete="CASCADE"),
+                        nullable=False, index=True)
+    author = Column(String(values.MAX_USERNAME), nullable=False)
+    created_at = Column(UtcDateTime, nullable=False)
+    text = Column(Text, nullable=False)
+
+
+class User(Base):
+    """A console account; passwords only as argon2 hashes."""
+
+    __tablename__ = "users"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    username = Column(String(values.MAX_USERNAME), nullable=False, unique=True)
+    password_hash = Column(String(255), nullable=False)
+    role = Column(String(16), nullable=False)
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(UtcDateTime, nullable=False)
+    last_login_at = Column(UtcDateTime, nullable=True)
+
+    __table_args__ = (one_of("role", values.USER_ROLES),)
+
+
+class AuditEntry(Base):
+    """Who opened or changed what, and what purge/forget removed. Never holds personal text."""
+
+    __tablename__ = "audit_log"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    at = Column(UtcDateTime, nullable=False, index=True)
+    actor = Column(String(values.MAX_USERNAME), nullable=False)
+    action = Column(String(32), nullable=False)
+    target_type = Column(String(32), nullable=True)
+    target_id = Column(String(values.MAX_CONVERSATION_ID), nullable=True)
+    detail = Column(JSON, nullable=False, default=dict)

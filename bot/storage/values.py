@@ -19,6 +19,13 @@ ANSWER_CATEGORIES: Tuple[str, ...] = ("ja", "nee", "weet_niet", "tekst", "stop",
 BUILDING_BLOCKS: Tuple[str, ...] = ("visie", "inzicht", "voorwaarden", "preventie", "signaleren", "handelen")
 BLOCK_STATES: Tuple[str, ...] = ("aanwezig", "ontbreekt", "onbekend")
 
+# Staff console: where a handed-off contact is in the queue (None while not handed off).
+QUEUE_STATUSES: Tuple[str, ...] = ("nieuw", "in_behandeling", "afgerond")
+# Call-back and mail requests: the contact detail lives apart from the contact.
+CALLBACK_CHANNELS: Tuple[str, ...] = ("terugbellen", "mail")
+CALLBACK_STATUSES: Tuple[str, ...] = ("open", "afgehandeld")
+USER_ROLES: Tuple[str, ...] = ("staff", "analyst", "admin")
+
 OPEN_STATUS = "lopend"
 STALE_STATUS = "onvolledig"
 
@@ -27,6 +34,8 @@ MAX_QUESTION_KEY = 64
 MAX_INTENT = 100
 MAX_SUMMARY = 500
 MAX_TEXT = 2000
+MAX_USERNAME = 64
+MAX_CONTACT_DETAIL = 254  # the longest valid e-mail address
 
 
 def themes() -> Tuple[str, ...]:
