@@ -349,3 +349,20 @@ def test_analyst_indexes_exist(db):
     for needed in [("contacts", ("started_at",)), ("contacts", ("theme",)), ("contacts", ("conversation_id",)),
                    ("message_log", ("sent_at",)), ("message_log", ("theme",))]:
         assert needed in indexed
+
+
+def test_audit_entries_are_written_with_the_change_and_read_newest_first(db):
+    from datetime import datetime, timezone
+
+    from bot.storage.audit import audit_entries, record_audit
+
+    with db.session() as session, session.begin():
+        record_audit(session, actor="anna", action="open", target_type="contact", target_id="c1",
+                     at=datetime(2026, 1, 1, tzinfo=timezone.utc))
+        record_audit(session, actor="anna", action="status", target_type="contact", target_id="c1",
+                     detail={"to": "afgerond"}, at=datetime(2026, 1, 2, tzinfo=timezone.utc))
+        record_audit(session, actor="systeem", action="purge", detail={"contacts": 3})
+    with db.session() as session:
+        entries = audit_entries(session, target_type="contact", target_id="c1")
+        assert [(e.action, e.detail) for e in entries] == [("status", {"to": "afgerond"}), ("open", {})]
+        assert len(audit_entries(session)) == 3
