@@ -26,6 +26,22 @@ def database_url(environ: Optional[Mapping[str, str]] = None) -> str:
     return url
 
 
+DEFAULT_TRACKER_DATABASE_URL = "sqlite:///rasa_tracker.db"
+
+
+def tracker_database_url(environ: Optional[Mapping[str, str]] = None) -> str:
+    """TRACKER_DATABASE_URL: Rasa's SQL tracker store (the transcripts), kept in its own database.
+
+    Never the contact log's database: purge and forget treat the two differently,
+    and an event broker's `events` table must never share it.
+    """
+    env = os.environ if environ is None else environ
+    url = (env.get("TRACKER_DATABASE_URL") or "").strip() or DEFAULT_TRACKER_DATABASE_URL
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    return url
+
+
 def outbox_path(environ: Optional[Mapping[str, str]] = None) -> Optional[Path]:
     """DOORVRAAG_OUTBOX: file for writes that wait for the database; unset keeps them in memory."""
     env = os.environ if environ is None else environ
