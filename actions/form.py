@@ -161,7 +161,7 @@ class ValidateIntakeForm(FormValidationAction):
         category = intake.answer_category(reply)
         if category == "onbruikbaar" and tracker.get_slot("doorvraag_retry") != slot:
             return [SlotSet("doorvraag_retry", slot)]  # ask once more
-        stored, text = intake.stored_answer(category, reply.text)
+        stored, text = intake.stored_answer(category, reply.text, typed=not reply.is_payload)
         contact_log.record_answer(tracker.sender_id, key, category, text)
         answers = intake.answers_of(tracker.slots)
         answers[key] = stored

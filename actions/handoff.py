@@ -114,6 +114,12 @@ class ValidateContactForm(FormValidationAction):
                 return [SlotSet("contact_retry", True)]
             return [SlotSet("contact_channel", channel or "geen"), SlotSet("contact_retry", None)]
         if requested == "contact_consent":
+            # Typing the number or address right after reading what it is for is consent too.
+            detail = None if reply.is_payload else intake.valid_detail(
+                tracker.get_slot("contact_channel"), reply.text)
+            if detail:
+                return [SlotSet("contact_consent", True), SlotSet("contact_detail", detail),
+                        SlotSet("contact_retry", None)]
             category = intake.answer_category(reply)
             if category not in ("ja", "nee") and not retried:
                 return [SlotSet("contact_retry", True)]

@@ -283,11 +283,17 @@ def summary(theme: str, question_type: str, caller_role: Optional[str], school_t
     return "; ".join(parts)[:500]
 
 
-def stored_answer(category: str, text: str) -> Tuple[str, Optional[str]]:
-    """What the advice reads and what the log keeps: the category, plus redacted text for free text."""
+def stored_answer(category: str, text: str, typed: bool = True) -> Tuple[str, Optional[str]]:
+    """What the advice reads and what the log keeps: the category, plus redacted text for free text.
+
+    A typed "ja, maar ..." counts as ja for the advice, and its explanation is kept too,
+    so staff see what the user told (free text is always kept, redacted).
+    """
     if category == "tekst":
         clean = redact(text)
         return clean, clean
+    if typed and category in ("ja", "nee", "weet_niet") and qb.says_more_than_the_answer(text):
+        return category, redact(text)
     return category, None
 
 

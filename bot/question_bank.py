@@ -46,6 +46,8 @@ class Question:
 class Advice:
     in_place: List[str]
     missing: List[str]
+    # Follow-ups to what the user described in their own words (open questions).
+    noted: List[str]
     duty: Optional[str]
     next_steps: List[str]
     reading: List[str]
@@ -222,15 +224,28 @@ def classify_answer(text: str) -> str:
     norm = re.sub(r"^[^\w]+", "", normalise(text))
     if not re.search(r"[a-z0-9]", norm):
         return "onbruikbaar"
+    end, category = _leading_answer(norm)
+    if category:
+        return category
+    return "onbruikbaar" if _unusable(norm) else "tekst"
+
+
+def _leading_answer(norm: str) -> Tuple[int, str]:
+    """Where the longest yes/no/don't-know/stop phrase at the start ends, and its category."""
     best: Tuple[int, str] = (0, "")
     for category, patterns in _answer_patterns().items():
         for pattern in patterns:
             match = pattern.match(norm)
             if match and match.end() > best[0]:
                 best = (match.end(), category)
-    if best[1]:
-        return best[1]
-    return "onbruikbaar" if _unusable(norm) else "tekst"
+    return best
+
+
+def says_more_than_the_answer(text: str) -> bool:
+    """"ja, maar het protocol wordt niet gebruikt" says more than "ja": that part is worth keeping."""
+    norm = re.sub(r"^[^\w]+", "", normalise(text))
+    end, _category = _leading_answer(norm)
+    return bool(re.search(r"[a-z0-9]{2,}", norm[end:]))
 
 
 def answer_status(question: Question, answer: str) -> str:
@@ -313,8 +328,10 @@ def advice_for(theme: str, question_type: str, school_type: Optional[str],
     duty = _pick_duty(theme, question_type, school_type, rated)
     reading = list(data["reading"].get(theme, data["reading"]["overig"]))
     reading += data["reading_by_school_type"].get(school_type, ())
+    described = [q for q in by_status["aanwezig"] if q.kind == "text"]
     return Advice(
-        in_place=[q.advice["in_place"] for q in by_status["aanwezig"]],
+        in_place=[q.advice["in_place"] for q in by_status["aanwezig"] if q.kind != "text"],
+        noted=[q.advice["in_place"] for q in described],
         missing=[q.advice["missing"] for q in missing],
         duty=duty_text(duty, school_type) if duty else None,
         next_steps=steps,
@@ -325,11 +342,13 @@ def advice_for(theme: str, question_type: str, school_type: Optional[str],
 def render_advice(advice: Advice) -> str:
     """The advice as one Dutch chat message: short paragraphs, bold headings."""
     parts = []
+    if advice.noted:
+        parts.append("**Over wat je vertelde**\n" + "\n".join(f"- {t}" for t in advice.noted))
     if advice.in_place:
         parts.append("**Wat al goed geregeld is**\n" + "\n".join(f"- {t}" for t in advice.in_place))
     if advice.missing:
         parts.append("**Waar nog winst te halen is**\n" + "\n".join(f"- {t}" for t in advice.missing))
-    if not advice.in_place and not advice.missing:
+    if not advice.in_place and not advice.missing and not advice.noted:
         parts.append("Dit zijn de stappen die ik je aanraad.")
     if advice.duty:
         parts.append(f"**Wat de wet zegt**\n{advice.duty}")

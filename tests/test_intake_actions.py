@@ -158,6 +158,15 @@ def test_no_consent_ends_the_form_with_the_phone_number_of_the_helpdesk(contact_
     assert contacts(contact_db)[0].handoff == "geen"
 
 
+def test_a_number_typed_at_the_consent_question_is_consent_and_the_number(contact_db, clock):
+    clock("2026-11-24T20:15:00+01:00")
+    start("test-form-doorvraag")
+    events, _ = run(ValidateContactForm(), contact_form_tracker(
+        "contact_consent", parse("0612345678", "nlu_fallback", 0.2), contact_channel="terugbellen"))
+    assert events == [SlotSet("contact_consent", True), SlotSet("contact_detail", "0612345678"),
+                      SlotSet("contact_retry", None), SlotSet(REQ, None)]
+
+
 def test_email_addresses_are_checked():
     assert intake.valid_detail("mail", "Naam@School.nl") == "naam@school.nl"
     assert intake.valid_detail("mail", "naam@school") is None

@@ -106,7 +106,7 @@ def test_an_answer_is_recorded_and_the_next_question_follows(contact_db):
     assert events == [SlotSet("doorvraag_2", "nee"), SlotSet("doorvraag_answers", answers),
                       SlotSet("doorvraag_retry", None), SlotSet(REQ, "doorvraag_3")]
     [contact] = contacts(contact_db)
-    assert [(a.question_key, a.category, a.text) for a in contact.answers] == [("visie_vastgelegd", "nee", None)]
+    assert [(a.question_key, a.category, a.text) for a in contact.answers] == [("visie_vastgelegd", "nee", "nee, dat hebben we nog niet")]
 
 
 def test_free_text_is_stored_redacted(contact_db):
@@ -119,6 +119,18 @@ def test_free_text_is_stored_redacted(contact_db):
     assert events[1] == SlotSet("doorvraag_answers", {"veiligheidsplan_actueel": "ja", "visie_vastgelegd": clean})
     [contact] = contacts(contact_db)
     assert contact.answers[0].text == clean
+
+
+def test_a_typed_no_with_an_explanation_counts_as_no_and_keeps_the_redacted_explanation(contact_db):
+    opened(contact_db, "test-form-doorvraag")
+    tracker = with_message(load_tracker("form_doorvraag"),
+                           parse("nee, meester Jansen wil er niet aan", "deny", 0.9))
+    events, _ = validate(tracker)
+    assert events[:2] == [SlotSet("doorvraag_2", "nee"),
+                          SlotSet("doorvraag_answers", {"veiligheidsplan_actueel": "ja", "visie_vastgelegd": "nee"})]
+    [contact] = contacts(contact_db)
+    [answer] = contact.answers
+    assert (answer.category, answer.text) == ("nee", "nee, meester [NAAM] wil er niet aan")
 
 
 def test_dont_know_button(contact_db):

@@ -476,3 +476,21 @@ def test_render_advice():
     assert "{" not in message and "None" not in message
     empty = qb.render_advice(qb.advice_for("overig", "overig", None, {}))
     assert "Wat al goed" not in empty and "Waar nog winst" not in empty and "1. " in empty
+
+
+def test_open_answers_are_followed_up_apart_from_what_is_in_place():
+    advice = qb.advice_for("pesten", "incident", "vo",
+                           {"al_geprobeerd": "gesprekken met de klas gevoerd", "pestprotocol": "ja"})
+    assert advice.noted == [BANK["al_geprobeerd"].advice["in_place"]]
+    assert advice.in_place == [BANK["pestprotocol"].advice["in_place"]]
+    rendered = qb.render_advice(advice)
+    assert rendered.index("**Over wat je vertelde**") < rendered.index("**Wat al goed geregeld is**")
+
+
+@pytest.mark.parametrize("text, more", [
+    ("ja", False), ("Ja hoor!", False), ("nee", False), ("weet ik niet", False),
+    ("ja, maar het protocol wordt niet echt gebruikt", True),
+    ("nee, de directie wil er niet aan", True),
+])
+def test_an_answer_that_explains_itself_says_more_than_yes_or_no(text, more):
+    assert qb.says_more_than_the_answer(text) is more
