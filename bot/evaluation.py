@@ -17,9 +17,10 @@ import random
 import tempfile
 import time
 from collections import Counter, defaultdict
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
@@ -138,7 +139,9 @@ def nlu_only_config(path: Path) -> Path:
     return path
 
 
-def _rasa_predictor(config: Path, train_file: Path, out_dir: Path, name: str) -> Callable[[str], Dict]:
+@contextmanager
+def _rasa_predictor(config: Path, train_file: Path, out_dir: Path, name: str) -> Iterator[Callable[[str], Dict]]:
+    """Train on one fold and predict with it; the loaded model is closed when the fold is done."""
     from rasa.model_training import train_nlu
 
     from bot.classifier import Classifier
@@ -149,7 +152,10 @@ def _rasa_predictor(config: Path, train_file: Path, out_dir: Path, name: str) ->
     def predict(text: str) -> Dict[str, object]:
         return _as_prediction(from_parse(classifier.parse(text)))
 
-    return predict
+    try:
+        yield predict
+    finally:
+        classifier.close()
 
 
 def _as_prediction(classification) -> Dict[str, object]:
@@ -198,11 +204,12 @@ def cross_validate(k: int, work: Path, systems: Sequence[str],
         for name in systems:
             started = time.perf_counter()
             if name == "tfidf_logreg":
-                predict = _tfidf_predictor(train)
+                predictor = nullcontext(_tfidf_predictor(train))
             else:
-                predict = _rasa_predictor(configs[name], train_file, work / "models", f"{name}-{fold_no}")
-            for example in test:
-                results[name].add(example, predict(example.text))
+                predictor = _rasa_predictor(configs[name], train_file, work / "models", f"{name}-{fold_no}")
+            with predictor as predict:
+                for example in test:
+                    results[name].add(example, predict(example.text))
             results[name].seconds += time.perf_counter() - started
             logging.getLogger(__name__).warning("fold %d/%d %s done", fold_no, k, name)
     stats = {"examples": len(examples), "intents": Counter(e.intent for e in examples), "folds": k,
