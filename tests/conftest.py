@@ -31,3 +31,64 @@ def classifier():
     loaded = Classifier(MODEL)
     yield loaded
     loaded.close()
+
+
+# ----------------------------------------------------------------- databases
+# Database tests run on SQLite and on a real PostgreSQL server, which
+# scripts/postgres.sh installs (Debian package) and starts for the test session.
+# DOORVRAAG_TEST_POSTGRES_URL points at an existing server instead (its user must
+# be allowed to create databases). A server that can't be started fails the
+# tests: they are never skipped.
+
+DATABASE_KINDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """The base URL of a PostgreSQL server for this test session."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    given = os.environ.get("DOORVRAAG_TEST_POSTGRES_URL", "").strip()
+    if given:
+        yield given.rstrip("/")
+        return
+    script = ROOT / "scripts" / "postgres.sh"
+    workdir = tempfile.mkdtemp(prefix="doorvraag-pg-")
+    started = subprocess.run(["bash", str(script), "start", workdir], capture_output=True, text=True)
+    if started.returncode != 0:
+        shutil.rmtree(workdir, ignore_errors=True)
+        pytest.fail(f"could not start PostgreSQL for the tests:\n{started.stderr}")
+    try:
+        yield started.stdout.strip().splitlines()[-1]
+    finally:
+        subprocess.run(["bash", str(script), "stop", workdir], capture_output=True)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_database(postgres_server):
+    """A new, empty PostgreSQL database for one test, dropped afterwards."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    name = f"test_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(f"{postgres_server}/postgres", isolation_level="AUTOCOMMIT", future=True)
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield f"{postgres_server}/{name}"
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture(params=DATABASE_KINDS)
+def database_url(request, tmp_path):
+    """An empty database of each kind: SQLite in tmp_path, and a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'contacts.db'}"
+    return request.getfixturevalue("postgres_database")

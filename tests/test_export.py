@@ -45,8 +45,8 @@ def lines(done):
 
 
 @pytest.fixture
-def url(tmp_path):
-    location = f"sqlite:///{tmp_path / 'contacts.db'}"
+def url(database_url):
+    location = database_url
     migrate.upgrade(location)
     db = Database(location, retry=RetryPolicy(attempts=1))
     open_contact(db, "maart-1", theme="pesten", question_type="incident", channel="telefoon",
