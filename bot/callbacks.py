@@ -1,9 +1,9 @@
 """Where a call-back or mail request goes once the caller gave consent and a number or address.
 
 The contact detail is used only for that purpose: it is never written to the
-contact log, the message log or the summary. Its own minimal storage is a
-separate issue; until then `submit` hands it to the registered sink, and the
-default sink keeps nothing (it logs that a request came in, without the detail).
+contact log, the message log, the summary or a log line. The default sink keeps
+it in its own table (`callback_requests`, bot/storage/privacy.py), from which
+`doorvraag purge` removes it once the call-back is done plus a grace period.
 """
 from __future__ import annotations
 
@@ -27,8 +27,12 @@ Sink = Callable[[CallbackRequest], None]
 
 
 def _default_sink(request: CallbackRequest) -> None:
-    log.info("callback request (%s) for conversation %s; no callback storage configured",
-             request.channel, request.conversation_id)
+    from bot.storage import Database
+    from bot.storage.privacy import store_callback
+
+    store_callback(Database.from_env(), request.conversation_id, request.channel, request.detail,
+                   opening_at=request.opening)
+    log.info("callback request (%s) stored", request.channel)
 
 
 _sinks: List[Sink] = [_default_sink]

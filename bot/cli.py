@@ -1,4 +1,4 @@
-"""The `doorvraag` command line: classify, build-spacy, db upgrade, export."""
+"""The `doorvraag` command line: classify, build-spacy, db upgrade, export, purge, forget."""
 from __future__ import annotations
 
 import argparse
@@ -154,6 +154,77 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _open_database(command: str):
+    """The contact log named by DATABASE_URL, or None (with a message) when its SQLite file is missing."""
+    from bot.storage import Database, settings
+
+    url = settings.database_url()
+    missing = _missing_sqlite_file(url)
+    if missing is not None:
+        print(f"doorvraag {command}: no database at {missing}; set DATABASE_URL or run 'doorvraag db upgrade'",
+              file=sys.stderr)
+        return None
+    return Database(url)
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    _quiet_libraries()
+    from datetime import timedelta
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.storage import settings
+    from bot.storage.privacy import RetentionPolicy, purge
+
+    try:
+        policy = RetentionPolicy.from_env()
+    except ValueError as error:
+        print(f"doorvraag purge: {error}", file=sys.stderr)
+        return 2
+    if args.older_than_days is not None:
+        policy = RetentionPolicy(timedelta(days=args.older_than_days), policy.callback_grace)
+    if args.callback_grace_days is not None:
+        policy = RetentionPolicy(policy.retention, timedelta(days=args.callback_grace_days))
+    database = _open_database("purge")
+    if database is None:
+        return 1
+    try:
+        report = purge(database, settings.tracker_database_url(), policy)
+    except SQLAlchemyError as error:
+        print(f"doorvraag purge: {_database_problem(error)}", file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+    print(json.dumps({"purged": report.as_dict(), "retention_days": policy.retention.days,
+                      "callback_grace_days": policy.callback_grace.days}))
+    return 0
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    _quiet_libraries()
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.storage import settings
+    from bot.storage.privacy import forget
+
+    conversation = args.conversation_id.strip()
+    if not conversation:
+        print("doorvraag forget: give the conversation id", file=sys.stderr)
+        return 2
+    database = _open_database("forget")
+    if database is None:
+        return 1
+    try:
+        report = forget(database, settings.tracker_database_url(), conversation, actor=args.actor)
+    except SQLAlchemyError as error:
+        print(f"doorvraag forget: {_database_problem(error)}", file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+    print(json.dumps({"forgotten": report.as_dict()}))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="doorvraag", description="Doorvraag helpdesk chatbot tools")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -182,7 +253,29 @@ def build_parser() -> argparse.ArgumentParser:
                         help="last day, included (default: the last contact)")
     export.add_argument("--out", default="-", metavar="FILE", help="output file (default: stdout)")
     export.set_defaults(func=cmd_export)
+
+    purge_cmd = commands.add_parser(
+        "purge", help="remove transcripts, free text and call-back details past their retention period")
+    purge_cmd.add_argument("--older-than-days", type=_non_negative_days, metavar="N",
+                           help="retention period (default: DOORVRAAG_RETENTION_DAYS or 365)")
+    purge_cmd.add_argument("--callback-grace-days", type=_non_negative_days, metavar="N",
+                           help="keep call-back details this long after the call-back is done "
+                                "(default: DOORVRAAG_CALLBACK_GRACE_DAYS or 14)")
+    purge_cmd.set_defaults(func=cmd_purge)
+
+    forget_cmd = commands.add_parser(
+        "forget", help="erase one conversation (AVG request); only anonymous coded counts stay")
+    forget_cmd.add_argument("conversation_id")
+    forget_cmd.add_argument("--actor", default=os.environ.get("USER") or "beheerder",
+                            help="who asked for the erasure, for the audit log")
+    forget_cmd.set_defaults(func=cmd_forget)
     return parser
+
+
+def _non_negative_days(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number of days, not {text!r}")
+    return int(text)
 
 
 def main(argv: Optional[List[str]] = None) -> int:

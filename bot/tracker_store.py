@@ -1,0 +1,56 @@
+"""Rasa's SQL tracker store, on the database named by TRACKER_DATABASE_URL.
+
+endpoints.yml names this class because Rasa's own `type: SQL` takes its
+connection from fields without defaults: this way one environment variable
+chooses the database (SQLite file by default, PostgreSQL in production), the
+same one `doorvraag purge` and `forget` clean, and a missing PostgreSQL
+database is created on first start.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bot.storage import settings
+
+
+def ensure_database(url: str) -> bool:
+    """Create the PostgreSQL database of `url` if it does not exist; True when it was created.
+
+    SQLite creates its file on first connect, so there is nothing to do there.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql" or not parsed.database:
+        return False
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT", future=True)
+    try:
+        with admin.connect() as connection:
+            exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                       {"name": parsed.database})
+            if exists:
+                return False
+            quoted = admin.dialect.identifier_preparer.quote(parsed.database)
+            connection.execute(text(f"CREATE DATABASE {quoted}"))
+            return True
+    finally:
+        admin.dispose()
+
+
+class DoorvraagTrackerStore(SQLTrackerStore):
+    """SQLTrackerStore whose connection comes from TRACKER_DATABASE_URL."""
+
+    def __init__(self, domain: Optional[Domain] = None, event_broker: Optional[EventBroker] = None,
+                 url: Optional[str] = None, **kwargs: Any) -> None:
+        host = kwargs.pop("host", None)
+        for ignored in ("dialect", "db", "port", "username", "password", "login_db", "query"):
+            kwargs.pop(ignored, None)
+        # A complete URL under `url:` in endpoints.yml wins over the environment.
+        url = url or (host if host and "://" in host else None) or settings.tracker_database_url()
+        ensure_database(url)
+        # SQLTrackerStore takes a complete database URL in `host`.
+        super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
