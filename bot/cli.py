@@ -101,8 +101,14 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
     from bot.storage import migrate, settings
 
+    from bot.storage.database import ensure_database
+
     url = settings.database_url()
     try:
+        # PostgreSQL: the contact log's and the transcripts' databases are created when missing.
+        for created in (url, settings.tracker_database_url()):
+            if ensure_database(created):
+                print(f"created database {settings.safe_url(created)}")
         migrate.upgrade(url, args.revision)
         revision = migrate.current_revision(url)
     except CommandError as error:

@@ -13,32 +13,11 @@ from typing import Any, Optional
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from bot.storage import settings
+from bot.storage.database import ensure_database
 
-
-def ensure_database(url: str) -> bool:
-    """Create the PostgreSQL database of `url` if it does not exist; True when it was created.
-
-    SQLite creates its file on first connect, so there is nothing to do there.
-    """
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "postgresql" or not parsed.database:
-        return False
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT", future=True)
-    try:
-        with admin.connect() as connection:
-            exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                                       {"name": parsed.database})
-            if exists:
-                return False
-            quoted = admin.dialect.identifier_preparer.quote(parsed.database)
-            connection.execute(text(f"CREATE DATABASE {quoted}"))
-            return True
-    finally:
-        admin.dispose()
+__all__ = ["DoorvraagTrackerStore", "ensure_database"]
 
 
 class DoorvraagTrackerStore(SQLTrackerStore):

@@ -59,3 +59,37 @@ def test_a_missing_postgresql_tracker_database_is_created_once(postgres_server):
 
 def test_sqlite_needs_no_creation(tmp_path):
     assert ensure_database(f"sqlite:///{tmp_path / 'tracker.db'}") is False
+
+
+def test_the_tracker_database_is_never_the_contact_log():
+    from bot.storage.settings import tracker_database_url
+
+    assert tracker_database_url({}) == "sqlite:///rasa_tracker.db"
+    assert tracker_database_url({"DATABASE_URL": "sqlite:///elders.db"}) == "sqlite:///rasa_tracker.db"
+    assert tracker_database_url({"DATABASE_URL": "postgres://u:geheim@db:5432/doorvraag"}) == \
+        "postgresql://u:geheim@db:5432/doorvraag_tracker"
+    assert tracker_database_url({"DATABASE_URL": "postgresql://db/doorvraag",
+                                 "TRACKER_DATABASE_URL": "postgresql://db/transcripts"}) == "postgresql://db/transcripts"
+
+
+def test_db_upgrade_creates_missing_postgresql_databases_for_log_and_transcripts(postgres_server):
+    import os
+    import subprocess
+
+    url = f"{postgres_server}/doorvraag_cli_created"
+    env = {**os.environ, "DATABASE_URL": url}
+    env.pop("TRACKER_DATABASE_URL", None)
+    engine = create_engine(f"{postgres_server}/postgres", isolation_level="AUTOCOMMIT", future=True)
+    try:
+        done = subprocess.run([str(ROOT / ".venv" / "bin" / "doorvraag"), "db", "upgrade"],
+                              capture_output=True, text=True, env=env, cwd=ROOT)
+        assert done.returncode == 0, done.stderr
+        assert "created database" in done.stdout and "revision 0002" in done.stdout
+        with engine.connect() as connection:
+            names = set(connection.execute(text(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'doorvraag_cli_created%'")).scalars())
+            assert names == {"doorvraag_cli_created", "doorvraag_cli_created_tracker"}
+            for name in names:
+                connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
+    finally:
+        engine.dispose()

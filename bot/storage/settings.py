@@ -33,13 +33,21 @@ def tracker_database_url(environ: Optional[Mapping[str, str]] = None) -> str:
     """TRACKER_DATABASE_URL: Rasa's SQL tracker store (the transcripts), kept in its own database.
 
     Never the contact log's database: purge and forget treat the two differently,
-    and an event broker's `events` table must never share it.
+    and an event broker's `events` table must never share it. Unset, it is
+    rasa_tracker.db beside a SQLite contact log, or `<name>_tracker` on the same
+    server as a PostgreSQL one.
     """
     env = os.environ if environ is None else environ
-    url = (env.get("TRACKER_DATABASE_URL") or "").strip() or DEFAULT_TRACKER_DATABASE_URL
+    url = (env.get("TRACKER_DATABASE_URL") or "").strip()
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://"):]
-    return url
+    if url:
+        return url
+    # On a PostgreSQL contact log the transcripts go to a sibling database on the same server.
+    contact_log = make_url(database_url(env))
+    if contact_log.get_backend_name() == "postgresql" and contact_log.database:
+        return contact_log.set(database=f"{contact_log.database}_tracker").render_as_string(hide_password=False)
+    return DEFAULT_TRACKER_DATABASE_URL
 
 
 def outbox_path(environ: Optional[Mapping[str, str]] = None) -> Optional[Path]:
