@@ -23,7 +23,7 @@ help:
 	@echo "make test   set up and run the whole test suite"
 	@echo "make train  train the Rasa model when data or config changed"
 	@echo "make db     apply the contact-log migrations to DATABASE_URL (default: SQLite)"
-	@echo "make eval   5-fold cross-validation with baselines -> reports/nlu.md"
+	@echo "make eval   5-fold cross-validation with baselines -> reports/nlu.md; redaction precision/recall"
 	@echo "make bench  benchmarks -> bench/results.md"
 
 check-python:
@@ -69,6 +69,7 @@ run: setup db $(MODEL)
 
 eval: setup
 	$(BIN)/python -m bot.evaluation --folds 5 --out reports/nlu.md
+	$(BIN)/python -m bot.redaction_eval
 
 bench: setup $(MODEL)
 	$(BIN)/python -m bench.run --out bench/results.md

@@ -20,7 +20,7 @@ from bot.redaction import redact
     ("mijn zoon Daan en mijn dochter Fleur", "mijn zoon [NAAM] en mijn dochter [NAAM]"),
     ("juf Anne-Marie zei het", "juf [NAAM] zei het"),
     ("collega Jan Pieterse is boos", "collega [NAAM] is boos"),
-    ("meester de Jong", "meester de Jong"),  # lower-case start: not taken for a first name
+    ("meester de Jong", "meester [NAAM]"),  # a surname with its prefix
     ("de leerling Die ik bedoel", "de leerling Die ik bedoel"),
 ])
 def test_personal_data_is_replaced(text, expected):
