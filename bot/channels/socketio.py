@@ -1,0 +1,59 @@
+"""The Socket.IO channel (the chat widget) behind the same input guard as REST.
+
+Refused input never reaches NLU; the user gets the Dutch explanation as a bot
+message in the widget instead of silence or a broken socket.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable, Optional, Text
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.socketio import SocketIOInput
+from sanic import Blueprint
+
+from bot.channels.guard import GuardSettings, RateLimiter, Refusal, check_message, texts
+
+log = logging.getLogger(__name__)
+
+
+class GuardedSocketIOInput(SocketIOInput):
+    """credentials.yml: bot.channels.socketio.GuardedSocketIOInput (same options as `socketio`)."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "socketio"
+
+    def __init__(self, *args: Any, settings: Optional[GuardSettings] = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.settings = settings or GuardSettings.from_env()
+        self.limiter = RateLimiter(self.settings.rate_messages, self.settings.rate_seconds,
+                                   self.settings.max_senders)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
+        return super().blueprint(self.guarded(on_new_message))
+
+    def guarded(self, on_new_message: Callable[[UserMessage], Awaitable[None]]
+                ) -> Callable[[UserMessage], Awaitable[None]]:
+        async def handle(message: UserMessage) -> None:
+            output, sender = message.output_channel, message.sender_id
+            checked = check_message(sender, message.text, message.metadata, self.settings)
+            if isinstance(checked, Refusal):
+                if isinstance(sender, str) and sender:
+                    await output.send_text_message(sender, texts()[checked.code])
+                return
+            if not self.limiter.allow(checked.sender):
+                await output.send_text_message(sender, texts()["rate_limited"])
+                return
+            try:
+                await on_new_message(UserMessage(checked.text, output, checked.sender,
+                                                 input_channel=self.name(), metadata=checked.metadata))
+            except Exception as error:  # the socket stays up; the user hears what happened
+                log.error("socketio message failed (%s)", type(error).__name__)
+                await output.send_text_message(sender, texts()["bot_unavailable"])
+                return
+            if checked.trimmed:
+                await output.send_text_message(
+                    sender, texts()["trimmed"].format(max_chars=self.settings.max_chars))
+
+        return handle

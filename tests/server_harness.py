@@ -1,0 +1,105 @@
+"""The whole bot as `make run` starts it, on free localhost ports: action server + `rasa run`.
+
+Used by the fuzz and fault tests. The Rasa server uses the project's
+credentials.yml (the guarded channels) and an endpoints file pointing at this
+action server and at a SQLite tracker store in the test's folder.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Iterator, Optional, Tuple
+
+from tests.e2e_harness import BIN, MODEL, ROOT, action_server, free_port, migrated_database
+
+
+@dataclass
+class LiveBot:
+    url: str                   # http://127.0.0.1:PORT
+    process: subprocess.Popen
+    database_url: str
+    tracker_url: str
+
+    @property
+    def webhook(self) -> str:
+        return f"{self.url}/webhooks/rest/webhook"
+
+    def post(self, body: bytes, content_type: str = "application/json", timeout: float = 60) -> Tuple[int, bytes]:
+        request = urllib.request.Request(self.webhook, data=body, method="POST",
+                                         headers={"Content-Type": content_type})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as answer:
+                return answer.status, answer.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
+    def say(self, sender: str, text: str):
+        status, body = self.post(json.dumps({"sender": sender, "message": text}).encode())
+        assert status == 200, (status, body[:300])
+        return json.loads(body)
+
+    def rss_kib(self) -> int:
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        raise RuntimeError("no VmRSS")
+
+
+def write_endpoints(folder: Path, action_url: str, tracker_url: str) -> Path:
+    path = folder / "endpoints.yml"
+    path.write_text(
+        f'action_endpoint:\n  url: "{action_url}"\n'
+        f"tracker_store:\n  type: bot.tracker_store.DoorvraagTrackerStore\n  url: \"{tracker_url}\"\n",
+        encoding="utf-8")
+    return path
+
+
+@contextmanager
+def rasa_server(folder: Path, action_url: str, database_url: str, tracker_url: str,
+                extra_env: Optional[Dict[str, str]] = None, timeout: float = 240.0) -> Iterator[LiveBot]:
+    port = free_port()
+    endpoints = write_endpoints(folder, action_url, tracker_url)
+    env = {**os.environ, "DATABASE_URL": database_url, "TRACKER_DATABASE_URL": tracker_url,
+           "TF_CPP_MIN_LOG_LEVEL": "3", **(extra_env or {})}
+    log = (folder / f"rasa-{port}.log").open("wb")
+    process = subprocess.Popen(
+        [str(BIN / "rasa"), "run", "--model", str(MODEL), "--interface", "127.0.0.1", "--port", str(port),
+         "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml")],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/webhooks/rest/", timeout=2).read()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"rasa run did not start; see {folder}")
+                time.sleep(0.5)
+        yield LiveBot(url, process, database_url, tracker_url)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@contextmanager
+def live_bot(folder: Path, extra_env: Optional[Dict[str, str]] = None) -> Iterator[LiveBot]:
+    """Contact log and tracker store in `folder`, a live action server, and `rasa run`."""
+    database_url = migrated_database(folder / "contacts.db")
+    tracker_url = f"sqlite:///{folder / 'tracker.db'}"
+    with action_server(database_url) as action_url:
+        with rasa_server(folder, action_url, database_url, tracker_url, extra_env) as bot:
+            yield bot
