@@ -4,7 +4,8 @@
 #   scripts/postgres.sh start DIR   installs the Debian package if missing, creates a
 #                                   cluster in DIR, starts it on a free 127.0.0.1 port
 #                                   and prints its base URL (postgresql://doorvraag@127.0.0.1:PORT)
-#   scripts/postgres.sh stop DIR    stops it (DIR can then be removed)
+#   scripts/postgres.sh stop DIR    stops it (DIR can then be removed, or started again
+#                                   with `start DIR` on the same port and data)
 # The cluster trusts local connections: it only listens on 127.0.0.1 and lives as
 # long as the test run. Never use it for real data.
 set -euo pipefail
@@ -45,9 +46,13 @@ start)
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
     if [ "$(id -u)" = 0 ]; then chown postgres "$dir"; chmod 700 "$dir"; fi
-    as_owner "$bin/initdb" -D "$dir/data" -U doorvraag -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 \
-        || { cat "$dir/initdb.log" >&2; exit 1; }
-    port=$(free_port)
+    if [ -f "$dir/data/PG_VERSION" ] && [ -f "$dir/port" ]; then
+        port=$(cat "$dir/port")          # a stopped cluster starts again where it was
+    else
+        as_owner "$bin/initdb" -D "$dir/data" -U doorvraag -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 \
+            || { cat "$dir/initdb.log" >&2; exit 1; }
+        port=$(free_port)
+    fi
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
         -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
         start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }

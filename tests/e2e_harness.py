@@ -36,9 +36,10 @@ def migrated_database(path: Path) -> str:
 
 
 @contextmanager
-def action_server(database_url: str, now: Optional[str] = None, timeout: float = 60.0) -> Iterator[str]:
-    """`python -m rasa_sdk --actions actions` on a free localhost port; yields the webhook URL."""
-    port = free_port()
+def action_server(database_url: str, now: Optional[str] = None, timeout: float = 60.0,
+                  port: Optional[int] = None) -> Iterator[str]:
+    """`python -m rasa_sdk --actions actions` on a free (or the given) localhost port; yields the webhook URL."""
+    port = port or free_port()
     env = {**os.environ, "SANIC_HOST": "127.0.0.1", "DATABASE_URL": database_url,
            "TF_CPP_MIN_LOG_LEVEL": "3"}
     env.pop("DOORVRAAG_OUTBOX", None)

@@ -55,7 +55,12 @@ class GuardedRestInput(RestInput):
             if not self.limiter.allow(checked.sender):
                 refusal = Refusal(429, "rate_limited")
                 return response.json(refusal.body(), status=refusal.status)
-            return response.json(await self.answer(on_new_message, checked))
+            replies = await self.answer(on_new_message, checked)
+            if not replies and not await self.paused(request, checked.sender):
+                # Every turn gets an answer; silence here means an action failed (e.g. the
+                # action server is down): say so instead of leaving the user waiting.
+                replies = [self.note(checked.sender, "bot_unavailable")]
+            return response.json(replies)
 
         return webhook
 
@@ -75,6 +80,19 @@ class GuardedRestInput(RestInput):
         if message.trimmed:
             return collector.messages + [self.note(message.sender, "trimmed")]
         return collector.messages
+
+    @staticmethod
+    async def paused(request: Request, sender: str) -> bool:
+        """A conversation handed to staff is paused: then silence is what the user should get."""
+        agent = getattr(request.app.ctx, "agent", None)
+        if agent is None or agent.tracker_store is None:
+            return False
+        try:
+            tracker = await agent.tracker_store.retrieve(sender)
+        except Exception as error:
+            log.error("tracker lookup failed (%s)", type(error).__name__)
+            return False
+        return tracker is not None and tracker.is_paused()
 
     def note(self, sender: str, code: str) -> Dict[str, str]:
         return {"recipient_id": sender, "text": texts()[code].format(max_chars=self.settings.max_chars)}
