@@ -18,6 +18,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import rasa_speedups
 from bot.channels.guard import Accepted, GuardSettings, RateLimiter, Refusal, check_body, texts
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ class GuardedRestInput(RestInput):
         self.settings = settings or GuardSettings.from_env()
         self.limiter = RateLimiter(self.settings.rate_messages, self.settings.rate_seconds,
                                    self.settings.max_senders)
+        rasa_speedups.install()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         module = inspect.getmodule(self)

@@ -12,6 +12,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
+from bot import rasa_speedups
 from bot.channels.guard import GuardSettings, RateLimiter, Refusal, check_message, texts
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ class GuardedSocketIOInput(SocketIOInput):
         self.settings = settings or GuardSettings.from_env()
         self.limiter = RateLimiter(self.settings.rate_messages, self.settings.rate_seconds,
                                    self.settings.max_senders)
+        rasa_speedups.install()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         return super().blueprint(self.guarded(on_new_message))
