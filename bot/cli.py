@@ -231,6 +231,35 @@ def cmd_forget(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    _quiet_libraries()
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.analytics.figures import compute
+    from bot.analytics.report import write_report
+
+    if args.date_from > args.date_to:
+        print(f"doorvraag report: --from {args.date_from} lies after --to {args.date_to}", file=sys.stderr)
+        return 2
+    database = _open_database("report")
+    if database is None:
+        return 1
+    try:
+        figures = compute(database, args.date_from, args.date_to)
+    except SQLAlchemyError as error:
+        print(f"doorvraag report: {_database_problem(error)} (has 'doorvraag db upgrade' run?)", file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+    try:
+        page = write_report(figures, Path(args.out))
+    except OSError as error:
+        print(f"doorvraag report: cannot write {args.out}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    print(f"{figures.total} contacts; report written to {page}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="doorvraag", description="Doorvraag helpdesk chatbot tools")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -259,6 +288,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="last day, included (default: the last contact)")
     export.add_argument("--out", default="-", metavar="FILE", help="output file (default: stdout)")
     export.set_defaults(func=cmd_export)
+
+    report = commands.add_parser(
+        "report", help="figures and charts of a period as a self-contained HTML page (+ figures.csv)")
+    report.add_argument("--from", dest="date_from", type=_date_argument, required=True, metavar="YYYY-MM-DD")
+    report.add_argument("--to", dest="date_to", type=_date_argument, required=True, metavar="YYYY-MM-DD")
+    report.add_argument("--out", required=True, metavar="DIR", help="folder for index.html and figures.csv")
+    report.set_defaults(func=cmd_report)
 
     purge_cmd = commands.add_parser(
         "purge", help="remove transcripts, free text and call-back details past their retention period")

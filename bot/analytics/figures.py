@@ -1,0 +1,141 @@
+"""The helpdesk's figures for a period: contacts per theme, type, month, role, sector and channel.
+
+Counted in SQL over the coded `contacts` rows (no free text is read), with every
+label present in label order, zeros included, so a report or chart always has
+the same rows. Days are local days in Europe/Amsterdam, both ends included.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import Dict, Iterable, Mapping, Optional, Tuple
+
+from sqlalchemy import func, select
+
+from bot import labels
+from bot.storage import values
+from bot.storage.database import Database
+from bot.storage.dates import AMSTERDAM, day_range_utc
+from bot.storage.models import Contact
+
+UNKNOWN = "onbekend"
+MONTH_NAMES = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+               "oktober", "november", "december")
+
+
+@dataclass(frozen=True)
+class Figures:
+    date_from: Optional[date]
+    date_to: Optional[date]
+    total: int
+    by_theme: Dict[str, int]
+    by_question_type: Dict[str, int]
+    by_month: Dict[str, int]
+    by_role: Dict[str, int]
+    by_sector: Dict[str, int]
+    by_channel: Dict[str, int]
+    handed_off: int
+    urgent: int
+
+    @property
+    def handoff_rate(self) -> float:
+        return self.handed_off / self.total if self.total else 0.0
+
+    @property
+    def urgent_rate(self) -> float:
+        return self.urgent / self.total if self.total else 0.0
+
+    def as_dict(self) -> Dict[str, object]:
+        data = asdict(self)
+        data["date_from"] = self.date_from.isoformat() if self.date_from else None
+        data["date_to"] = self.date_to.isoformat() if self.date_to else None
+        data["handoff_rate"], data["urgent_rate"] = self.handoff_rate, self.urgent_rate
+        return data
+
+
+def _ordered(counts: Mapping[Optional[str], int], order: Iterable[str]) -> Dict[str, int]:
+    """Every label in order (zeros too); a missing value counts as 'onbekend' at the end."""
+    result = {code: int(counts.get(code, 0)) for code in order}
+    unknown = sum(int(n) for code, n in counts.items() if code not in result)
+    if unknown:
+        result[UNKNOWN] = unknown
+    return result
+
+
+def _months(start: date, end: date) -> Iterable[str]:
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        yield f"{year:04d}-{month:02d}"
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def month_label(key: str) -> str:
+    year, month = key.split("-")
+    return f"{MONTH_NAMES[int(month) - 1]} {year}"
+
+
+def compute(db: Database, date_from: Optional[date] = None, date_to: Optional[date] = None) -> Figures:
+    start, end = day_range_utc(date_from, date_to)
+    conditions = []
+    if start is not None:
+        conditions.append(Contact.started_at >= start)
+    if end is not None:
+        conditions.append(Contact.started_at < end)
+
+    def grouped(column) -> Dict[Optional[str], int]:
+        rows = session.execute(select(column, func.count()).where(*conditions).group_by(column)).all()
+        return {value: count for value, count in rows}
+
+    with db.session() as session:
+        total = session.scalar(select(func.count()).select_from(Contact).where(*conditions)) or 0
+        by_theme = grouped(Contact.theme)
+        by_type = grouped(Contact.question_type)
+        by_role = grouped(Contact.caller_role)
+        by_sector = grouped(Contact.school_type)
+        by_channel = grouped(Contact.channel)
+        handed_off = session.scalar(select(func.count()).select_from(Contact).where(
+            *conditions, Contact.handoff != "geen")) or 0
+        urgent = session.scalar(select(func.count()).select_from(Contact).where(
+            *conditions, Contact.urgent.is_(True))) or 0
+        # Months in local time: read the start times (one column) and bucket them here, the same
+        # way on SQLite and PostgreSQL.
+        months: Dict[str, int] = {}
+        for (started,) in session.execute(select(Contact.started_at).where(*conditions)):
+            key = started.astimezone(AMSTERDAM).strftime("%Y-%m")
+            months[key] = months.get(key, 0) + 1
+    if months or (date_from and date_to):
+        first = date_from or min(_as_date(k) for k in months)
+        last = date_to or max(_as_date(k) for k in months)
+        by_month = {key: months.get(key, 0) for key in _months(first, last)}
+    else:
+        by_month = {}
+    return Figures(date_from, date_to, int(total),
+                   _ordered(by_theme, labels.themes()), _ordered(by_type, labels.question_types()),
+                   by_month, _ordered(by_role, labels.caller_roles()), _ordered(by_sector, labels.school_types()),
+                   _ordered(by_channel, values.CHANNELS), int(handed_off), int(urgent))
+
+
+def _as_date(month_key: str) -> date:
+    year, month = month_key.split("-")
+    return date(int(year), int(month), 1)
+
+
+def label_for(axis: str, code: str) -> str:
+    """The Dutch name of a code for reports and charts."""
+    if code == UNKNOWN:
+        return "onbekend"
+    if axis == "month":
+        return month_label(code)
+    if axis == "channel":
+        return code
+    return labels.label_text(axis, code)
+
+
+AXES: Tuple[Tuple[str, str, str], ...] = (
+    ("by_theme", "themes", "Contacten per thema"),
+    ("by_question_type", "question_types", "Contacten per soort vraag (vraag betreft)"),
+    ("by_month", "month", "Contacten per maand"),
+    ("by_role", "caller_roles", "Contacten per rol"),
+    ("by_sector", "school_types", "Contacten per sector"),
+    ("by_channel", "channel", "Contacten per kanaal"),
+)
