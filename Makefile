@@ -16,7 +16,7 @@ TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml data/
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help setup db run test train eval bench validate check-python clean
+.PHONY: help setup db run test train eval bench scaleout validate check-python clean
 
 help:
 	@echo "make run    set up (venv, Dutch pipeline, model) and start the bot"
@@ -25,6 +25,7 @@ help:
 	@echo "make db     apply the contact-log migrations to DATABASE_URL (default: SQLite)"
 	@echo "make eval   5-fold cross-validation with baselines -> reports/nlu.md; redaction precision/recall"
 	@echo "make bench  benchmarks -> bench/results.md"
+	@echo "make scaleout  two Rasa instances behind nginx with Redis and PostgreSQL, load test -> bench/scaleout.md"
 
 check-python:
 	@command -v $(PY) >/dev/null 2>&1 || { \
@@ -73,6 +74,9 @@ eval: setup
 
 bench: setup $(MODEL)
 	$(BIN)/python -m bench.run --out bench/results.md
+
+scaleout: setup db $(MODEL)
+	bash scripts/scaleout.sh
 
 clean:
 	rm -rf $(STAMPS) .cache models results .pytest_cache

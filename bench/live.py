@@ -62,7 +62,9 @@ class Run:
 
 
 async def post(session: aiohttp.ClientSession, url: str, sender: str, message: str) -> list:
+    # X-Conversation-Id lets a load balancer keep a conversation on one instance (deploy/).
     async with session.post(url, json={"sender": sender, "message": message},
+                            headers={"X-Conversation-Id": sender},
                             timeout=aiohttp.ClientTimeout(total=60)) as answer:
         if answer.status != 200:
             raise RuntimeError(f"HTTP {answer.status}")

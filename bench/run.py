@@ -170,7 +170,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
     parser.add_argument("--conversations", type=int, default=150)
-    parser.add_argument("--think", type=float, default=2.0, help="seconds between messages of one user")
+    parser.add_argument("--think", type=float, default=5.0,
+                        help="seconds a user takes to read and type before each message (±50 %%)")
     parser.add_argument("--skip-training", action="store_true")
     args = parser.parse_args(argv)
     live_lines = bench_live(args.conversations, args.think)

@@ -15,7 +15,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 
 from bot.storage import settings
-from bot.storage.database import ensure_database
+from bot.storage.database import ensure_database, sqlite_fast_writes
 
 __all__ = ["DoorvraagTrackerStore", "ensure_database"]
 
@@ -33,3 +33,4 @@ class DoorvraagTrackerStore(SQLTrackerStore):
         ensure_database(url)
         # SQLTrackerStore takes a complete database URL in `host`.
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
+        sqlite_fast_writes(self.engine)

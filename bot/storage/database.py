@@ -54,10 +54,30 @@ def ensure_database(url: str) -> bool:
 
 
 def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
-    """SQLite ignores foreign keys unless asked, per connection; other databases always check them."""
+    """SQLite ignores foreign keys unless asked, per connection; other databases always check them.
+
+    Also: write-ahead logging with synchronous=NORMAL, so a commit does not wait for a full
+    disk flush and readers don't block the writer (SQLite is the embedded default; PostgreSQL
+    is the production database).
+    """
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def sqlite_fast_writes(engine: Engine) -> None:
+    """WAL and synchronous=NORMAL on every new connection of a SQLite engine (see above)."""
+    def configure(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", configure)
+        engine.dispose()   # connections made before the listener get the settings too
 
 
 class Database:
