@@ -260,6 +260,48 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_password(args: argparse.Namespace) -> Optional[str]:
+    """From --password-stdin (one line) or a prompt asked twice; never from the command line."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    first = getpass.getpass("Wachtwoord: ")
+    if first != getpass.getpass("Nog een keer: "):
+        print("doorvraag user add: the passwords differ", file=sys.stderr)
+        return None
+    return first
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    _quiet_libraries()
+    from bot.web.auth import AccountError, create_user
+
+    password = _read_password(args)
+    if password is None:
+        return 2
+    database = _open_database("user add")
+    if database is None:
+        return 1
+    try:
+        create_user(database, args.username, password, args.role, actor=os.environ.get("USER") or "cli")
+    except AccountError as error:
+        print(f"doorvraag user add: {error}", file=sys.stderr)
+        return 2
+    finally:
+        database.dispose()
+    print(f"user {args.username} ({args.role}) added")
+    return 0
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    _quiet_libraries()
+    from bot.web.app import serve
+
+    serve(args.host, args.port)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="doorvraag", description="Doorvraag helpdesk chatbot tools")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -295,6 +337,19 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--to", dest="date_to", type=_date_argument, required=True, metavar="YYYY-MM-DD")
     report.add_argument("--out", required=True, metavar="DIR", help="folder for index.html and figures.csv")
     report.set_defaults(func=cmd_report)
+
+    user_cmd = commands.add_parser("user", help="console accounts")
+    user_commands = user_cmd.add_subparsers(dest="user_command", required=True)
+    user_add = user_commands.add_parser("add", help="add an account (the password is asked, never an argument)")
+    user_add.add_argument("username")
+    user_add.add_argument("--role", required=True, choices=("staff", "analyst", "admin"))
+    user_add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    user_add.set_defaults(func=cmd_user_add)
+
+    console_cmd = commands.add_parser("console", help="the staff console and dashboard (default 127.0.0.1:8000)")
+    console_cmd.add_argument("--host", default=os.environ.get("DOORVRAAG_CONSOLE_HOST", "127.0.0.1"))
+    console_cmd.add_argument("--port", type=int, default=int(os.environ.get("DOORVRAAG_CONSOLE_PORT", "8000")))
+    console_cmd.set_defaults(func=cmd_console)
 
     purge_cmd = commands.add_parser(
         "purge", help="remove transcripts, free text and call-back details past their retention period")

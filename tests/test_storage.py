@@ -367,3 +367,15 @@ def test_audit_entries_are_written_with_the_change_and_read_newest_first(db):
         entries = audit_entries(session, target_type="contact", target_id="c1")
         assert [(e.action, e.detail) for e in entries] == [("status", {"to": "afgerond"}), ("open", {})]
         assert len(audit_entries(session)) == 3
+
+
+def test_a_handed_off_contact_enters_the_staff_queue(db):
+    open_contact(db, "overdracht-1", theme="pesten", question_type="incident")
+    close_contact(db, "overdracht-1", status="overgedragen", handoff="wachtrij")
+    open_contact(db, "gewoon-1", theme="pesten", question_type="incident")
+    close_contact(db, "gewoon-1", status="afgerond")
+    with db.session() as session:
+        handed = session.scalars(select(Contact).where(Contact.conversation_id == "overdracht-1")).one()
+        plain = session.scalars(select(Contact).where(Contact.conversation_id == "gewoon-1")).one()
+        assert (handed.queue_status, handed.handed_off_at) == ("nieuw", handed.ended_at)
+        assert (plain.queue_status, plain.handed_off_at) == (None, None)

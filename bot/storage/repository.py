@@ -284,6 +284,9 @@ def _apply_close(session: Session, payload: Mapping) -> None:
         setattr(contact, name, value)
     contact.status = payload["status"]
     contact.ended_at = ended_at
+    if contact.handoff != "geen" and contact.queue_status is None:
+        # Handed to staff (queue, call-back or mail): it enters the console's queue.
+        contact.queue_status, contact.handed_off_at = "nieuw", ended_at
     _touch(contact, ended_at)
 
 

@@ -1,0 +1,321 @@
+"""The console web app (aiohttp + Jinja2): login, the staff queue, contacts, and the dashboard.
+
+Routes are data: each names the roles that may use it; a middleware checks the
+session, the role and, for every POST, the CSRF token before a handler runs.
+Templates escape everything (autoescape), so text typed in a chat can never
+become markup here.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Awaitable, Callable, Dict, FrozenSet, List, Optional, Tuple
+
+import jinja2
+from aiohttp import web
+
+from bot import labels
+from bot.analytics.charts import bar_chart_svg
+from bot.analytics.figures import AXES, compute, label_for
+from bot.analytics.report import figures_csv
+from bot.storage import values
+from bot.storage.database import Database
+from bot.storage.dates import parse_date
+from bot.web import console_data
+from bot.web.auth import LoginLimiter, SessionStore, csrf_ok, verify_login
+
+COOKIE = "doorvraag_console"
+TEMPLATES = Path(__file__).parent / "templates"
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+STAFF = frozenset({"staff", "admin"})
+ANALYSTS = frozenset({"analyst", "admin"})
+ADMINS = frozenset({"admin"})
+PUBLIC: FrozenSet[str] = frozenset()
+
+
+@dataclass
+class ConsoleSettings:
+    secure_cookies: bool = False
+    idle_minutes: int = 30
+
+    @classmethod
+    def from_env(cls) -> "ConsoleSettings":
+        """DOORVRAAG_CONSOLE_SECURE_COOKIES=1 behind https; DOORVRAAG_CONSOLE_IDLE_MINUTES (30)."""
+        return cls(os.environ.get("DOORVRAAG_CONSOLE_SECURE_COOKIES", "") in ("1", "true", "yes"),
+                   int(os.environ.get("DOORVRAAG_CONSOLE_IDLE_MINUTES", "30") or 30))
+
+
+@dataclass
+class Console:
+    db: Database
+    tracker_url: Optional[str]
+    settings: ConsoleSettings = field(default_factory=ConsoleSettings)
+    sessions: SessionStore = field(default_factory=SessionStore)
+    logins: LoginLimiter = field(default_factory=LoginLimiter)
+
+    def __post_init__(self) -> None:
+        self.sessions.idle_seconds = self.settings.idle_minutes * 60
+        self.templates = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+                                            autoescape=True, undefined=jinja2.StrictUndefined)
+        self.templates.globals.update(label=labels.label_text, QUEUE_NAMES=QUEUE_NAMES)
+
+    def render(self, request: web.Request, name: str, status: int = 200, **context) -> web.Response:
+        page = self.templates.get_template(name).render(user=request.get("session"), **context)
+        return web.Response(text=page, content_type="text/html", charset="utf-8", status=status)
+
+
+QUEUE_NAMES = {"nieuw": "nieuw", "in_behandeling": "in behandeling", "afgerond": "afgerond"}
+
+
+def console(request: web.Request) -> Console:
+    return request.app["console"]
+
+
+# ------------------------------------------------------------------ handlers
+
+LOGIN_CSRF = "doorvraag_login_csrf"
+
+
+def _login_form(request: web.Request, status: int = 200, error: Optional[str] = None) -> web.Response:
+    """The login page with a fresh double-submit CSRF token (cookie + hidden field)."""
+    import secrets
+
+    token = secrets.token_urlsafe(24)
+    app = console(request)
+    response = app.render(request, "login.html", status=status, error=error, login_csrf=token)
+    response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="Strict", path="/login",
+                        secure=app.settings.secure_cookies or request.secure)
+    return response
+
+
+async def login_page(request: web.Request) -> web.Response:
+    return _login_form(request)
+
+
+async def login(request: web.Request) -> web.Response:
+    import hmac
+
+    app = console(request)
+    form = await request.post()
+    expected = request.cookies.get(LOGIN_CSRF, "")
+    if not expected or not hmac.compare_digest(expected, str(form.get("csrf", ""))):
+        return _login_form(request, 403, "Het formulier is verlopen. Probeer het opnieuw.")
+    username = str(form.get("username", ""))[:64]
+    password = str(form.get("password", ""))[:1024]
+    keys = (f"ip:{request.remote}", f"user:{username.lower()}")
+    if app.logins.blocked(*keys):
+        return _login_form(request, 429, "Te veel pogingen. Wacht een kwartier en probeer het dan opnieuw.")
+    user = verify_login(app.db, username, password) if username and password else None
+    if user is None:
+        app.logins.failed(*keys)
+        return _login_form(request, 401, "Gebruikersnaam of wachtwoord klopt niet.")
+    app.logins.succeeded(*keys)
+    session = app.sessions.create(user.username, user.role)
+    response = web.HTTPSeeOther("/")
+    response.set_cookie(COOKIE, session.token, httponly=True, samesite="Lax", path="/",
+                        secure=app.settings.secure_cookies or request.secure)
+    raise response
+
+
+async def logout(request: web.Request) -> web.Response:
+    console(request).sessions.end(request.cookies.get(COOKIE))
+    response = web.HTTPSeeOther("/login")
+    response.del_cookie(COOKIE, path="/")
+    raise response
+
+
+async def home(request: web.Request) -> web.Response:
+    raise web.HTTPSeeOther("/dashboard" if request["session"].role == "analyst" else "/queue")
+
+
+async def queue_page(request: web.Request) -> web.Response:
+    app = console(request)
+    return app.render(request, "queue.html", contacts=console_data.queue(app.db), now=_now())
+
+
+async def contact_page(request: web.Request) -> web.Response:
+    app = console(request)
+    found = console_data.contact(app.db, request.match_info["contact_id"], request["session"].username)
+    if found is None:
+        raise web.HTTPNotFound(text="Dit contact bestaat niet (meer).")
+    lines = console_data.transcript(app.tracker_url, found["contact"].conversation_id)
+    return app.render(request, "contact.html", transcript=lines, statuses=values.QUEUE_STATUSES, **found)
+
+
+async def change_status(request: web.Request) -> web.Response:
+    app = console(request)
+    form = await request.post()
+    status = str(form.get("status", ""))
+    if status not in values.QUEUE_STATUSES:
+        raise web.HTTPBadRequest(text="Onbekende status.")
+    if not console_data.set_status(app.db, request.match_info["contact_id"], status, request["session"].username):
+        raise web.HTTPNotFound(text="Dit contact bestaat niet (meer).")
+    raise web.HTTPSeeOther(f"/contacts/{request.match_info['contact_id']}")
+
+
+async def add_note(request: web.Request) -> web.Response:
+    app = console(request)
+    form = await request.post()
+    note = str(form.get("note", ""))
+    if not note.strip():
+        raise web.HTTPBadRequest(text="Een notitie mag niet leeg zijn.")
+    if not console_data.add_note(app.db, request.match_info["contact_id"], note, request["session"].username):
+        raise web.HTTPNotFound(text="Dit contact bestaat niet (meer).")
+    raise web.HTTPSeeOther(f"/contacts/{request.match_info['contact_id']}")
+
+
+def _choices(axis: str, codes) -> List[Tuple[str, str]]:
+    return [(code, labels.label_text(axis, code)) for code in codes]
+
+
+async def new_contact_page(request: web.Request) -> web.Response:
+    return console(request).render(request, "new_contact.html", error=None, choices=_form_choices())
+
+
+def _form_choices() -> Dict[str, List[Tuple[str, str]]]:
+    return {"theme": _choices("themes", labels.themes()),
+            "question_type": _choices("question_types", labels.question_types()),
+            "caller_role": _choices("caller_roles", labels.caller_roles()),
+            "school_type": _choices("school_types", labels.school_types())}
+
+
+async def new_contact(request: web.Request) -> web.Response:
+    app = console(request)
+    form = {key: str(value) for key, value in (await request.post()).items()}
+    try:
+        contact_id = console_data.enter_contact(app.db, form, request["session"].username)
+    except ValueError as error:
+        return app.render(request, "new_contact.html", status=400, choices=_form_choices(),
+                          error=f"Kies een geldige waarde voor: {error}.")
+    raise web.HTTPSeeOther(f"/contacts/{contact_id}")
+
+
+def _period(request: web.Request) -> Tuple[date, date]:
+    today = _now().date()
+    try:
+        start = parse_date(request.query["van"]) if request.query.get("van") else today.replace(month=1, day=1)
+        end = parse_date(request.query["tot"]) if request.query.get("tot") else today
+    except ValueError:
+        raise web.HTTPBadRequest(text="Gebruik datums als 2026-01-31.")
+    if start > end:
+        raise web.HTTPBadRequest(text="De begindatum ligt na de einddatum.")
+    return start, end
+
+
+async def dashboard(request: web.Request) -> web.Response:
+    app = console(request)
+    start, end = _period(request)
+    figures = compute(app.db, start, end)
+    charts = [bar_chart_svg(title, getattr(figures, attribute),
+                            {c: label_for(axis, c) for c in getattr(figures, attribute)})
+              for attribute, axis, title in AXES if getattr(figures, attribute)]
+    return app.render(request, "dashboard.html", figures=figures, charts=charts, start=start, end=end)
+
+
+async def dashboard_csv(request: web.Request) -> web.Response:
+    start, end = _period(request)
+    body = figures_csv(compute(console(request).db, start, end))
+    return web.Response(text=body, content_type="text/csv", charset="utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="doorvraag-{start}-{end}.csv"'})
+
+
+async def audit_page(request: web.Request) -> web.Response:
+    app = console(request)
+    return app.render(request, "audit.html", entries=console_data.audit_log(app.db))
+
+
+def _now():
+    from datetime import datetime
+
+    from bot.storage.dates import AMSTERDAM
+
+    return datetime.now(AMSTERDAM)
+
+
+# (method, path, handler, roles allowed; empty = no login needed)
+ROUTES: Tuple[Tuple[str, str, Handler, FrozenSet[str]], ...] = (
+    ("GET", "/login", login_page, PUBLIC),
+    ("POST", "/login", login, PUBLIC),
+    ("POST", "/logout", logout, STAFF | ANALYSTS),
+    ("GET", "/", home, STAFF | ANALYSTS),
+    ("GET", "/queue", queue_page, STAFF),
+    ("GET", "/contacts/new", new_contact_page, STAFF),
+    ("POST", "/contacts/new", new_contact, STAFF),
+    ("GET", "/contacts/{contact_id}", contact_page, STAFF),
+    ("POST", "/contacts/{contact_id}/status", change_status, STAFF),
+    ("POST", "/contacts/{contact_id}/notes", add_note, STAFF),
+    ("GET", "/dashboard", dashboard, ANALYSTS),
+    ("GET", "/dashboard.csv", dashboard_csv, ANALYSTS),
+    ("GET", "/audit", audit_page, ADMINS),
+)
+
+
+def _roles_for(request: web.Request) -> Optional[FrozenSet[str]]:
+    info = request.match_info.route.resource
+    path = info.canonical if info is not None else request.path
+    for method, route_path, _handler, roles in ROUTES:
+        if method == request.method and route_path == path:
+            return roles
+    return None
+
+
+@web.middleware
+async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
+    roles = _roles_for(request)
+    if roles is None:
+        return await _with_headers(handler, request)      # 404 / 405 from aiohttp itself
+    app = console(request)
+    session = app.sessions.get(request.cookies.get(COOKIE))
+    request["session"] = session
+    if roles:
+        if session is None:
+            if request.method == "GET":
+                raise web.HTTPSeeOther("/login")
+            raise web.HTTPUnauthorized(text="Log eerst in.")
+        if session.role not in roles:
+            raise web.HTTPForbidden(text="Deze pagina is niet voor jouw rol.")
+    if request.method == "POST" and request.path != "/login":
+        form = await request.post()
+        if session is None or not csrf_ok(session, str(form.get("csrf", ""))):
+            raise web.HTTPForbidden(text="Het formulier is verlopen. Laad de pagina opnieuw.")
+    return await _with_headers(handler, request)
+
+
+async def _with_headers(handler: Handler, request: web.Request) -> web.StreamResponse:
+    try:
+        response = await handler(request)
+    except web.HTTPException as error:
+        response = error
+        _secure(response)
+        raise
+    _secure(response)
+    return response
+
+
+def _secure(response: web.StreamResponse) -> None:
+    response.headers.setdefault("Content-Security-Policy",
+                                "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                                "frame-ancestors 'none'; form-action 'self'")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Cache-Control", "no-store")
+
+
+def create_app(db: Database, tracker_url: Optional[str], settings: Optional[ConsoleSettings] = None,
+               sessions: Optional[SessionStore] = None, logins: Optional[LoginLimiter] = None) -> web.Application:
+    state = Console(db, tracker_url, settings or ConsoleSettings.from_env(),
+                    sessions or SessionStore(), logins or LoginLimiter())
+    app = web.Application(middlewares=[guard], client_max_size=64 * 1024)
+    app["console"] = state
+    for method, path, handler, _roles in ROUTES:
+        app.router.add_route(method, path, handler)
+    return app
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    from bot.storage import settings
+
+    app = create_app(Database.from_env(), settings.tracker_database_url())
+    web.run_app(app, host=host, port=port, print=lambda text: print(f"Doorvraag console on http://{host}:{port}"))

@@ -1,0 +1,308 @@
+"""The staff console: every route for every role, CSRF, escaping, cookies, login limit, timeout."""
+import asyncio
+import re
+from datetime import datetime, timezone
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.storage import Database, close_contact, log_message, migrate, open_contact, record_answer
+from bot.storage.models import AuditEntry, Contact, ContactNote
+from bot.storage.privacy import store_callback
+from bot.storage.retry import RetryPolicy
+from bot.web.app import ROUTES, ConsoleSettings, create_app
+from bot.web.auth import LoginLimiter, SessionStore, create_user
+from sqlalchemy import select
+
+PASSWORD = "een-lang-wachtwoord"
+ROLES = ("anoniem", "staff", "analyst", "admin")
+SCRIPT = "<script>alert('x')</script>"
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def db(tmp_path):
+    url = f"sqlite:///{tmp_path / 'console.db'}"
+    migrate.upgrade(url)
+    database = Database(url, retry=RetryPolicy(attempts=1))
+    for role in ("staff", "analyst", "admin"):
+        create_user(database, role, PASSWORD, role)
+    open_contact(database, "gesprek-1", theme="pesten", question_type="incident", urgent=True,
+                 caller_role="mentor", school_type="vo")
+    record_answer(database, "gesprek-1", "al_geprobeerd", "tekst", "gesprek met de klas")
+    log_message(database, "gesprek-1", text_redacted=SCRIPT, intent="vraag_pesten_incident", confidence=0.4)
+    close_contact(database, "gesprek-1", status="overgedragen", handoff="terugbellen")
+    store_callback(database, "gesprek-1", "terugbellen", "0612345678")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def tracker_url(tmp_path):
+    """A tracker store holding a transcript with markup typed by the user."""
+    import json
+
+    from sqlalchemy import create_engine, text
+
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    engine = create_engine(url, future=True)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT, "
+                                "timestamp FLOAT, intent_name TEXT, action_name TEXT, data TEXT)"))
+        for kind, said in (("user", f"hoi {SCRIPT}"), ("bot", "Ik begrijp dat je vraag gaat over pesten.")):
+            connection.execute(text("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES "
+                                    "('gesprek-1', :kind, 1700000000, :data)"),
+                               {"kind": kind, "data": json.dumps({"event": kind, "text": said})})
+    engine.dispose()
+    return url
+
+
+def run(db, tracker_url, scenario, clock=None, settings=None):
+    clock = clock or Clock()
+
+    async def go():
+        app = create_app(db, tracker_url, settings or ConsoleSettings(),
+                         SessionStore(clock=clock), LoginLimiter(clock=clock))
+        async with TestClient(TestServer(app)) as client:
+            return await scenario(client)
+    return asyncio.run(go())
+
+
+async def login(client, username, password=PASSWORD):
+    page = await client.get("/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', await page.text()).group(1)
+    return await client.post("/login", data={"username": username, "password": password, "csrf": token},
+                             allow_redirects=False)
+
+
+async def csrf_of(client, path="/queue"):
+    page = await client.get(path)
+    return re.search(r'name="csrf" value="([^"]+)"', await page.text()).group(1)
+
+
+def contact_id(db):
+    with db.session() as session:
+        return session.scalars(select(Contact.id)).one()
+
+
+# What each role may do: route -> the roles that get through.
+EXPECTED = {
+    ("GET", "/queue"): {"staff", "admin"},
+    ("GET", "/contacts/new"): {"staff", "admin"},
+    ("GET", "/contacts/{contact_id}"): {"staff", "admin"},
+    ("POST", "/contacts/{contact_id}/status"): {"staff", "admin"},
+    ("POST", "/contacts/{contact_id}/notes"): {"staff", "admin"},
+    ("POST", "/contacts/new"): {"staff", "admin"},
+    ("GET", "/dashboard"): {"analyst", "admin"},
+    ("GET", "/dashboard.csv"): {"analyst", "admin"},
+    ("GET", "/audit"): {"admin"},
+    ("GET", "/"): {"staff", "analyst", "admin"},
+    ("POST", "/logout"): {"staff", "analyst", "admin"},
+    ("GET", "/login"): set(ROLES),
+    ("POST", "/login"): set(ROLES),
+}
+
+
+def test_the_expectations_cover_every_route():
+    assert {(method, path) for method, path, _h, _r in ROUTES} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_for_every_role(db, tracker_url, role):
+    cid = contact_id(db)
+
+    async def scenario(client):
+        if role != "anoniem":
+            assert (await login(client, role)).status == 303
+        token = await csrf_of(client, "/login") if role == "anoniem" else None
+        results = {}
+        for (method, path), allowed in EXPECTED.items():
+            if path in ("/login", "/logout"):
+                continue
+            url = path.replace("{contact_id}", cid)
+            if method == "GET":
+                answer = await client.get(url, allow_redirects=False)
+            else:
+                if role != "anoniem":   # a valid token of this session: only the role decides
+                    page = await client.get("/dashboard" if role == "analyst" else "/queue")
+                    token = re.search(r'name="csrf" value="([^"]+)"', await page.text()).group(1)
+                data = {"csrf": token or "", "status": "in_behandeling", "note": "gebeld",
+                        "channel": "telefoon", "theme": "pesten", "question_type": "beleid"}
+                answer = await client.post(url, data=data, allow_redirects=False)
+            results[(method, path)] = answer.status
+        return results
+
+    results = run(db, tracker_url, scenario)
+    for (method, path), status in results.items():
+        allowed = role in EXPECTED[(method, path)]
+        if allowed:
+            assert status in (200, 303), (role, method, path, status)
+        elif role == "anoniem":
+            assert status in (303, 401), (role, method, path, status)
+        else:
+            assert status == 403, (role, method, path, status)
+
+
+def test_a_post_without_the_csrf_token_is_refused(db, tracker_url):
+    cid = contact_id(db)
+
+    async def scenario(client):
+        await login(client, "staff")
+        without = await client.post(f"/contacts/{cid}/notes", data={"note": "x"}, allow_redirects=False)
+        wrong = await client.post(f"/contacts/{cid}/notes", data={"note": "x", "csrf": "fout"},
+                                  allow_redirects=False)
+        login_without = await client.post("/login", data={"username": "staff", "password": PASSWORD},
+                                          allow_redirects=False)
+        return without.status, wrong.status, login_without.status
+
+    assert run(db, tracker_url, scenario) == (403, 403, 403)
+    with db.session() as session:
+        assert session.scalars(select(ContactNote)).all() == []
+
+
+def test_typed_markup_shows_as_text_in_the_console(db, tracker_url):
+    cid = contact_id(db)
+
+    async def scenario(client):
+        await login(client, "staff")
+        token = await csrf_of(client)
+        await client.post(f"/contacts/{cid}/notes", data={"note": f"let op {SCRIPT}", "csrf": token})
+        return await (await client.get(f"/contacts/{cid}")).text()
+
+    page = run(db, tracker_url, scenario)
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page      # transcript and note, escaped
+    assert "Ik begrijp dat je vraag gaat over pesten." in page
+    assert "0612345678" in page                                            # call-back details for staff
+
+
+def test_the_queue_puts_urgent_first_and_changes_are_audited(db, tracker_url):
+    open_contact(db, "gesprek-2", theme="vertrouwenswerk", question_type="beleid",
+                 started_at=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    close_contact(db, "gesprek-2", status="overgedragen", handoff="wachtrij",
+                  ended_at=datetime(2026, 1, 1, 0, 5, tzinfo=timezone.utc))
+    cid = contact_id_of(db, "gesprek-1")
+
+    async def scenario(client):
+        await login(client, "staff")
+        queue = await (await client.get("/queue")).text()
+        token = await csrf_of(client)
+        changed = await client.post(f"/contacts/{cid}/status", data={"status": "afgerond", "csrf": token},
+                                    allow_redirects=False)
+        bad = await client.post(f"/contacts/{cid}/status", data={"status": "weg", "csrf": token},
+                                allow_redirects=False)
+        return queue, changed.status, bad.status
+
+    queue, changed, bad = run(db, tracker_url, scenario)
+    assert queue.index("URGENT") < queue.index("vertrouwenswerk")
+    assert (changed, bad) == (303, 400)
+    with db.session() as session:
+        actions = [e.action for e in session.scalars(select(AuditEntry).where(AuditEntry.target_id == cid))]
+        assert "status_changed" in actions
+        assert session.get(Contact, cid).queue_status == "afgerond"
+
+
+def contact_id_of(db, conversation):
+    with db.session() as session:
+        return session.scalars(select(Contact.id).where(Contact.conversation_id == conversation)).one()
+
+
+def test_staff_enter_a_phone_contact_with_the_same_coding(db, tracker_url):
+    async def scenario(client):
+        await login(client, "staff")
+        token = await csrf_of(client)
+        good = await client.post("/contacts/new", data={"csrf": token, "channel": "telefoon", "theme": "pesten",
+                                                        "question_type": "beleid", "caller_role": "directeur",
+                                                        "school_type": "po", "urgent": "nee"},
+                                 allow_redirects=False)
+        bad = await client.post("/contacts/new", data={"csrf": token, "channel": "fax", "theme": "pesten",
+                                                       "question_type": "beleid"}, allow_redirects=False)
+        return good.status, bad.status
+
+    assert run(db, tracker_url, scenario) == (303, 400)
+    with db.session() as session:
+        phoned = session.scalars(select(Contact).where(Contact.channel == "telefoon")).one()
+        assert (phoned.theme, phoned.question_type, phoned.caller_role, phoned.school_type, phoned.status) == (
+            "pesten", "beleid", "directeur", "po", "afgerond")
+
+
+def test_analysts_see_figures_not_transcripts_or_contact_details(db, tracker_url):
+    async def scenario(client):
+        await login(client, "analyst")
+        page = await (await client.get("/dashboard?van=2020-01-01&tot=2030-12-31")).text()
+        csv = await (await client.get("/dashboard.csv?van=2020-01-01&tot=2030-12-31")).text()
+        return page, csv
+
+    page, csv = run(db, tracker_url, scenario)
+    assert "1 contacten" in page and page.count("<svg") == 6
+    assert "0612345678" not in page + csv and "hoi" not in page
+    assert "by_theme,pesten,pesten,1" in csv
+
+
+def test_cookies_are_httponly_samesite_and_secure_over_https(db, tracker_url):
+    async def scenario(client):
+        answer = await login(client, "staff")
+        return answer.headers.getall("Set-Cookie")
+
+    plain = " ".join(run(db, tracker_url, scenario))
+    assert "HttpOnly" in plain and "SameSite=Lax" in plain and "Secure" not in plain
+    secure = " ".join(run(db, tracker_url, scenario, settings=ConsoleSettings(secure_cookies=True)))
+    assert "Secure" in secure
+
+
+def test_logins_are_rate_limited(db, tracker_url):
+    clock = Clock()
+
+    async def scenario(client):
+        statuses = [(await login(client, "staff", "fout-wachtwoord")).status for _ in range(6)]
+        blocked_even_with_the_right_password = (await login(client, "staff")).status
+        clock.now += 16 * 60
+        later = (await login(client, "staff")).status
+        return statuses, blocked_even_with_the_right_password, later
+
+    statuses, blocked, later = run(db, tracker_url, scenario, clock)
+    assert statuses == [401] * 5 + [429]
+    assert blocked == 429 and later == 303
+
+
+def test_sessions_time_out_when_idle(db, tracker_url):
+    clock = Clock()
+
+    async def scenario(client):
+        await login(client, "staff")
+        first = (await client.get("/queue", allow_redirects=False)).status
+        clock.now += 29 * 60
+        second = (await client.get("/queue", allow_redirects=False)).status
+        clock.now += 31 * 60
+        third = await client.get("/queue", allow_redirects=False)
+        return first, second, third.status, third.headers.get("Location")
+
+    assert run(db, tracker_url, scenario, clock) == (200, 200, 303, "/login")
+
+
+def test_user_add_never_takes_the_password_as_an_argument(db, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {**os.environ, "DATABASE_URL": str(db.url)}
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "user", "add", "beheer", "--role", "admin",
+                           "--password-stdin"], input="nog-een-lang-wachtwoord\n", capture_output=True, text=True,
+                          env=env, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    short = subprocess.run([sys.executable, "-m", "bot.cli", "user", "add", "kort", "--role", "staff",
+                            "--password-stdin"], input="kort\n", capture_output=True, text=True, env=env, cwd=ROOT)
+    assert short.returncode == 2 and "at least 12" in short.stderr
+    from bot.storage.models import User
+    with db.session() as session:
+        user = session.scalars(select(User).where(User.username == "beheer")).one()
+        assert user.role == "admin" and user.password_hash.startswith("$argon2")
