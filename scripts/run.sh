@@ -9,15 +9,21 @@ RASA_PORT=${RASA_PORT:-5005}
 ACTION_PORT=${ACTION_PORT:-5055}
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}
 
+CONSOLE_PORT=${DOORVRAAG_CONSOLE_PORT:-8000}
+
 SANIC_HOST=127.0.0.1 "$BIN/python" -m rasa_sdk --actions actions --port "$ACTION_PORT" &
 ACTIONS_PID=$!
-trap 'kill $ACTIONS_PID 2>/dev/null || true' EXIT INT TERM
+"$BIN/doorvraag" console --host 127.0.0.1 --port "$CONSOLE_PORT" &
+CONSOLE_PID=$!
+trap 'kill $ACTIONS_PID $CONSOLE_PID 2>/dev/null || true' EXIT INT TERM
 
 cat <<MSG
 
 Doorvraag is starting:
   Rasa server (REST channel): http://$HOST:$RASA_PORT/webhooks/rest/webhook
   Action server:              http://localhost:$ACTION_PORT/webhook
+  Staff console, dashboard:   http://127.0.0.1:$CONSOLE_PORT/
+    (first admin: .venv/bin/doorvraag user add NAME --role admin)
 Try it:
   curl -s -X POST http://$HOST:$RASA_PORT/webhooks/rest/webhook \\
        -H 'Content-Type: application/json' \\
