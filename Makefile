@@ -46,7 +46,14 @@ $(STAMPS)/venv: pyproject.toml constraints.txt | check-python
 $(SPACY_MODEL)/meta.json: $(STAMPS)/venv bot/nlp/spacy_pipeline.py bot/nlp/lemmas.yml
 	$(BIN)/doorvraag build-spacy --out $(SPACY_MODEL)
 
-setup: $(STAMPS)/venv $(SPACY_MODEL)/meta.json
+# The chat widget (rasa-webchat from the npm registry, self-hosted): installed from the lock file.
+$(STAMPS)/webchat: web/chat/package.json web/chat/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "error: npm was not found; the chat page needs Node.js and npm (apt-get install nodejs npm)"; exit 1; }
+	@mkdir -p $(STAMPS)
+	cd web/chat && npm ci --omit=dev --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
+
+setup: $(STAMPS)/venv $(SPACY_MODEL)/meta.json $(STAMPS)/webchat
 
 $(MODEL): $(TRAIN_INPUTS) | $(STAMPS)/venv
 	$(BIN)/rasa train --fixed-model-name doorvraag --out models

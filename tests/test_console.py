@@ -107,6 +107,9 @@ EXPECTED = {
     ("POST", "/logout"): {"staff", "analyst", "admin"},
     ("GET", "/login"): set(ROLES),
     ("POST", "/login"): set(ROLES),
+    ("GET", "/chat"): set(ROLES),
+    ("GET", "/chat/webchat.js"): set(ROLES),
+    ("GET", "/chat/init.js"): set(ROLES),
 }
 
 

@@ -23,7 +23,7 @@ from bot.analytics.report import figures_csv
 from bot.storage import values
 from bot.storage.database import Database
 from bot.storage.dates import parse_date
-from bot.web import console_data
+from bot.web import chat, console_data
 from bot.web.auth import LoginLimiter, SessionStore, csrf_ok, verify_login
 
 COOKIE = "doorvraag_console"
@@ -249,6 +249,7 @@ ROUTES: Tuple[Tuple[str, str, Handler, FrozenSet[str]], ...] = (
     ("GET", "/dashboard", dashboard, ANALYSTS),
     ("GET", "/dashboard.csv", dashboard_csv, ANALYSTS),
     ("GET", "/audit", audit_page, ADMINS),
+    *((method, path, handler, PUBLIC) for method, path, handler in chat.ROUTES),
 )
 
 
@@ -295,7 +296,7 @@ async def _with_headers(handler: Handler, request: web.Request) -> web.StreamRes
 
 
 def _secure(response: web.StreamResponse) -> None:
-    response.headers.setdefault("Content-Security-Policy",
+    response.headers.setdefault("Content-Security-Policy",  # the chat page sets its own
                                 "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
                                 "frame-ancestors 'none'; form-action 'self'")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -1,0 +1,33 @@
+// Starts the self-hosted rasa-webchat widget with the settings the page carries in data-* attributes.
+(function () {
+  var root = document.getElementById("webchat");
+  if (!root || !window.WebChat) { return; }
+  window.WebChat.default({
+    selector: "#webchat",
+    initPayload: "/greet",
+    socketUrl: root.dataset.socketUrl,
+    socketPath: "/socket.io/",
+    customData: { language: "nl", page: window.location.pathname },
+    params: { storage: "local" },
+    title: "Helpdesk Sociale Veiligheid",
+    subtitle: "digitale assistent",
+    inputTextFieldHint: "Typ je vraag…",
+    showMessageDate: false,
+    hideWhenNotConnected: false,
+    embedded: root.dataset.embedded === "true"
+  }, null);
+})();
+// Screen readers: the widget's launcher and send buttons carry only icons, so name them.
+(function () {
+  var names = { "rw-launcher": "Open de chat met de helpdesk", "rw-send": "Verstuur je bericht" };
+  function label() {
+    Object.keys(names).forEach(function (cls) {
+      var nodes = document.getElementsByClassName(cls);
+      for (var i = 0; i < nodes.length; i++) {
+        if (!nodes[i].getAttribute("aria-label")) { nodes[i].setAttribute("aria-label", names[cls]); }
+      }
+    });
+  }
+  new MutationObserver(label).observe(document.body, { childList: true, subtree: true });
+  label();
+})();
