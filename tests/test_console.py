@@ -87,6 +87,12 @@ async def csrf_of(client, path="/queue"):
     return re.search(r'name="csrf" value="([^"]+)"', await page.text()).group(1)
 
 
+def message_id(db):
+    from bot.storage.models import MessageLog
+    with db.session() as session:
+        return session.scalars(select(MessageLog.id)).first()
+
+
 def contact_id(db):
     with db.session() as session:
         return session.scalars(select(Contact.id)).one()
@@ -103,6 +109,9 @@ EXPECTED = {
     ("GET", "/dashboard"): {"analyst", "admin"},
     ("GET", "/dashboard.csv"): {"analyst", "admin"},
     ("GET", "/audit"): {"admin"},
+    ("GET", "/intents"): {"analyst", "admin"},
+    ("POST", "/intents/{message_id}/relabel"): {"analyst", "admin"},
+    ("GET", "/intents.yml"): {"analyst", "admin"},
     ("GET", "/"): {"staff", "analyst", "admin"},
     ("POST", "/logout"): {"staff", "analyst", "admin"},
     ("GET", "/login"): set(ROLES),
@@ -129,7 +138,7 @@ def test_every_route_for_every_role(db, tracker_url, role):
         for (method, path), allowed in EXPECTED.items():
             if path in ("/login", "/logout"):
                 continue
-            url = path.replace("{contact_id}", cid)
+            url = path.replace("{contact_id}", cid).replace("{message_id}", message_id(db))
             if method == "GET":
                 answer = await client.get(url, allow_redirects=False)
             else:
@@ -137,6 +146,7 @@ def test_every_route_for_every_role(db, tracker_url, role):
                     page = await client.get("/dashboard" if role == "analyst" else "/queue")
                     token = re.search(r'name="csrf" value="([^"]+)"', await page.text()).group(1)
                 data = {"csrf": token or "", "status": "in_behandeling", "note": "gebeld",
+                        "intent": "vraag_pesten_incident",
                         "channel": "telefoon", "theme": "pesten", "question_type": "beleid"}
                 answer = await client.post(url, data=data, allow_redirects=False)
             results[(method, path)] = answer.status
@@ -247,6 +257,26 @@ def test_analysts_see_figures_not_transcripts_or_contact_details(db, tracker_url
     assert "1 contacten" in page and page.count("<svg") == 6
     assert "0612345678" not in page + csv and "hoi" not in page
     assert "by_theme,pesten,pesten,1" in csv
+
+
+def test_the_intents_view_shows_redacted_text_escaped_and_relabels(db, tracker_url):
+    mid = message_id(db)
+
+    async def scenario(client):
+        await login(client, "analyst")
+        page = await (await client.get("/intents?max=0.5")).text()
+        token = await csrf_of(client, "/intents")
+        relabelled = await client.post(f"/intents/{mid}/relabel", data={"csrf": token, "intent": "vraag_overig"},
+                                       allow_redirects=False)
+        unknown = await client.post(f"/intents/{mid}/relabel", data={"csrf": token, "intent": "<b>"},
+                                    allow_redirects=False)
+        export = await (await client.get("/intents.yml")).text()
+        return page, relabelled.status, unknown.status, export
+
+    page, relabelled, unknown, export = run(db, tracker_url, scenario)
+    assert "&lt;script&gt;" in page and "<script>alert" not in page and "0.40" in page
+    assert (relabelled, unknown) == (303, 400)
+    assert "intent: vraag_overig" in export
 
 
 def test_cookies_are_httponly_samesite_and_secure_over_https(db, tracker_url):

@@ -221,6 +221,40 @@ async def dashboard_csv(request: web.Request) -> web.Response:
                         headers={"Content-Disposition": f'attachment; filename="doorvraag-{start}-{end}.csv"'})
 
 
+async def intents_page(request: web.Request) -> web.Response:
+    from bot.analytics.intents import known_intents, list_messages
+
+    app = console(request)
+    selected = request.query.get("max", "")
+    try:
+        ceiling = float(selected) if selected else None
+    except ValueError:
+        raise web.HTTPBadRequest(text="Kies een geldige zekerheid.")
+    return app.render(request, "intents.html", messages=list_messages(app.db, max_confidence=ceiling, limit=200),
+                      intents=known_intents(), selected=selected)
+
+
+async def relabel_message(request: web.Request) -> web.Response:
+    from bot.analytics.intents import relabel
+
+    form = await request.post()
+    try:
+        found = relabel(console(request).db, request.match_info["message_id"], str(form.get("intent", "")),
+                        request["session"].username)
+    except ValueError:
+        raise web.HTTPBadRequest(text="Onbekende intentie.")
+    if not found:
+        raise web.HTTPNotFound(text="Dit bericht bestaat niet (meer).")
+    raise web.HTTPSeeOther("/intents")
+
+
+async def intents_export(request: web.Request) -> web.Response:
+    from bot.analytics.intents import relabelled_nlu_yaml
+
+    return web.Response(text=relabelled_nlu_yaml(console(request).db), content_type="application/x-yaml",
+                        charset="utf-8", headers={"Content-Disposition": 'attachment; filename="herlabeld.yml"'})
+
+
 async def audit_page(request: web.Request) -> web.Response:
     app = console(request)
     return app.render(request, "audit.html", entries=console_data.audit_log(app.db))
@@ -248,6 +282,9 @@ ROUTES: Tuple[Tuple[str, str, Handler, FrozenSet[str]], ...] = (
     ("POST", "/contacts/{contact_id}/notes", add_note, STAFF),
     ("GET", "/dashboard", dashboard, ANALYSTS),
     ("GET", "/dashboard.csv", dashboard_csv, ANALYSTS),
+    ("GET", "/intents", intents_page, ANALYSTS),
+    ("POST", "/intents/{message_id}/relabel", relabel_message, ANALYSTS),
+    ("GET", "/intents.yml", intents_export, ANALYSTS),
     ("GET", "/audit", audit_page, ADMINS),
     *((method, path, handler, PUBLIC) for method, path, handler in chat.ROUTES),
 )
