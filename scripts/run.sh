@@ -10,6 +10,10 @@ ACTION_PORT=${ACTION_PORT:-5055}
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}
 
 CONSOLE_PORT=${DOORVRAAG_CONSOLE_PORT:-8000}
+# Rasa's HTTP API is on only with a token (the console uses it to let staff take over a
+# conversation); a random one per run unless RASA_TOKEN is set.
+export RASA_TOKEN=${RASA_TOKEN:-$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(32))')}
+export RASA_URL="http://127.0.0.1:$RASA_PORT"
 
 SANIC_HOST=127.0.0.1 "$BIN/python" -m rasa_sdk --actions actions --port "$ACTION_PORT" &
 ACTIONS_PID=$!
@@ -31,4 +35,4 @@ Try it:
 
 MSG
 "$BIN/rasa" run --model models/doorvraag.tar.gz --interface "$HOST" --port "$RASA_PORT" \
-    --endpoints endpoints.yml --credentials credentials.yml
+    --endpoints endpoints.yml --credentials credentials.yml --enable-api --auth-token "$RASA_TOKEN"

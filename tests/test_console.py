@@ -105,6 +105,8 @@ EXPECTED = {
     ("GET", "/contacts/{contact_id}"): {"staff", "admin"},
     ("POST", "/contacts/{contact_id}/status"): {"staff", "admin"},
     ("POST", "/contacts/{contact_id}/notes"): {"staff", "admin"},
+    ("POST", "/contacts/{contact_id}/reply"): {"staff", "admin"},
+    ("POST", "/contacts/{contact_id}/resume"): {"staff", "admin"},
     ("POST", "/contacts/new"): {"staff", "admin"},
     ("GET", "/dashboard"): {"analyst", "admin"},
     ("GET", "/dashboard.csv"): {"analyst", "admin"},
@@ -145,7 +147,7 @@ def test_every_route_for_every_role(db, tracker_url, role):
                 if role != "anoniem":   # a valid token of this session: only the role decides
                     page = await client.get("/dashboard" if role == "analyst" else "/queue")
                     token = re.search(r'name="csrf" value="([^"]+)"', await page.text()).group(1)
-                data = {"csrf": token or "", "status": "in_behandeling", "note": "gebeld",
+                data = {"csrf": token or "", "status": "in_behandeling", "note": "gebeld", "reply": "hallo",
                         "intent": "vraag_pesten_incident",
                         "channel": "telefoon", "theme": "pesten", "question_type": "beleid"}
                 answer = await client.post(url, data=data, allow_redirects=False)
@@ -156,7 +158,9 @@ def test_every_route_for_every_role(db, tracker_url, role):
     for (method, path), status in results.items():
         allowed = role in EXPECTED[(method, path)]
         if allowed:
-            assert status in (200, 303), (role, method, path, status)
+            # No Rasa API is configured here, so taking over answers 503 (tested with a fake Rasa below).
+            expected = {503} if path.endswith(("/reply", "/resume")) else {200, 303}
+            assert status in expected, (role, method, path, status)
         elif role == "anoniem":
             assert status in (303, 401), (role, method, path, status)
         else:
@@ -339,3 +343,49 @@ def test_user_add_never_takes_the_password_as_an_argument(db, tmp_path):
     with db.session() as session:
         user = session.scalars(select(User).where(User.username == "beheer")).one()
         assert user.role == "admin" and user.password_hash.startswith("$argon2")
+
+
+def test_staff_take_over_and_hand_back_through_rasas_api(db, tracker_url):
+    from aiohttp import web
+
+    from bot.web.takeover import BACK_TO_BOT, RasaClient
+
+    received = []
+    failing = {"on": False}
+
+    async def events(request):
+        received.append((request.match_info["conversation"], dict(request.query), await request.json()))
+        return web.json_response({}, status=500 if failing["on"] else 200)
+
+    cid = contact_id(db)
+
+    async def go():
+        fake = web.Application()
+        fake.router.add_post("/conversations/{conversation}/tracker/events", events)
+        async with TestServer(fake) as rasa_server:
+            client_for_rasa = RasaClient(str(rasa_server.make_url("")).rstrip("/"), "geheim")
+            app = create_app(db, tracker_url, ConsoleSettings(), SessionStore(clock=Clock()),
+                             LoginLimiter(clock=Clock()), client_for_rasa)
+            async with TestClient(TestServer(app)) as client:
+                await login(client, "staff")
+                token = await csrf_of(client)
+                reply = await client.post(f"/contacts/{cid}/reply", data={"csrf": token, "reply": "Hoi, met Anna."},
+                                          allow_redirects=False)
+                empty = await client.post(f"/contacts/{cid}/reply", data={"csrf": token, "reply": "  "},
+                                          allow_redirects=False)
+                resume = await client.post(f"/contacts/{cid}/resume", data={"csrf": token}, allow_redirects=False)
+                failing["on"] = True
+                broken = await client.post(f"/contacts/{cid}/reply", data={"csrf": token, "reply": "nog iets"},
+                                           allow_redirects=False)
+                page = await (await client.get(f"/contacts/{cid}")).text()
+                return reply.status, empty.status, resume.status, broken.status, page
+
+    statuses = asyncio.run(go())
+    assert statuses[:4] == (303, 400, 303, 502)
+    assert "Terug naar de bot" in statuses[4]
+    query = {"token": "geheim", "output_channel": "latest", "execute_side_effects": "true"}
+    assert received[0] == ("gesprek-1", query, [{"event": "bot", "text": "Hoi, met Anna.", "metadata": {"from": "staff"}}])
+    assert received[1] == ("gesprek-1", query, [{"event": "resume"}, {"event": "bot", "text": BACK_TO_BOT}])
+    with db.session() as session:
+        actions = [e.action for e in session.scalars(select(AuditEntry).where(AuditEntry.target_id == cid))]
+        assert actions.count("staff_reply") == 1 and actions.count("back_to_bot") == 1

@@ -25,6 +25,7 @@ from bot.storage.database import Database
 from bot.storage.dates import parse_date
 from bot.web import chat, console_data
 from bot.web.auth import LoginLimiter, SessionStore, csrf_ok, verify_login
+from bot.web.takeover import RasaClient, TakeoverError
 
 COOKIE = "doorvraag_console"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -54,6 +55,7 @@ class Console:
     settings: ConsoleSettings = field(default_factory=ConsoleSettings)
     sessions: SessionStore = field(default_factory=SessionStore)
     logins: LoginLimiter = field(default_factory=LoginLimiter)
+    rasa: Optional[RasaClient] = None
 
     def __post_init__(self) -> None:
         self.sessions.idle_seconds = self.settings.idle_minutes * 60
@@ -141,7 +143,8 @@ async def contact_page(request: web.Request) -> web.Response:
     if found is None:
         raise web.HTTPNotFound(text="Dit contact bestaat niet (meer).")
     lines = console_data.transcript(app.tracker_url, found["contact"].conversation_id)
-    return app.render(request, "contact.html", transcript=lines, statuses=values.QUEUE_STATUSES, **found)
+    return app.render(request, "contact.html", transcript=lines, statuses=values.QUEUE_STATUSES,
+                      takeover=app.rasa is not None, **found)
 
 
 async def change_status(request: web.Request) -> web.Response:
@@ -153,6 +156,44 @@ async def change_status(request: web.Request) -> web.Response:
     if not console_data.set_status(app.db, request.match_info["contact_id"], status, request["session"].username):
         raise web.HTTPNotFound(text="Dit contact bestaat niet (meer).")
     raise web.HTTPSeeOther(f"/contacts/{request.match_info['contact_id']}")
+
+
+async def _takeover(request: web.Request, action: str) -> web.Response:
+    from bot.storage.audit import record_audit
+    from bot.storage.models import Contact
+
+    app = console(request)
+    contact_id = request.match_info["contact_id"]
+    with app.db.session() as session:
+        found = session.get(Contact, contact_id)
+        conversation = found.conversation_id if found else None
+    if conversation is None:
+        raise web.HTTPNotFound(text="Dit contact bestaat niet (meer).")
+    if app.rasa is None:
+        raise web.HTTPServiceUnavailable(text="Overnemen kan niet: de Rasa-API is niet ingesteld (RASA_TOKEN).")
+    form = await request.post()
+    try:
+        if action == "reply":
+            await app.rasa.send_staff_message(conversation, str(form.get("reply", "")))
+        else:
+            await app.rasa.resume(conversation)
+    except ValueError:
+        raise web.HTTPBadRequest(text="Een antwoord mag niet leeg zijn.")
+    except TakeoverError:
+        raise web.HTTPBadGateway(text="Het gesprek kon niet worden bereikt. Probeer het zo nog eens.")
+    with app.db.session() as session, session.begin():
+        record_audit(session, actor=request["session"].username,
+                     action="staff_reply" if action == "reply" else "back_to_bot",
+                     target_type="contact", target_id=contact_id)
+    raise web.HTTPSeeOther(f"/contacts/{contact_id}")
+
+
+async def staff_reply(request: web.Request) -> web.Response:
+    return await _takeover(request, "reply")
+
+
+async def back_to_bot(request: web.Request) -> web.Response:
+    return await _takeover(request, "resume")
 
 
 async def add_note(request: web.Request) -> web.Response:
@@ -280,6 +321,8 @@ ROUTES: Tuple[Tuple[str, str, Handler, FrozenSet[str]], ...] = (
     ("GET", "/contacts/{contact_id}", contact_page, STAFF),
     ("POST", "/contacts/{contact_id}/status", change_status, STAFF),
     ("POST", "/contacts/{contact_id}/notes", add_note, STAFF),
+    ("POST", "/contacts/{contact_id}/reply", staff_reply, STAFF),
+    ("POST", "/contacts/{contact_id}/resume", back_to_bot, STAFF),
     ("GET", "/dashboard", dashboard, ANALYSTS),
     ("GET", "/dashboard.csv", dashboard_csv, ANALYSTS),
     ("GET", "/intents", intents_page, ANALYSTS),
@@ -342,9 +385,10 @@ def _secure(response: web.StreamResponse) -> None:
 
 
 def create_app(db: Database, tracker_url: Optional[str], settings: Optional[ConsoleSettings] = None,
-               sessions: Optional[SessionStore] = None, logins: Optional[LoginLimiter] = None) -> web.Application:
+               sessions: Optional[SessionStore] = None, logins: Optional[LoginLimiter] = None,
+               rasa: Optional[RasaClient] = None) -> web.Application:
     state = Console(db, tracker_url, settings or ConsoleSettings.from_env(),
-                    sessions or SessionStore(), logins or LoginLimiter())
+                    sessions or SessionStore(), logins or LoginLimiter(), rasa)
     app = web.Application(middlewares=[guard], client_max_size=64 * 1024)
     app["console"] = state
     for method, path, handler, _roles in ROUTES:
@@ -355,5 +399,5 @@ def create_app(db: Database, tracker_url: Optional[str], settings: Optional[Cons
 def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     from bot.storage import settings
 
-    app = create_app(Database.from_env(), settings.tracker_database_url())
+    app = create_app(Database.from_env(), settings.tracker_database_url(), rasa=RasaClient.from_env())
     web.run_app(app, host=host, port=port, print=lambda text: print(f"Doorvraag console on http://{host}:{port}"))
