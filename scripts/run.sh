@@ -14,6 +14,9 @@ CONSOLE_PORT=${DOORVRAAG_CONSOLE_PORT:-8000}
 # conversation); a random one per run unless RASA_TOKEN is set.
 export RASA_TOKEN=${RASA_TOKEN:-$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(32))')}
 export RASA_URL="http://127.0.0.1:$RASA_PORT"
+# The chat page (served by the console) talks to Rasa's Socket.IO from another origin.
+export DOORVRAAG_CHAT_SOCKET_URL=${DOORVRAAG_CHAT_SOCKET_URL:-http://$HOST:$RASA_PORT}
+CHAT_ORIGIN=${DOORVRAAG_CHAT_ORIGIN:-http://127.0.0.1:$CONSOLE_PORT}
 
 SANIC_HOST=127.0.0.1 "$BIN/python" -m rasa_sdk --actions actions --port "$ACTION_PORT" &
 ACTIONS_PID=$!
@@ -35,4 +38,5 @@ Try it:
 
 MSG
 "$BIN/rasa" run --model models/doorvraag.tar.gz --interface "$HOST" --port "$RASA_PORT" \
-    --endpoints endpoints.yml --credentials credentials.yml --enable-api --auth-token "$RASA_TOKEN"
+    --endpoints endpoints.yml --credentials credentials.yml --enable-api --auth-token "$RASA_TOKEN" \
+    --cors "$CHAT_ORIGIN"

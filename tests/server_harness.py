@@ -64,7 +64,8 @@ def write_endpoints(folder: Path, action_url: str, tracker_url: str) -> Path:
 
 @contextmanager
 def rasa_server(folder: Path, action_url: str, database_url: str, tracker_url: str,
-                extra_env: Optional[Dict[str, str]] = None, timeout: float = 240.0) -> Iterator[LiveBot]:
+                extra_env: Optional[Dict[str, str]] = None, timeout: float = 240.0,
+                api_token: Optional[str] = None, cors: Optional[str] = None) -> Iterator[LiveBot]:
     port = free_port()
     endpoints = write_endpoints(folder, action_url, tracker_url)
     env = {**os.environ, "DATABASE_URL": database_url, "TRACKER_DATABASE_URL": tracker_url,
@@ -72,7 +73,9 @@ def rasa_server(folder: Path, action_url: str, database_url: str, tracker_url: s
     log = (folder / f"rasa-{port}.log").open("wb")
     process = subprocess.Popen(
         [str(BIN / "rasa"), "run", "--model", str(MODEL), "--interface", "127.0.0.1", "--port", str(port),
-         "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml")],
+         "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
+         *(["--enable-api", "--auth-token", api_token] if api_token else []),
+         *(["--cors", cors] if cors else [])],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -96,10 +99,12 @@ def rasa_server(folder: Path, action_url: str, database_url: str, tracker_url: s
 
 
 @contextmanager
-def live_bot(folder: Path, extra_env: Optional[Dict[str, str]] = None) -> Iterator[LiveBot]:
+def live_bot(folder: Path, extra_env: Optional[Dict[str, str]] = None,
+             api_token: Optional[str] = None, cors: Optional[str] = None) -> Iterator[LiveBot]:
     """Contact log and tracker store in `folder`, a live action server, and `rasa run`."""
     database_url = migrated_database(folder / "contacts.db")
     tracker_url = f"sqlite:///{folder / 'tracker.db'}"
     with action_server(database_url) as action_url:
-        with rasa_server(folder, action_url, database_url, tracker_url, extra_env) as bot:
+        with rasa_server(folder, action_url, database_url, tracker_url, extra_env, api_token=api_token,
+                         cors=cors) as bot:
             yield bot

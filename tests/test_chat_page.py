@@ -79,9 +79,10 @@ def console_url():
             process.wait(timeout=10)
 
 
-def rendered(chromium, url):
-    """The DOM after the page's scripts ran, from headless Chromium."""
-    with tempfile.TemporaryDirectory() as profile:
+def rendered(chromium, url, profile=None):
+    """The DOM after the page's scripts ran, from headless Chromium (a given profile keeps localStorage)."""
+    with tempfile.TemporaryDirectory() as fresh:
+        profile = profile or fresh
         done = subprocess.run(
             [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -97,3 +98,110 @@ def test_the_widget_mounts_with_a_labelled_launcher_in_chromium(chromium, consol
     launcher = re.search(r'<button[^>]*class="rw-launcher"[^>]*>', dom)
     assert launcher and 'aria-label="Open de chat met de helpdesk"' in launcher.group(0)
     assert "Je privacy" in dom and "Bereikbaarheid" in dom
+
+
+API_TOKEN = "test-token-voor-de-api"
+
+
+@pytest.fixture(scope="module")
+def live_chat():
+    """The whole product: action server, `rasa run` (Socket.IO behind the guard) and the console's chat page."""
+    from pathlib import Path
+
+    from tests.server_harness import live_bot
+
+    with tempfile.TemporaryDirectory(prefix="doorvraag-chat-live-") as folder:
+        port = free_port()
+        with live_bot(Path(folder), api_token=API_TOKEN, cors=f"http://127.0.0.1:{port}") as bot:
+            process = subprocess.Popen(
+                [str(ROOT / ".venv" / "bin" / "doorvraag"), "console", "--port", str(port)], cwd=ROOT,
+                env={**os.environ, "DATABASE_URL": bot.database_url, "TRACKER_DATABASE_URL": bot.tracker_url,
+                     "DOORVRAAG_CHAT_SOCKET_URL": bot.url},
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                for _ in range(100):
+                    try:
+                        urllib.request.urlopen(f"http://127.0.0.1:{port}/chat", timeout=1).read()
+                        break
+                    except OSError:
+                        time.sleep(0.2)
+                yield bot, f"http://127.0.0.1:{port}"
+            finally:
+                process.terminate()
+                process.wait(timeout=10)
+
+
+def socket_events(bot):
+    """(sender, type, text, input_channel, metadata) of the user and bot events in the tracker store."""
+    import json
+
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(bot.tracker_url, future=True)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text(
+                "SELECT sender_id, type_name, data FROM events WHERE type_name IN ('user', 'bot') ORDER BY id")).all()
+    finally:
+        engine.dispose()
+    found = []
+    for sender, kind, data in rows:
+        event = json.loads(data)
+        found.append((sender, kind, event.get("text"), event.get("input_channel"), event.get("metadata") or {}))
+    return found
+
+
+TYPE_AND_SEND = """
+(() => {
+  const box = document.querySelector('.rw-new-message');
+  const setter = Object.getOwnPropertyDescriptor(window.HTMLTextAreaElement.prototype, 'value').set;
+  setter.call(box, %s);
+  box.dispatchEvent(new Event('input', { bubbles: true }));
+  document.querySelector('.rw-send').click();
+  return true;
+})()
+"""
+
+
+def test_the_widget_talks_to_the_bot_over_socketio_and_a_reload_keeps_the_conversation(chromium, live_chat):
+    import json
+
+    from tests.browser import Browser
+
+    bot, console = live_chat
+    greeting = "digitale assistent van de helpdesk sociale veiligheid"
+    browser = Browser(chromium)
+    try:
+        first = browser.text_after(f"{console}/chat?open=1", greeting)
+        assert greeting in first                                             # the bot's greeting, via Socket.IO
+        users = [e for e in socket_events(bot) if e[1] == "user"]
+        assert users and users[0][3] == "socketio" and users[0][0] not in ("", "default")
+        assert users[0][4].get("page") == "/chat" and users[0][4].get("language") == "nl"   # page metadata
+        assert browser.evaluate(TYPE_AND_SEND % json.dumps(
+            "ik ben mentor in de brugklas en een meisje wordt gepest via instagram"))
+        browser.wait_for("Klopt dat?")
+        buttons = browser.evaluate(
+            "Array.from(document.querySelectorAll('.rw-messages-container button, .rw-messages-container .rw-reply'))"
+            ".map(b => b.textContent.trim())")
+        assert "Ja" in buttons                                               # buttons render as buttons
+        second = browser.text_after(f"{console}/chat?open=1", "Klopt dat?")  # the user reloads the page
+        assert greeting in second and "Klopt dat?" in second
+    finally:
+        browser.close()
+    senders = {e[0] for e in socket_events(bot) if e[1] == "user"}
+    assert senders == {users[0][0]}                                          # one conversation, kept
+
+
+def test_staff_take_over_through_the_real_rasa_api_which_needs_the_token(live_chat):
+    from bot.web.takeover import RasaClient, TakeoverError
+
+    bot, _console = live_chat
+    sender = "overname-1"
+    bot.say(sender, "hoi")
+    asyncio.run(RasaClient(bot.url, API_TOKEN).send_staff_message(sender, "Hoi, met Anna van de helpdesk."))
+    with pytest.raises(TakeoverError):
+        asyncio.run(RasaClient(bot.url, "verkeerd").send_staff_message(sender, "mag niet"))
+    asyncio.run(RasaClient(bot.url, API_TOKEN).resume(sender))
+    texts = [e[2] for e in socket_events(bot) if e[0] == sender and e[1] == "bot"]
+    assert "Hoi, met Anna van de helpdesk." in texts and "mag niet" not in texts
+    assert texts[-1].startswith("Je praat weer met de digitale assistent")

@@ -5,7 +5,9 @@ message in the widget instead of silence or a broken socket.
 """
 from __future__ import annotations
 
+import inspect
 import logging
+import uuid
 from typing import Any, Awaitable, Callable, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
@@ -13,7 +15,7 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
 from bot import rasa_speedups
-from bot.channels.guard import GuardSettings, RateLimiter, Refusal, check_message, texts
+from bot.channels.guard import GuardSettings, RateLimiter, Refusal, check_message, texts, valid_sender
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +35,27 @@ class GuardedSocketIOInput(SocketIOInput):
         rasa_speedups.install()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
-        return super().blueprint(self.guarded(on_new_message))
+        webhook = super().blueprint(self.guarded(on_new_message))
+        self.replace_session_request(webhook.ctx.sio)
+        return webhook
+
+    def replace_session_request(self, sio) -> None:
+        """Rasa 3.6 calls `sio.enter_room` without awaiting it, but python-socketio 5.10+ made it a
+        coroutine: the session never joins its room, and with session persistence no bot reply
+        reaches the widget. This handler awaits it, and gives a malformed session id a fresh one."""
+
+        async def session_request(sid: Text, data: Optional[dict]) -> None:
+            data = data if isinstance(data, dict) else {}
+            session_id = data.get("session_id")
+            if not valid_sender(session_id):
+                session_id = uuid.uuid4().hex
+            if self.session_persistence:
+                entered = sio.enter_room(sid, session_id, namespace=self.namespace)
+                if inspect.isawaitable(entered):
+                    await entered
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
+        sio.on("session_request", session_request, namespace=self.namespace)
 
     def guarded(self, on_new_message: Callable[[UserMessage], Awaitable[None]]
                 ) -> Callable[[UserMessage], Awaitable[None]]:

@@ -29,6 +29,7 @@ def content_security_policy() -> str:
     base = socket_url().rstrip("/")
     websocket = base.replace("https://", "wss://").replace("http://", "ws://")
     return (f"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            f"font-src 'self' data:; "
             f"connect-src 'self' {base} {websocket}; frame-ancestors *")
 
 
@@ -36,8 +37,10 @@ async def chat_page(request: web.Request) -> web.Response:
     from bot.storage.privacy import RetentionPolicy
 
     app = request.app["console"]
+    # ?open=1 shows the chat opened at once (a link from a "chat now" button, and the browser test).
     page = app.templates.get_template("chat.html").render(
         hours=hours.opening_hours_text(), socket_url=socket_url(),
+        embedded="true" if request.query.get("open") == "1" else "false",
         retention_days=RetentionPolicy.from_env().retention.days)
     response = web.Response(text=page, content_type="text/html", charset="utf-8")
     response.headers["Content-Security-Policy"] = content_security_policy()
