@@ -29,6 +29,7 @@ cat <<MSG
 Doorvraag is starting:
   Rasa server (REST channel): http://$HOST:$RASA_PORT/webhooks/rest/webhook
   Action server:              http://localhost:$ACTION_PORT/webhook
+  Chat page:                  http://127.0.0.1:$CONSOLE_PORT/chat
   Staff console, dashboard:   http://127.0.0.1:$CONSOLE_PORT/
     (first admin: .venv/bin/doorvraag user add NAME --role admin)
 Try it:

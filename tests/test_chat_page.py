@@ -205,3 +205,32 @@ def test_staff_take_over_through_the_real_rasa_api_which_needs_the_token(live_ch
     texts = [e[2] for e in socket_events(bot) if e[0] == sender and e[1] == "bot"]
     assert "Hoi, met Anna van de helpdesk." in texts and "mag niet" not in texts
     assert texts[-1].startswith("Je praat weer met de digitale assistent")
+
+
+def test_the_chat_launcher_is_a_labelled_keyboard_button(chromium, live_chat):
+    """Keyboard users reach it with Tab and open it with Enter: a native, visible <button> with tabIndex 0 is
+    first in the tab order of the page; key events themselves can't be sent to a headless page here."""
+    from tests.browser import Browser
+
+    _bot, console = live_chat
+    browser = Browser(chromium)
+    try:
+        browser.text_after(f"{console}/chat", "Je privacy")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not browser.evaluate("!!document.querySelector('.rw-launcher')"):
+            time.sleep(0.2)
+        launcher = browser.evaluate("""(() => { const b = document.querySelector('.rw-launcher');
+            const focusable = Array.from(document.querySelectorAll('a[href], button, input, select, textarea'))
+                .filter(e => e.tabIndex >= 0 && !e.disabled && e.offsetParent !== null);
+            b.focus();
+            return {tag: b.tagName, tabIndex: b.tabIndex, label: b.getAttribute('aria-label'),
+                    first: focusable[0] === b, focused: document.activeElement === b}; })()""")
+        assert launcher == {"tag": "BUTTON", "tabIndex": 0, "label": "Open de chat met de helpdesk",
+                            "first": True, "focused": True}
+        browser.evaluate("document.activeElement.click(), true")            # what Enter does on a button
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not browser.evaluate("!!document.querySelector('.rw-new-message')"):
+            time.sleep(0.2)
+        assert browser.evaluate("!!document.querySelector('.rw-new-message')")   # the chat opened
+    finally:
+        browser.close()
