@@ -43,6 +43,9 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
             "max_iter": 3000,
             "random_state": 42,
             "ranking_length": 0,  # 0 reports every intent (theme/type are summed over the ranking)
+            # A second model trained on the theme alone: it decides how the question intents share
+            # their probability across themes (cross-validation: theme macro-F1 +0.03, see reports/nlu.md).
+            "theme_head": True,
         }
 
     @classmethod
@@ -85,16 +88,54 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         self._model = {"tfidf": tfidf}
         clf = LogisticRegression(C=self._config["C"], max_iter=self._config["max_iter"],
                                  class_weight="balanced", random_state=self._config["random_state"])
-        clf.fit(self._features(examples), [e.get(INTENT) for e in examples])
+        features = self._features(examples)
+        clf.fit(features, [e.get(INTENT) for e in examples])
         self._model["clf"] = clf
+        themes = [self._theme_of(e.get(INTENT)) for e in examples]
+        rows = [i for i, theme in enumerate(themes) if theme is not None]
+        if self._config["theme_head"] and len({themes[i] for i in rows}) > 1:
+            head = LogisticRegression(C=self._config["C"], max_iter=self._config["max_iter"],
+                                      class_weight="balanced", random_state=self._config["random_state"])
+            head.fit(features[rows], [themes[i] for i in rows])
+            self._model["theme_clf"] = head
         self._persist()
         return self._resource
+
+    @staticmethod
+    def _theme_of(intent: Optional[str]) -> Optional[str]:
+        from bot.labels import labels_of_intent
+
+        question = labels_of_intent(intent)
+        return question.theme if question else None
+
+    def _with_theme_head(self, classes: List[str], joint, theme_probabilities) -> List[float]:
+        """Question intents keep their total and their split by type within a theme; the theme head
+        decides how that total is shared across themes. Other intents (greet, urgent, ...) are unchanged."""
+        head_classes = list(self._model["theme_clf"].classes_)
+        themes = [self._theme_of(c) for c in classes]
+        question_mass = sum(p for p, t in zip(joint, themes) if t is not None)
+        per_theme: Dict[str, float] = {}
+        for p, theme in zip(joint, themes):
+            if theme is not None:
+                per_theme[theme] = per_theme.get(theme, 0.0) + p
+        result = []
+        for p, theme in zip(joint, themes):
+            if theme is None or theme not in head_classes or per_theme[theme] <= 0:
+                result.append(float(p))
+                continue
+            share = theme_probabilities[head_classes.index(theme)]
+            result.append(float(question_mass * share * p / per_theme[theme]))
+        return result
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self._model is None or not messages:
             return messages
-        probabilities = self._model["clf"].predict_proba(self._features(messages))
+        features = self._features(messages)
+        probabilities = self._model["clf"].predict_proba(features)
         classes = list(self._model["clf"].classes_)
+        if "theme_clf" in self._model:
+            heads = self._model["theme_clf"].predict_proba(features)
+            probabilities = [self._with_theme_head(classes, row, head) for row, head in zip(probabilities, heads)]
         limit = self._config["ranking_length"]
         for message, row in zip(messages, probabilities):
             ranking = sorted(({"name": c, "confidence": float(p)} for c, p in zip(classes, row)),
