@@ -92,3 +92,14 @@ def database_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'contacts.db'}"
     return request.getfixturevalue("postgres_database")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Path of a headless-capable Chromium; installed by scripts/chromium.sh when missing. Fails, never skips."""
+    from tests.server_harness import chromium_binary
+
+    try:
+        return chromium_binary()
+    except RuntimeError as error:
+        pytest.fail(str(error))

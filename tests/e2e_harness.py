@@ -35,6 +35,30 @@ def migrated_database(path: Path) -> str:
     return url
 
 
+def wait_until_serving(url: str, process: subprocess.Popen, timeout: float, what: str,
+                       interval: float = 0.3) -> None:
+    """Poll `url` until it answers; fail early when the process died instead of waiting out the timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{what} did not start")
+            time.sleep(interval)
+
+
+def stop(process: subprocess.Popen, grace: float = 10.0) -> None:
+    """Terminate, and kill what does not stop within `grace` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @contextmanager
 def action_server(database_url: str, now: Optional[str] = None, timeout: float = 60.0,
                   port: Optional[int] = None) -> Iterator[str]:
@@ -48,22 +72,10 @@ def action_server(database_url: str, now: Optional[str] = None, timeout: float =
     process = subprocess.Popen([sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1).read()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the action server did not start")
-                time.sleep(0.3)
+        wait_until_serving(f"http://127.0.0.1:{port}/health", process, timeout, "the action server")
         yield f"http://127.0.0.1:{port}/webhook"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
 
 
 class Bot:

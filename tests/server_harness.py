@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
@@ -18,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterator, Optional, Tuple
 
-from tests.e2e_harness import BIN, MODEL, ROOT, action_server, free_port, migrated_database
+from tests.e2e_harness import (BIN, MODEL, ROOT, action_server, free_port, migrated_database, stop,
+                               wait_until_serving)
 
 
 @dataclass
@@ -53,11 +52,11 @@ class LiveBot:
         raise RuntimeError("no VmRSS")
 
 
-def write_endpoints(folder: Path, action_url: str, tracker_url: str) -> Path:
-    path = folder / "endpoints.yml"
+def write_endpoints(path: Path, action_url: str, tracker_url: str, extra: str = "") -> Path:
+    """An endpoints.yml for this action server and tracker store; `extra` adds more (a lock store, say)."""
     path.write_text(
         f'action_endpoint:\n  url: "{action_url}"\n'
-        f"tracker_store:\n  type: bot.tracker_store.DoorvraagTrackerStore\n  url: \"{tracker_url}\"\n",
+        f"tracker_store:\n  type: bot.tracker_store.DoorvraagTrackerStore\n  url: \"{tracker_url}\"\n" + extra,
         encoding="utf-8")
     return path
 
@@ -65,9 +64,11 @@ def write_endpoints(folder: Path, action_url: str, tracker_url: str) -> Path:
 @contextmanager
 def rasa_server(folder: Path, action_url: str, database_url: str, tracker_url: str,
                 extra_env: Optional[Dict[str, str]] = None, timeout: float = 240.0,
-                api_token: Optional[str] = None, cors: Optional[str] = None) -> Iterator[LiveBot]:
+                api_token: Optional[str] = None, cors: Optional[str] = None,
+                extra_endpoints: str = "") -> Iterator[LiveBot]:
+    """`rasa run` with the trained model on a free port; its log goes to `folder`."""
     port = free_port()
-    endpoints = write_endpoints(folder, action_url, tracker_url)
+    endpoints = write_endpoints(folder / f"endpoints-{port}.yml", action_url, tracker_url, extra_endpoints)
     env = {**os.environ, "DATABASE_URL": database_url, "TRACKER_DATABASE_URL": tracker_url,
            "TF_CPP_MIN_LOG_LEVEL": "3", **(extra_env or {})}
     log = (folder / f"rasa-{port}.log").open("wb")
@@ -79,23 +80,33 @@ def rasa_server(folder: Path, action_url: str, database_url: str, tracker_url: s
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/webhooks/rest/", timeout=2).read()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"rasa run did not start; see {folder}")
-                time.sleep(0.5)
+        wait_until_serving(f"{url}/webhooks/rest/", process, timeout, f"rasa run (log in {folder})", interval=0.5)
         yield LiveBot(url, process, database_url, tracker_url)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process, grace=20)
         log.close()
+
+
+@contextmanager
+def console_server(env: Dict[str, str], ready_path: str = "/login", port: Optional[int] = None) -> Iterator[str]:
+    """`doorvraag console` as `make run` starts it, on a free (or the given) port, with `env` added."""
+    port = port or free_port()
+    process = subprocess.Popen([str(BIN / "doorvraag"), "console", "--port", str(port)], cwd=ROOT,
+                               env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(f"{url}{ready_path}", process, 30, "doorvraag console", interval=0.2)
+        yield url
+    finally:
+        stop(process)
+
+
+def chromium_binary() -> str:
+    """The Chromium that scripts/chromium.sh installs when it is missing (its last output line)."""
+    done = subprocess.run(["bash", str(ROOT / "scripts" / "chromium.sh")], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"Chromium is needed for the browser tests:\n{done.stderr}")
+    return done.stdout.strip().splitlines()[-1]
 
 
 @contextmanager

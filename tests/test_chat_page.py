@@ -1,20 +1,18 @@
 """The public chat page: content, self-hosted widget, security headers, and a real headless Chromium."""
 import asyncio
-import os
 import re
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
+from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.storage import Database, migrate
 from bot.web.app import ConsoleSettings, create_app
-from tests.conftest import ROOT
 from tests.e2e_harness import free_port
+from tests.server_harness import console_server, live_bot
 
 
 @pytest.fixture
@@ -49,34 +47,12 @@ def test_the_chat_page_is_public_dutch_and_self_hosted(db):
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    done = subprocess.run(["bash", str(ROOT / "scripts" / "chromium.sh")], capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.fail(f"Chromium is needed for the browser tests:\n{done.stderr}")
-    return done.stdout.strip().splitlines()[-1]
-
-
-@pytest.fixture(scope="module")
 def console_url():
-    """`doorvraag console` as `make run` starts it, on a free port."""
     with tempfile.TemporaryDirectory(prefix="doorvraag-chat-") as folder:
         url = f"sqlite:///{folder}/chat.db"
         migrate.upgrade(url)
-        port = free_port()
-        process = subprocess.Popen([str(ROOT / ".venv" / "bin" / "doorvraag"), "console", "--port", str(port)],
-                                   cwd=ROOT, env={**os.environ, "DATABASE_URL": url},
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/chat", timeout=1).read()
-                    break
-                except OSError:
-                    time.sleep(0.2)
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+        with console_server({"DATABASE_URL": url}, ready_path="/chat") as console:
+            yield console
 
 
 def rendered(chromium, url, profile=None):
@@ -106,29 +82,13 @@ API_TOKEN = "test-token-voor-de-api"
 @pytest.fixture(scope="module")
 def live_chat():
     """The whole product: action server, `rasa run` (Socket.IO behind the guard) and the console's chat page."""
-    from pathlib import Path
-
-    from tests.server_harness import live_bot
-
     with tempfile.TemporaryDirectory(prefix="doorvraag-chat-live-") as folder:
         port = free_port()
         with live_bot(Path(folder), api_token=API_TOKEN, cors=f"http://127.0.0.1:{port}") as bot:
-            process = subprocess.Popen(
-                [str(ROOT / ".venv" / "bin" / "doorvraag"), "console", "--port", str(port)], cwd=ROOT,
-                env={**os.environ, "DATABASE_URL": bot.database_url, "TRACKER_DATABASE_URL": bot.tracker_url,
-                     "DOORVRAAG_CHAT_SOCKET_URL": bot.url},
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            try:
-                for _ in range(100):
-                    try:
-                        urllib.request.urlopen(f"http://127.0.0.1:{port}/chat", timeout=1).read()
-                        break
-                    except OSError:
-                        time.sleep(0.2)
-                yield bot, f"http://127.0.0.1:{port}"
-            finally:
-                process.terminate()
-                process.wait(timeout=10)
+            env = {"DATABASE_URL": bot.database_url, "TRACKER_DATABASE_URL": bot.tracker_url,
+                   "DOORVRAAG_CHAT_SOCKET_URL": bot.url}
+            with console_server(env, ready_path="/chat", port=port) as console:
+                yield bot, console
 
 
 def socket_events(bot):

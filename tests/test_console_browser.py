@@ -1,10 +1,6 @@
 """Staff and analysts do their job in a real browser (headless Chromium), and the chat works by keyboard."""
 import json
-import os
-import subprocess
 import tempfile
-import time
-import urllib.request
 
 import pytest
 
@@ -12,17 +8,9 @@ from bot.storage import Database, close_contact, migrate, open_contact, record_a
 from bot.web.auth import create_user
 from tests.browser import Browser
 from tests.conftest import ROOT
-from tests.e2e_harness import free_port
+from tests.server_harness import console_server
 
 PASSWORD = "een-lang-wachtwoord"
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    done = subprocess.run(["bash", str(ROOT / "scripts" / "chromium.sh")], capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.fail(f"Chromium is needed for the browser tests:\n{done.stderr}")
-    return done.stdout.strip().splitlines()[-1]
 
 
 @pytest.fixture(scope="module")
@@ -38,22 +26,8 @@ def console():
         record_answer(db, "gesprek-9", "al_geprobeerd", "tekst", "gesprek met de klas gevoerd")
         close_contact(db, "gesprek-9", status="overgedragen", handoff="wachtrij")
         db.dispose()
-        port = free_port()
-        process = subprocess.Popen([str(ROOT / ".venv" / "bin" / "doorvraag"), "console", "--port", str(port)],
-                                   cwd=ROOT, env={**os.environ, "DATABASE_URL": url,
-                                                  "TRACKER_DATABASE_URL": f"sqlite:///{folder}/tracker.db"},
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=1).read()
-                    break
-                except OSError:
-                    time.sleep(0.2)
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+        with console_server({"DATABASE_URL": url, "TRACKER_DATABASE_URL": f"sqlite:///{folder}/tracker.db"}) as console:
+            yield console
 
 
 def log_in(browser, console, username):
