@@ -14,7 +14,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import ExitStack, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,19 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import live  # noqa: E402
-from tests.e2e_harness import BIN, action_server, free_port  # noqa: E402
-
-
-def wait_for(url: str, process: subprocess.Popen, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()
-            return
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{what} did not start")
-            time.sleep(0.5)
+from tests.e2e_harness import BIN, action_server, free_port, stop, wait_until_serving  # noqa: E402
+from tests.server_harness import rasa_server  # noqa: E402
 
 
 @contextmanager
@@ -68,36 +56,17 @@ def redis(run_dir: Path) -> Iterator[int]:
             raise RuntimeError("redis did not start")
         yield port
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop(process)
 
 
 @contextmanager
 def rasa_instance(run_dir: Path, action_url: str, redis_port: int, database_url: str,
                   tracker_url: str, extra_env) -> Iterator[int]:
-    port = free_port()
-    endpoints = run_dir / f"endpoints-{port}.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "{action_url}"\n'
-        f"tracker_store:\n  type: bot.tracker_store.DoorvraagTrackerStore\n  url: \"{tracker_url}\"\n"
-        f"lock_store:\n  type: redis\n  url: 127.0.0.1\n  port: {redis_port}\n  db: 1\n", encoding="utf-8")
-    log = (run_dir / f"rasa-{port}.log").open("wb")
-    env = {**os.environ, "DATABASE_URL": database_url, "TRACKER_DATABASE_URL": tracker_url,
-           "TF_CPP_MIN_LOG_LEVEL": "3", **extra_env}
-    process = subprocess.Popen(
-        [str(BIN / "rasa"), "run", "--model", str(ROOT / "models" / "doorvraag.tar.gz"), "--interface",
-         "127.0.0.1", "--port", str(port), "--endpoints", str(endpoints), "--credentials",
-         str(ROOT / "credentials.yml")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_for(f"http://127.0.0.1:{port}/webhooks/rest/", process, 300, f"rasa on {port}")
-        yield port
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+    """One `rasa run` sharing the Redis lock store; yields its port."""
+    lock_store = f"lock_store:\n  type: redis\n  url: 127.0.0.1\n  port: {redis_port}\n  db: 1\n"
+    with rasa_server(run_dir, action_url, database_url, tracker_url, extra_env, timeout=300,
+                     extra_endpoints=lock_store) as bot:
+        yield int(bot.url.rsplit(":", 1)[1])
 
 
 @contextmanager
@@ -113,11 +82,10 @@ def nginx(run_dir: Path, rasa_ports: List[int]) -> Iterator[int]:
     process = subprocess.Popen(["nginx", "-c", str(config), "-g", "daemon off;"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        wait_for(f"http://127.0.0.1:{port}/webhooks/rest/", process, 30, "nginx")
+        wait_until_serving(f"http://127.0.0.1:{port}/webhooks/rest/", process, 30, "nginx", interval=0.5)
         yield port
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop(process)
 
 
 def main(argv=None) -> int:
