@@ -9,6 +9,7 @@
 # The cluster trusts local connections: it only listens on 127.0.0.1 and lives as
 # long as the test run. Never use it for real data.
 set -euo pipefail
+source "$(dirname "$0")/lib/apt.sh"
 
 command=${1:-}
 dir=${2:-}
@@ -20,13 +21,7 @@ pg_bin() {
 
 ensure_installed() {
     if [ -z "$(pg_bin)" ] || [ ! -x "$(pg_bin)/initdb" ]; then
-        if [ "$(id -u)" != 0 ]; then
-            echo "PostgreSQL is not installed; run as root or: apt-get install postgresql" >&2
-            exit 69
-        fi
-        echo "installing PostgreSQL (Debian package postgresql)..." >&2
-        apt-get update -qq >&2
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
+        apt_install PostgreSQL postgresql
     fi
 }
 

@@ -4,14 +4,13 @@
 # when missing, runs the load test through nginx, writes bench/scaleout.md, stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/apt.sh
 need=()
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v nginx >/dev/null || need+=(nginx)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
-    [ "$(id -u)" = 0 ] || { echo "install first: apt-get install ${need[*]}" >&2; exit 69; }
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
+    apt_install "what the scale-out run needs" "${need[@]}"
     # The packages start system services; this script runs its own on free ports.
     service nginx stop >/dev/null 2>&1 || true
     service redis-server stop >/dev/null 2>&1 || true
