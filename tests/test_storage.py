@@ -379,3 +379,19 @@ def test_a_handed_off_contact_enters_the_staff_queue(db):
         plain = session.scalars(select(Contact).where(Contact.conversation_id == "gewoon-1")).one()
         assert (handed.queue_status, handed.handed_off_at) == ("nieuw", handed.ended_at)
         assert (plain.queue_status, plain.handed_off_at) == (None, None)
+
+
+def test_sqlite_connections_check_foreign_keys_and_use_write_ahead_logging(tmp_path):
+    """Both the contact log and the tracker store get these settings through make_engine/sqlite_fast_writes."""
+    from sqlalchemy import text
+
+    from bot.storage.database import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'pragmas.db'}")
+    try:
+        with engine.connect() as connection:
+            assert connection.scalar(text("PRAGMA foreign_keys")) == 1
+            assert connection.scalar(text("PRAGMA journal_mode")) == "wal"
+            assert connection.scalar(text("PRAGMA synchronous")) == 1   # NORMAL
+    finally:
+        engine.dispose()

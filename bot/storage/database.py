@@ -28,6 +28,7 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_foreign_keys)
+        sqlite_fast_writes(engine)
     return engine
 
 
@@ -54,29 +55,26 @@ def ensure_database(url: str) -> bool:
 
 
 def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
-    """SQLite ignores foreign keys unless asked, per connection; other databases always check them.
-
-    Also: write-ahead logging with synchronous=NORMAL, so a commit does not wait for a full
-    disk flush and readers don't block the writer (SQLite is the embedded default; PostgreSQL
-    is the production database).
-    """
+    """SQLite ignores foreign keys unless asked, per connection; other databases always check them."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _sqlite_wal(dbapi_connection, _record) -> None:
+    """Write-ahead logging with synchronous=NORMAL: a commit does not wait for a full disk flush
+    and readers don't block the writer (SQLite is the embedded default; PostgreSQL is production)."""
+    cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
 def sqlite_fast_writes(engine: Engine) -> None:
-    """WAL and synchronous=NORMAL on every new connection of a SQLite engine (see above)."""
-    def configure(dbapi_connection, _record) -> None:
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
+    """WAL and synchronous=NORMAL on every new connection of a SQLite engine (the contact log and
+    Rasa's tracker store both use it)."""
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", configure)
+        event.listen(engine, "connect", _sqlite_wal)
         engine.dispose()   # connections made before the listener get the settings too
 
 
