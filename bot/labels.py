@@ -64,7 +64,7 @@ def labels_of_intent(intent: Optional[str]) -> Optional[QuestionLabels]:
 
 def intent_name(theme: str, question_type: str) -> str:
     for intent, fixed in knowledge.load("labels")["intents"]["theme_only"].items():
-        if fixed["theme"] == theme:
+        if (fixed["theme"], fixed["question_type"]) == (theme, question_type):
             return intent
     return f"{knowledge.load('labels')['intents']['question_prefix']}{theme}_{question_type}"
 

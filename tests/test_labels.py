@@ -19,6 +19,8 @@ def test_label_values_are_exactly_those_of_labels_md():
     ("vraag_wet_en_regelgeving_beleid", "wet_en_regelgeving", "beleid"),
     ("vraag_sociale_veiligheid_overig", "sociale_veiligheid", "overig"),
     ("vraag_overig", "overig", "overig"),
+    ("vraag_overig_incident", "overig", "incident"),      # off-topic questions have a type too
+    ("vraag_overig_beleid", "overig", "beleid"),
 ])
 def test_question_intents_encode_both_axes(intent, theme, qtype):
     assert labels.labels_of_intent(intent) == labels.QuestionLabels(theme, qtype)
