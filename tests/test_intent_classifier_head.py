@@ -1,26 +1,53 @@
-"""The theme head's redistribution of the question intents, on exact numbers."""
-from types import SimpleNamespace
-
+"""The one-axis heads' redistribution of the question intents (raking), on exact numbers."""
 import pytest
 
 from bot.nlp.intent_classifier import TfidfIntentClassifier
 
+CLASSES = ["greet", "urgent", "vraag_pesten_incident", "vraag_pesten_beleid",
+           "vraag_sociale_veiligheid_incident", "vraag_overig"]
+JOINT = [0.1, 0.1, 0.3, 0.1, 0.3, 0.1]                     # question mass 0.8
 
-def classifier(head_classes):
+
+def classifier(**config):
     instance = TfidfIntentClassifier.__new__(TfidfIntentClassifier)
-    instance._model = {"theme_clf": SimpleNamespace(classes_=head_classes)}
+    instance._config = {**TfidfIntentClassifier.get_default_config(), **config}
     return instance
 
 
-def test_question_mass_is_shared_by_the_theme_head_and_the_rest_is_untouched():
-    classes = ["greet", "urgent", "vraag_pesten_incident", "vraag_pesten_beleid",
-               "vraag_sociale_veiligheid_incident", "vraag_overig"]
-    joint = [0.1, 0.1, 0.3, 0.1, 0.3, 0.1]                 # question mass 0.8
-    head = [0.5, 0.25, 0.25]                              # classes: overig, pesten, sociale_veiligheid
-    result = classifier(["overig", "pesten", "sociale_veiligheid"])._with_theme_head(classes, joint, head)
+def marginal(result, axis, value):
+    return sum(p for c, p in zip(CLASSES, result) if TfidfIntentClassifier._axis_of(c, axis) == value)
+
+
+def test_the_theme_head_shares_the_question_mass_and_the_rest_is_untouched():
+    heads = {"theme": (["overig", "pesten", "sociale_veiligheid"], [0.5, 0.25, 0.25])}
+    result = classifier()._rake(CLASSES, JOINT, heads)
     assert result[:2] == [0.1, 0.1]
     assert result[2] == pytest.approx(0.8 * 0.25 * 0.75)    # pesten keeps its 3:1 split by type
     assert result[3] == pytest.approx(0.8 * 0.25 * 0.25)
     assert result[4] == pytest.approx(0.8 * 0.25)
     assert result[5] == pytest.approx(0.8 * 0.5)
     assert sum(result) == pytest.approx(1.0)
+
+
+def test_with_both_heads_the_question_intents_match_both_axes():
+    heads = {"theme": (["overig", "pesten", "sociale_veiligheid"], [0.2, 0.5, 0.3]),
+             "question_type": (["beleid", "incident", "overig"], [0.3, 0.5, 0.2])}
+    result = classifier(rake_iterations=50)._rake(CLASSES, JOINT, heads)
+    assert result[:2] == [0.1, 0.1]
+    assert sum(result) == pytest.approx(1.0)
+    for theme, share in zip(heads["theme"][0], heads["theme"][1]):
+        assert marginal(result, "theme", theme) == pytest.approx(0.8 * share, abs=1e-6)
+    for qtype, share in zip(heads["question_type"][0], heads["question_type"][1]):
+        assert marginal(result, "question_type", qtype) == pytest.approx(0.8 * share, abs=1e-6)
+
+
+def test_without_question_mass_nothing_changes():
+    joint = [0.5, 0.5, 0.0, 0.0, 0.0, 0.0]
+    heads = {"theme": (["pesten"], [1.0])}
+    assert classifier()._rake(CLASSES, joint, heads) == joint
+
+
+def test_the_heads_follow_the_configuration():
+    assert classifier()._head_axes() == ["theme", "question_type"]
+    assert classifier(type_head=False)._head_axes() == ["theme"]
+    assert classifier(theme_head=False, type_head=False)._head_axes() == []

@@ -12,7 +12,7 @@ import logging
 from typing import Any, Dict, List, Optional, Text, Type
 
 from scipy.sparse import csr_matrix, hstack, vstack
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -43,9 +43,12 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
             "max_iter": 3000,
             "random_state": 42,
             "ranking_length": 0,  # 0 reports every intent (theme/type are summed over the ranking)
-            # A second model trained on the theme alone: it decides how the question intents share
-            # their probability across themes (cross-validation: theme macro-F1 +0.03, see reports/nlu.md).
+            # Models trained on one axis alone (theme; question type), each over all question
+            # examples. They decide how the question intents share their probability across themes
+            # and across types (cross-validation: theme macro-F1 +0.02, question type +0.01).
             "theme_head": True,
+            "type_head": True,
+            "rake_iterations": 5,
         }
 
     @classmethod
@@ -91,40 +94,53 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         features = self._features(examples)
         clf.fit(features, [e.get(INTENT) for e in examples])
         self._model["clf"] = clf
-        themes = [self._theme_of(e.get(INTENT)) for e in examples]
-        rows = [i for i, theme in enumerate(themes) if theme is not None]
-        if self._config["theme_head"] and len({themes[i] for i in rows}) > 1:
-            head = LogisticRegression(C=self._config["C"], max_iter=self._config["max_iter"],
-                                      class_weight="balanced", random_state=self._config["random_state"])
-            head.fit(features[rows], [themes[i] for i in rows])
-            self._model["theme_clf"] = head
+        for axis in self._head_axes():
+            values = [self._axis_of(e.get(INTENT), axis) for e in examples]
+            rows = [i for i, value in enumerate(values) if value is not None]
+            if len({values[i] for i in rows}) > 1:
+                head = LogisticRegression(C=self._config["C"], max_iter=self._config["max_iter"],
+                                          class_weight="balanced", random_state=self._config["random_state"])
+                head.fit(features[rows], [values[i] for i in rows])
+                self._model[f"{axis}_clf"] = head
         self._persist()
         return self._resource
 
+    def _head_axes(self) -> List[str]:
+        return [axis for axis, key in (("theme", "theme_head"), ("question_type", "type_head"))
+                if self._config.get(key)]
+
     @staticmethod
-    def _theme_of(intent: Optional[str]) -> Optional[str]:
+    def _axis_of(intent: Optional[str], axis: str) -> Optional[str]:
         from bot.labels import labels_of_intent
 
         question = labels_of_intent(intent)
-        return question.theme if question else None
+        return getattr(question, axis) if question else None
 
-    def _with_theme_head(self, classes: List[str], joint, theme_probabilities) -> List[float]:
-        """Question intents keep their total and their split by type within a theme; the theme head
-        decides how that total is shared across themes. Other intents (greet, urgent, ...) are unchanged."""
-        head_classes = list(self._model["theme_clf"].classes_)
-        themes = [self._theme_of(c) for c in classes]
-        question_mass = sum(p for p, t in zip(joint, themes) if t is not None)
-        per_theme: Dict[str, float] = {}
-        for p, theme in zip(joint, themes):
-            if theme is not None:
-                per_theme[theme] = per_theme.get(theme, 0.0) + p
-        result = []
-        for p, theme in zip(joint, themes):
-            if theme is None or theme not in head_classes or per_theme[theme] <= 0:
-                result.append(float(p))
-                continue
-            share = theme_probabilities[head_classes.index(theme)]
-            result.append(float(question_mass * share * p / per_theme[theme]))
+    def _rake(self, classes: List[str], joint, heads: Dict[str, Any]) -> List[float]:
+        """Fit the question intents to the one-axis heads (iterative proportional fitting).
+
+        The question intents keep their total probability; each head in turn decides how that total
+        is shared across its axis (themes, or types), keeping the split along the other axis within
+        each share. Other intents (greet, urgent, ...) are unchanged. `heads` maps an axis to
+        (head classes, head probabilities) for this message.
+        """
+        result = [float(p) for p in joint]
+        values = {axis: [self._axis_of(c, axis) for c in classes] for axis in heads}
+        questions = [i for i, c in enumerate(classes) if self._axis_of(c, "theme") is not None]
+        mass = sum(result[i] for i in questions)
+        if mass <= 0:
+            return result
+        rounds = self._config["rake_iterations"] if len(heads) > 1 else 1
+        for _ in range(rounds):
+            for axis, (head_classes, head_probabilities) in heads.items():
+                per_value: Dict[str, float] = {}
+                for i in questions:
+                    per_value[values[axis][i]] = per_value.get(values[axis][i], 0.0) + result[i]
+                for i in questions:
+                    value = values[axis][i]
+                    if value in head_classes and per_value[value] > 0:
+                        share = head_probabilities[head_classes.index(value)]
+                        result[i] = mass * share * result[i] / per_value[value]
         return result
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -133,9 +149,12 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         features = self._features(messages)
         probabilities = self._model["clf"].predict_proba(features)
         classes = list(self._model["clf"].classes_)
-        if "theme_clf" in self._model:
-            heads = self._model["theme_clf"].predict_proba(features)
-            probabilities = [self._with_theme_head(classes, row, head) for row, head in zip(probabilities, heads)]
+        heads = {axis: (list(self._model[f"{axis}_clf"].classes_), self._model[f"{axis}_clf"].predict_proba(features))
+                 for axis in self._head_axes() if f"{axis}_clf" in self._model}
+        if heads:
+            probabilities = [self._rake(classes, row, {axis: (head_classes, head_rows[n])
+                                                       for axis, (head_classes, head_rows) in heads.items()})
+                             for n, row in enumerate(probabilities)]
         limit = self._config["ranking_length"]
         for message, row in zip(messages, probabilities):
             ranking = sorted(({"name": c, "confidence": float(p)} for c, p in zip(classes, row)),
