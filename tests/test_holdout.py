@@ -32,11 +32,11 @@ def test_holdout_is_large_and_varied(scored):
 
 
 def test_theme_accuracy(scored):
-    assert _accuracy(scored, "theme") >= 0.80
+    assert _accuracy(scored, "theme") >= 0.85
 
 
 def test_question_type_accuracy(scored):
-    assert _accuracy(scored, "question_type", lambda item: not item["urgent"]) >= 0.85
+    assert _accuracy(scored, "question_type", lambda item: not item["urgent"]) >= 0.88
 
 
 def test_urgent_recall_is_near_complete(scored):
