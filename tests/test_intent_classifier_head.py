@@ -51,3 +51,23 @@ def test_the_heads_follow_the_configuration():
     assert classifier()._head_axes() == ["theme", "question_type"]
     assert classifier(type_head=False)._head_axes() == ["theme"]
     assert classifier(theme_head=False, type_head=False)._head_axes() == []
+
+
+def test_a_head_without_probabilities_gives_softmax_shares_of_its_scores():
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    three = SimpleNamespace(decision_function=lambda X: np.array([[0.2, -0.1, 0.5]]))
+    shares = classifier(head_temperature=5.0)._head_probabilities(three, None)
+    expected = np.exp(5.0 * np.array([0.2, -0.1, 0.5]))
+    assert shares[0] == pytest.approx(expected / expected.sum())
+    two = SimpleNamespace(decision_function=lambda X: np.array([0.4]))      # scikit-learn's 2-class shape
+    assert classifier(head_temperature=1.0)._head_probabilities(two, None)[0] == pytest.approx(
+        [np.exp(-0.4) / (np.exp(-0.4) + np.exp(0.4)), np.exp(0.4) / (np.exp(-0.4) + np.exp(0.4))])
+
+
+def test_the_theme_head_is_a_ridge_classifier_unless_configured_otherwise():
+    assert type(classifier()._new_head("theme")).__name__ == "RidgeClassifier"
+    assert type(classifier()._new_head("question_type")).__name__ == "LogisticRegression"
+    assert type(classifier(theme_head_model="logreg")._new_head("theme")).__name__ == "LogisticRegression"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, List, Optional, Text, Type
 
+import numpy as np
 from scipy.sparse import csr_matrix, hstack, vstack
 from rasa.engine.graph import GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -49,6 +50,12 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
             "theme_head": True,
             "type_head": True,
             "rake_iterations": 5,
+            # The theme head is a ridge (least-squares) classifier: on the theme axis, where labels.md's
+            # borderline rules make the training labels noisiest, it beat logistic regression by about
+            # 0.01 macro-F1 on three fold seeds. Its scores become shares by a softmax at this temperature
+            # (3 to 10 gave the same result).
+            "theme_head_model": "ridge",
+            "head_temperature": 5.0,
         }
 
     @classmethod
@@ -98,12 +105,30 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
             values = [self._axis_of(e.get(INTENT), axis) for e in examples]
             rows = [i for i, value in enumerate(values) if value is not None]
             if len({values[i] for i in rows}) > 1:
-                head = LogisticRegression(C=self._config["C"], max_iter=self._config["max_iter"],
-                                          class_weight="balanced", random_state=self._config["random_state"])
+                head = self._new_head(axis)
                 head.fit(features[rows], [values[i] for i in rows])
                 self._model[f"{axis}_clf"] = head
         self._persist()
         return self._resource
+
+    def _new_head(self, axis: str):
+        from sklearn.linear_model import LogisticRegression, RidgeClassifier
+
+        if axis == "theme" and self._config["theme_head_model"] == "ridge":
+            return RidgeClassifier(class_weight="balanced")
+        return LogisticRegression(C=self._config["C"], max_iter=self._config["max_iter"],
+                                  class_weight="balanced", random_state=self._config["random_state"])
+
+    def _head_probabilities(self, head, features):
+        """predict_proba where the head has it; otherwise a softmax over its decision scores."""
+        if hasattr(head, "predict_proba"):
+            return head.predict_proba(features)
+        scores = np.asarray(head.decision_function(features), dtype=float)
+        if scores.ndim == 1:                      # two classes: one score for the second class
+            scores = np.column_stack([-scores, scores])
+        scores = scores * self._config["head_temperature"]
+        scores = np.exp(scores - scores.max(axis=1, keepdims=True))
+        return scores / scores.sum(axis=1, keepdims=True)
 
     def _head_axes(self) -> List[str]:
         return [axis for axis, key in (("theme", "theme_head"), ("question_type", "type_head"))
@@ -149,7 +174,8 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         features = self._features(messages)
         probabilities = self._model["clf"].predict_proba(features)
         classes = list(self._model["clf"].classes_)
-        heads = {axis: (list(self._model[f"{axis}_clf"].classes_), self._model[f"{axis}_clf"].predict_proba(features))
+        heads = {axis: (list(self._model[f"{axis}_clf"].classes_),
+                        self._head_probabilities(self._model[f"{axis}_clf"], features))
                  for axis in self._head_axes() if f"{axis}_clf" in self._model}
         if heads:
             probabilities = [self._rake(classes, row, {axis: (head_classes, head_rows[n])
