@@ -20,7 +20,7 @@ def marginal(result, axis, value):
 
 def test_the_theme_head_shares_the_question_mass_and_the_rest_is_untouched():
     heads = {"theme": (["overig", "pesten", "sociale_veiligheid"], [0.5, 0.25, 0.25])}
-    result = classifier()._rake(CLASSES, JOINT, heads)
+    result = classifier()._rake(JOINT, classifier()._axis_values(CLASSES), heads)
     assert result[:2] == [0.1, 0.1]
     assert result[2] == pytest.approx(0.8 * 0.25 * 0.75)    # pesten keeps its 3:1 split by type
     assert result[3] == pytest.approx(0.8 * 0.25 * 0.25)
@@ -32,7 +32,7 @@ def test_the_theme_head_shares_the_question_mass_and_the_rest_is_untouched():
 def test_with_both_heads_the_question_intents_match_both_axes():
     heads = {"theme": (["overig", "pesten", "sociale_veiligheid"], [0.2, 0.5, 0.3]),
              "question_type": (["beleid", "incident", "overig"], [0.3, 0.5, 0.2])}
-    result = classifier(rake_iterations=50)._rake(CLASSES, JOINT, heads)
+    result = classifier(rake_iterations=50)._rake(JOINT, classifier()._axis_values(CLASSES), heads)
     assert result[:2] == [0.1, 0.1]
     assert sum(result) == pytest.approx(1.0)
     for theme, share in zip(heads["theme"][0], heads["theme"][1]):
@@ -44,7 +44,7 @@ def test_with_both_heads_the_question_intents_match_both_axes():
 def test_without_question_mass_nothing_changes():
     joint = [0.5, 0.5, 0.0, 0.0, 0.0, 0.0]
     heads = {"theme": (["pesten"], [1.0])}
-    assert classifier()._rake(CLASSES, joint, heads) == joint
+    assert classifier()._rake(joint, classifier()._axis_values(CLASSES), heads) == joint
 
 
 def test_the_heads_follow_the_configuration():

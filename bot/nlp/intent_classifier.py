@@ -142,31 +142,35 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         question = labels_of_intent(intent)
         return getattr(question, axis) if question else None
 
-    def _rake(self, classes: List[str], joint, heads: Dict[str, Any]) -> List[float]:
+    def _axis_values(self, classes: List[str]) -> Dict[str, List[Optional[str]]]:
+        """Theme and type of each intent (None for non-questions); depends on the model only, so
+        process() works it out once per batch rather than per message."""
+        return {axis: [self._axis_of(c, axis) for c in classes] for axis in ("theme", "question_type")}
+
+    def _rake(self, joint, axis_values: Dict[str, List[Optional[str]]], heads: Dict[str, Any]) -> List[float]:
         """Fit the question intents to the one-axis heads (iterative proportional fitting).
 
         The question intents keep their total probability; each head in turn decides how that total
         is shared across its axis (themes, or types), keeping the split along the other axis within
-        each share. Other intents (greet, urgent, ...) are unchanged. `heads` maps an axis to
-        (head classes, head probabilities) for this message.
+        each share. Other intents (greet, urgent, ...) are unchanged. `axis_values` comes from
+        _axis_values(classes); `heads` maps an axis to (head classes, head probabilities) for this message.
         """
         result = [float(p) for p in joint]
-        values = {axis: [self._axis_of(c, axis) for c in classes] for axis in heads}
-        questions = [i for i, c in enumerate(classes) if self._axis_of(c, "theme") is not None]
+        questions = [i for i, theme in enumerate(axis_values["theme"]) if theme is not None]
         mass = sum(result[i] for i in questions)
         if mass <= 0:
             return result
         rounds = self._config["rake_iterations"] if len(heads) > 1 else 1
         for _ in range(rounds):
             for axis, (head_classes, head_probabilities) in heads.items():
+                values = axis_values[axis]
                 per_value: Dict[str, float] = {}
                 for i in questions:
-                    per_value[values[axis][i]] = per_value.get(values[axis][i], 0.0) + result[i]
+                    per_value[values[i]] = per_value.get(values[i], 0.0) + result[i]
                 for i in questions:
-                    value = values[axis][i]
-                    if value in head_classes and per_value[value] > 0:
-                        share = head_probabilities[head_classes.index(value)]
-                        result[i] = mass * share * result[i] / per_value[value]
+                    if values[i] in head_classes and per_value[values[i]] > 0:
+                        share = head_probabilities[head_classes.index(values[i])]
+                        result[i] = mass * share * result[i] / per_value[values[i]]
         return result
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -179,8 +183,9 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
                         self._head_probabilities(self._model[f"{axis}_clf"], features))
                  for axis in self._head_axes() if f"{axis}_clf" in self._model}
         if heads:
-            probabilities = [self._rake(classes, row, {axis: (head_classes, head_rows[n])
-                                                       for axis, (head_classes, head_rows) in heads.items()})
+            axis_values = self._axis_values(classes)
+            probabilities = [self._rake(row, axis_values, {axis: (head_classes, head_rows[n])
+                                                      for axis, (head_classes, head_rows) in heads.items()})
                              for n, row in enumerate(probabilities)]
         limit = self._config["ranking_length"]
         for message, row in zip(messages, probabilities):
