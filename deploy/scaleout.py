@@ -66,7 +66,7 @@ def rasa_instance(run_dir: Path, action_url: str, redis_port: int, database_url:
     lock_store = f"lock_store:\n  type: redis\n  url: 127.0.0.1\n  port: {redis_port}\n  db: 1\n"
     with rasa_server(run_dir, action_url, database_url, tracker_url, extra_env, timeout=300,
                      extra_endpoints=lock_store) as bot:
-        yield int(bot.url.rsplit(":", 1)[1])
+        yield bot.port
 
 
 @contextmanager

@@ -28,6 +28,10 @@ class LiveBot:
     tracker_url: str
 
     @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
+
+    @property
     def webhook(self) -> str:
         return f"{self.url}/webhooks/rest/webhook"
 
