@@ -23,7 +23,7 @@ help:
 	@echo "make test   set up and run the whole test suite"
 	@echo "make train  train the Rasa model when data or config changed"
 	@echo "make db     apply the contact-log migrations to DATABASE_URL (default: SQLite)"
-	@echo "make eval   5-fold cross-validation with baselines -> reports/nlu.md; redaction precision/recall"
+	@echo "make eval   5-fold cross-validation (3 fold seeds) with baselines -> reports/nlu.md; redaction precision/recall"
 	@echo "make bench  benchmarks -> bench/results.md"
 	@echo "make scaleout  two Rasa instances behind nginx with Redis and PostgreSQL, load test -> bench/scaleout.md"
 
@@ -76,7 +76,7 @@ run: setup db $(MODEL)
 	@bash scripts/run.sh
 
 eval: setup
-	$(BIN)/python -m bot.evaluation --folds 5 --out reports/nlu.md
+	$(BIN)/python -m bot.evaluation --folds 5 --seeds 13,1,2 --out reports/nlu.md
 	$(BIN)/python -m bot.redaction_eval
 
 bench: setup $(MODEL)

@@ -189,9 +189,10 @@ def _tfidf_predictor(train: Sequence[Example]) -> Callable[[str], Dict]:
 
 
 def cross_validate(k: int, work: Path, systems: Sequence[str],
-                   unchanged_default: bool = False) -> Tuple[Dict[str, SystemResult], Dict]:
+                   unchanged_default: bool = False, seed: int = 13) -> Tuple[Dict[str, SystemResult], Dict]:
     full_data, examples = load_examples()
-    folds = stratified_folds(examples, k)
+    folds = stratified_folds(examples, k, seed)
+    work.mkdir(parents=True, exist_ok=True)
     results = {name: SystemResult(name) for name in systems}
     configs = {"shipped": nlu_only_config(work / "shipped.yml"),
                "rasa_default": rasa_default_config(work / "rasa_default.yml", unchanged_default)}
@@ -211,9 +212,9 @@ def cross_validate(k: int, work: Path, systems: Sequence[str],
                 for example in test:
                     results[name].add(example, predict(example.text))
             results[name].seconds += time.perf_counter() - started
-            logging.getLogger(__name__).warning("fold %d/%d %s done", fold_no, k, name)
+            logging.getLogger(__name__).warning("seed %d fold %d/%d %s done", seed, fold_no, k, name)
     stats = {"examples": len(examples), "intents": Counter(e.intent for e in examples), "folds": k,
-             "unchanged_default": unchanged_default}
+             "unchanged_default": unchanged_default, "seed": seed}
     return results, stats
 
 
@@ -268,12 +269,37 @@ def _label_table(result: SystemResult, axis: str) -> List[str]:
     return lines
 
 
-def render_report(results: Mapping[str, SystemResult], stats: Mapping, holdout=None) -> str:
+def _seed_table(by_seed: Mapping[int, Mapping[str, SystemResult]]) -> List[str]:
+    """Macro-F1 per fold seed, with the mean and the worst seed: one split can flatter a threshold."""
+    seeds = list(by_seed)
+    systems = [name for name in by_seed[seeds[0]] if all(name in by_seed[s] for s in seeds)]
+    head = " | ".join(f"seed {s}" for s in seeds)
+    lines = [f"| system | axis | {head} | mean | worst |", "|---|---|" + "---:|" * (len(seeds) + 2)]
+    for name in systems:
+        for axis in ("theme", "question_type"):
+            scores = [macro_f1(by_seed[s][name], axis) for s in seeds]
+            cells = " | ".join(f"{score:.4f}" for score in scores)
+            lines.append(f"| {name} | {axis} | {cells} | {sum(scores) / len(scores):.4f} | {min(scores):.4f} |")
+    if "shipped" in systems:
+        lines.append("")
+        for name in systems:
+            if name == "shipped":
+                continue
+            smallest = ", ".join(
+                f"{axis} {min(macro_f1(by_seed[s]['shipped'], axis) - macro_f1(by_seed[s][name], axis) for s in seeds):+.4f}"
+                for axis in ("theme", "question_type"))
+            lines.append(f"- smallest margin over **{name}** on any seed: {smallest}")
+    return lines
+
+
+def render_report(results: Mapping[str, SystemResult], stats: Mapping, holdout=None,
+                  by_seed: Optional[Mapping[int, Mapping[str, SystemResult]]] = None) -> str:
     shipped = results["shipped"]
     lines = [
         "# NLU evaluation",
         "",
         f"Written by `make eval` ({stats['folds']}-fold stratified cross-validation on `data/nlu/`, "
+        f"fold seed {stats.get('seed', 13)}, "
         f"{stats['examples']} examples in {len(stats['intents'])} intents). Theme and question_type are "
         "scored on the question examples (`vraag_*`), `urgent` on every example. All systems are trained "
         "and tested on the same folds and decoded to theme/type the same way (probabilities summed per label).",
@@ -306,6 +332,11 @@ def render_report(results: Mapping[str, SystemResult], stats: Mapping, holdout=N
         deltas = ", ".join(
             f"{axis} {macro_f1(shipped, axis) - macro_f1(result, axis):+.4f}" for axis in AXES)
         lines.append(f"- vs **{name}**: {deltas}")
+    if by_seed and len(by_seed) > 1:
+        lines += ["", "## The same cross-validation on other fold seeds", "",
+                  "Each seed shuffles the examples into different stratified folds; every system in a column "
+                  "sees the same folds. The slow rasa_default baseline runs on the first seed only.", ""]
+        lines += _seed_table(by_seed)
     lines += ["", "## Shipped pipeline, per label", ""]
     for axis in AXES:
         lines += _label_table(shipped, axis) + [""]
@@ -334,6 +365,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "nlu.md")
     parser.add_argument("--systems", default="shipped,rasa_default,tfidf_logreg")
+    parser.add_argument("--seeds", default="13",
+                        help="comma-separated fold seeds; the first gives the main tables, the others the "
+                             "seed table (without rasa_default)")
     parser.add_argument("--rasa-default-unchanged", action="store_true",
                         help="train the rasa_default baseline exactly as Rasa ships it (slow)")
     args = parser.parse_args(argv)
@@ -342,9 +376,15 @@ def main(argv: Optional[List[str]] = None) -> int:
     for noisy in ("rasa", "tensorflow", "absl"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
     systems = [s.strip() for s in args.systems.split(",") if s.strip()]
+    seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
+    by_seed: Dict[int, Dict[str, SystemResult]] = {}
     with tempfile.TemporaryDirectory(prefix="doorvraag-eval-") as tmp:
-        results, stats = cross_validate(args.folds, Path(tmp), systems, args.rasa_default_unchanged)
-    report = render_report(results, stats, holdout_result())
+        results, stats = cross_validate(args.folds, Path(tmp), systems, args.rasa_default_unchanged, seeds[0])
+        by_seed[seeds[0]] = results
+        cheap = [name for name in systems if name != "rasa_default"]
+        for seed in seeds[1:]:
+            by_seed[seed], _ = cross_validate(args.folds, Path(tmp) / f"seed{seed}", cheap, seed=seed)
+    report = render_report(results, stats, holdout_result(), by_seed)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report, encoding="utf-8")
     print(report)

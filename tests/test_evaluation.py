@@ -55,3 +55,33 @@ def test_the_report_gives_the_margin_over_each_baseline():
     assert "| shipped | 1.0000 | 1.0000 | 1.0000 | 1.0000 |" in report
     # the baseline finds one of the two: F1 2/3 on the only gold label, so 1 - 2/3
     assert "vs **tfidf_logreg**: theme +0.3333, question_type +0.3333, urgent +0.3333" in report
+
+
+def test_the_report_gives_every_fold_seed_with_its_mean_worst_and_smallest_margin():
+    def system(name, theme_right):
+        result = SystemResult(name)
+        for axis, gold in (("theme", "pesten"), ("question_type", "incident"), ("urgent", False)):
+            result.gold[axis] += [gold, gold]
+            result.predicted[axis] += [gold, gold if (theme_right or axis != "theme") else "overig"]
+        return result
+
+    by_seed = {13: {"shipped": system("shipped", True), "tfidf_logreg": system("tfidf_logreg", False)},
+               1: {"shipped": system("shipped", False), "tfidf_logreg": system("tfidf_logreg", False)}}
+    stats = {"folds": 5, "examples": 2, "intents": Counter({"vraag_pesten_incident": 2}), "seed": 13}
+    report = render_report(by_seed[13], stats, by_seed=by_seed)
+    assert "fold seed 13" in report
+    # shipped theme: 1.0 on seed 13, 2/3 on seed 1 -> mean 0.8333, worst 0.6667
+    assert "| shipped | theme | 1.0000 | 0.6667 | 0.8333 | 0.6667 |" in report
+    assert "| tfidf_logreg | question_type | 1.0000 | 1.0000 | 1.0000 | 1.0000 |" in report
+    # the margin on seed 1 is 0, the smallest of +0.3333 and 0
+    assert "smallest margin over **tfidf_logreg** on any seed: theme +0.0000, question_type +0.0000" in report
+
+
+def test_a_single_seed_report_has_no_seed_table():
+    result = SystemResult("shipped")
+    for axis, gold in (("theme", "pesten"), ("question_type", "incident"), ("urgent", False)):
+        result.gold[axis].append(gold)
+        result.predicted[axis].append(gold)
+    report = render_report({"shipped": result}, {"folds": 5, "examples": 1, "intents": Counter()},
+                           by_seed={13: {"shipped": result}})
+    assert "other fold seeds" not in report
