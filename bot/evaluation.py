@@ -305,7 +305,8 @@ def render_report(results: Mapping[str, SystemResult], stats: Mapping, holdout=N
         "and tested on the same folds and decoded to theme/type the same way (probabilities summed per label).",
         "",
         "Systems: **shipped** = `config.yml` (spaCy lemma words + raw-text char_wb 2-5 count vectors, "
-        "TF-IDF-weighted per block, balanced logistic regression, urgency rules); "
+        "TF-IDF-weighted per block, balanced logistic regression over the intents, raked to a ridge theme "
+        "head and a logistic-regression question_type head, urgency rules); "
         "**rasa_default** = Rasa 3.6's default pipeline without spaCy (its featurizers as they are, DIET "
         + ("unchanged" if stats.get("unchanged_default") else
            f"trained lighter ({LIGHT_DIET}) because the default takes ~30 minutes per fold on 2 cores")
