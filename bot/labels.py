@@ -62,6 +62,15 @@ def labels_of_intent(intent: Optional[str]) -> Optional[QuestionLabels]:
     return QuestionLabels(theme, qtype)
 
 
+def head_labels_of_intent(intent: Optional[str]) -> Optional[QuestionLabels]:
+    """What the one-axis heads are trained on: the question intents, plus `urgent` examples
+    with the labels in labels.yml (`urgent_head_labels`)."""
+    if intent == URGENT_INTENT:
+        fixed = knowledge.load("labels")["intents"]["urgent_head_labels"]
+        return QuestionLabels(fixed["theme"], fixed["question_type"])
+    return labels_of_intent(intent)
+
+
 def intent_name(theme: str, question_type: str) -> str:
     for intent, fixed in knowledge.load("labels")["intents"]["theme_only"].items():
         if (fixed["theme"], fixed["question_type"]) == (theme, question_type):

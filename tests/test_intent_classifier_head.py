@@ -71,3 +71,12 @@ def test_the_theme_head_is_a_ridge_classifier_unless_configured_otherwise():
     assert type(classifier()._new_head("theme")).__name__ == "RidgeClassifier"
     assert type(classifier()._new_head("question_type")).__name__ == "LogisticRegression"
     assert type(classifier(theme_head_model="logreg")._new_head("theme")).__name__ == "LogisticRegression"
+
+
+def test_urgent_examples_teach_the_heads_but_share_no_question_mass():
+    # labels.yml urgent_head_labels: danger now is a sociale_veiligheid case
+    assert TfidfIntentClassifier._axis_of("urgent", "theme", for_training=True) == "sociale_veiligheid"
+    assert TfidfIntentClassifier._axis_of("urgent", "question_type", for_training=True) == "incident"
+    assert TfidfIntentClassifier._axis_of("urgent", "theme") is None
+    assert TfidfIntentClassifier._axis_of("greet", "theme", for_training=True) is None
+    assert classifier()._axis_values(CLASSES)["theme"][1] is None

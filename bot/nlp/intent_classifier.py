@@ -103,7 +103,7 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         clf.fit(features, [e.get(INTENT) for e in examples])
         self._model["clf"] = clf
         for axis in self._head_axes():
-            values = [self._axis_of(e.get(INTENT), axis) for e in examples]
+            values = [self._axis_of(e.get(INTENT), axis, for_training=True) for e in examples]
             rows = [i for i, value in enumerate(values) if value is not None]
             if len({values[i] for i in rows}) > 1:
                 head = self._new_head(axis)
@@ -136,10 +136,12 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
                 if self._config.get(key)]
 
     @staticmethod
-    def _axis_of(intent: Optional[str], axis: str) -> Optional[str]:
-        from bot.labels import labels_of_intent
+    def _axis_of(intent: Optional[str], axis: str, for_training: bool = False) -> Optional[str]:
+        """The intent's label on one axis. The heads also train on `urgent` examples
+        (labels.head_labels_of_intent), but only question intents share out their mass."""
+        from bot.labels import head_labels_of_intent, labels_of_intent
 
-        question = labels_of_intent(intent)
+        question = (head_labels_of_intent if for_training else labels_of_intent)(intent)
         return getattr(question, axis) if question else None
 
     def _axis_values(self, classes: List[str]) -> Dict[str, List[Optional[str]]]:
