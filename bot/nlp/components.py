@@ -10,12 +10,14 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME as FALLBACK_INTENT
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.utils.spacy_utils import SpacyNLP
 from rasa.shared.nlu.constants import (
     ENTITIES,
     INTENT,
     INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
@@ -128,17 +130,20 @@ class UrgencyDetector(GraphComponent):
                 continue
             assessment = self._rules_for(doc).assess(doc)
             intent: Dict[Text, Any] = message.get(INTENT) or {}
-            model_urgent = intent.get(INTENT_NAME_KEY) == labels.URGENT_INTENT
+            model_confidence = self._model_ranks_urgent_first(message)
+            model_urgent = model_confidence > 0
             if model_urgent and self._rules_defuse(assessment):
                 prefer_best_question(message)
                 continue
             if not (model_urgent or assessment.urgent):
                 continue
             category = assessment.category or GENERAL_URGENCY
-            if not model_urgent:
-                # The rules fired where the model did not: a rule hit is certain.
+            if intent.get(INTENT_NAME_KEY) != labels.URGENT_INTENT:
+                # The rules fired where the model did not (a rule hit is certain), or the
+                # fallback hid the model's own first choice.
                 message.set(INTENT, {INTENT_NAME_KEY: labels.URGENT_INTENT,
-                                     PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
+                                     PREDICTED_CONFIDENCE_KEY: model_confidence or 1.0},
+                            add_to_output=True)
             trigger = next((t for t in assessment.triggers if t.category == category), None)
             text = message.get(TEXT)
             start = text.find(trigger.text) if trigger else 0
@@ -152,6 +157,24 @@ class UrgencyDetector(GraphComponent):
             }
             message.set(ENTITIES, message.get(ENTITIES, []) + [entity], add_to_output=True)
         return messages
+
+    @staticmethod
+    def _model_ranks_urgent_first(message: Message) -> float:
+        """The model's confidence in `urgent` when it is its first choice, else 0.
+
+        The FallbackClassifier replaces a top intent that is unsure or too close to the
+        runner-up with nlu_fallback. For `urgent` that would trade recall for nothing:
+        "urgent, narrowly ahead of a question about safety" still means danger first.
+        """
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
+                   if r.get(INTENT_NAME_KEY) != FALLBACK_INTENT]
+        intent = message.get(INTENT) or {}
+        if intent.get(INTENT_NAME_KEY) == labels.URGENT_INTENT:
+            return float(intent.get(PREDICTED_CONFIDENCE_KEY) or 1.0)
+        if intent.get(INTENT_NAME_KEY) == FALLBACK_INTENT and ranking \
+                and ranking[0].get(INTENT_NAME_KEY) == labels.URGENT_INTENT:
+            return float(ranking[0].get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+        return 0.0
 
     @staticmethod
     def _rules_defuse(assessment) -> bool:
