@@ -11,7 +11,7 @@ MODEL := models/doorvraag.tar.gz
 
 # Everything that changes the trained model: training only reruns when one of these changes.
 TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml data/stories/*.yml) \
-                $(wildcard bot/nlp/*.py) $(SPACY_MODEL)/meta.json
+                $(wildcard bot/nlp/*.py) bot/labels.py bot/knowledge/labels.yml $(SPACY_MODEL)/meta.json
 
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1

@@ -66,8 +66,8 @@ def head_labels_of_intent(intent: Optional[str]) -> Optional[QuestionLabels]:
     """What the one-axis heads are trained on: the question intents, plus `urgent` examples
     with the labels in labels.yml (`urgent_head_labels`)."""
     if intent == URGENT_INTENT:
-        fixed = knowledge.load("labels")["intents"]["urgent_head_labels"]
-        return QuestionLabels(fixed["theme"], fixed["question_type"])
+        fixed = knowledge.load("labels")["intents"].get("urgent_head_labels")
+        return QuestionLabels(fixed["theme"], fixed["question_type"]) if fixed else None
     return labels_of_intent(intent)
 
 

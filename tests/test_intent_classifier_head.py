@@ -80,3 +80,48 @@ def test_urgent_examples_teach_the_heads_but_share_no_question_mass():
     assert TfidfIntentClassifier._axis_of("urgent", "theme") is None
     assert TfidfIntentClassifier._axis_of("greet", "theme", for_training=True) is None
     assert classifier()._axis_values(CLASSES)["theme"][1] is None
+
+
+def test_rasas_training_cache_sees_a_change_in_the_label_map(monkeypatch):
+    from bot import knowledge
+
+    before = TfidfIntentClassifier.fingerprint_addon({})
+    assert TfidfIntentClassifier.fingerprint_addon({}) == before
+    real = knowledge.load
+
+    def moved(name):
+        data = real(name)
+        if name != "labels":
+            return data
+        intents = {**data["intents"], "urgent_head_labels": {"theme": "pesten", "question_type": "incident"}}
+        return {**data, "intents": intents}
+
+    monkeypatch.setattr(knowledge, "load", moved)
+    assert TfidfIntentClassifier.fingerprint_addon({}) != before
+
+
+def test_raking_never_lifts_a_question_above_an_urgent_first_choice():
+    joint = [0.0, 0.4, 0.15, 0.15, 0.15, 0.15]                   # urgent first, question mass 0.6
+    heads = {"theme": (["overig", "pesten", "sociale_veiligheid"], [0.05, 0.05, 0.9])}
+    result = classifier()._rake(joint, classifier()._axis_values(CLASSES), heads)
+    questions = [2, 3, 4, 5]
+    assert result[1] >= max(result[i] for i in questions)
+    assert result[1] > 0.4                                       # it took what the questions gave up
+    assert sum(result) == pytest.approx(1.0)
+    mass = sum(result[i] for i in questions)
+    assert result[4] / mass == pytest.approx(0.9)                # the theme shares are the head's
+    assert (result[2] + result[3]) / mass == pytest.approx(0.05)
+    ranking = TfidfIntentClassifier._ranking(CLASSES, result)
+    assert ranking[0]["name"] == "urgent"
+
+
+def test_a_question_first_choice_is_raked_as_before():
+    joint = [0.0, 0.1, 0.5, 0.1, 0.2, 0.1]
+    heads = {"theme": (["overig", "pesten", "sociale_veiligheid"], [0.05, 0.05, 0.9])}
+    result = classifier()._rake(joint, classifier()._axis_values(CLASSES), heads)
+    assert result[1] == 0.1 and result[4] == pytest.approx(0.9 * 0.9)
+
+
+def test_ties_rank_urgent_first():
+    ranking = TfidfIntentClassifier._ranking(["vraag_pesten_incident", "urgent"], [0.5, 0.5])
+    assert [r["name"] for r in ranking] == ["urgent", "vraag_pesten_incident"]

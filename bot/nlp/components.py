@@ -163,8 +163,8 @@ class UrgencyDetector(GraphComponent):
         """The model's confidence in `urgent` when it is its first choice, else 0.
 
         The FallbackClassifier replaces a top intent that is unsure or too close to the
-        runner-up with nlu_fallback. For `urgent` that would trade recall for nothing:
-        "urgent, narrowly ahead of a question about safety" still means danger first.
+        runner-up with nlu_fallback. For an `urgent` above the threshold, only too close to
+        a question about safety, that would trade recall for nothing: danger comes first.
         """
         ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
                    if r.get(INTENT_NAME_KEY) != FALLBACK_INTENT]
@@ -173,7 +173,11 @@ class UrgencyDetector(GraphComponent):
             return float(intent.get(PREDICTED_CONFIDENCE_KEY) or 1.0)
         if intent.get(INTENT_NAME_KEY) == FALLBACK_INTENT and ranking \
                 and ranking[0].get(INTENT_NAME_KEY) == labels.URGENT_INTENT:
-            return float(ranking[0].get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+            confidence = float(ranking[0].get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+            # nlu_fallback carries the fallback threshold as its confidence: below it the model
+            # was simply unsure ("help", "morgen!"), which stays a fallback.
+            if confidence >= float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0):
+                return confidence
         return 0.0
 
     @staticmethod

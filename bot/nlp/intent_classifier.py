@@ -60,6 +60,20 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         }
 
     @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
+        """The intent-to-label map the heads train on lives in bot/knowledge/labels.yml and
+        bot/labels.py, outside this class: Rasa's training cache must see it change."""
+        import hashlib
+        import inspect
+        import json
+
+        from bot import knowledge, labels
+
+        spec = json.dumps(knowledge.load("labels")["intents"], sort_keys=True, default=dict)
+        source = inspect.getsource(labels.head_labels_of_intent) + inspect.getsource(labels.labels_of_intent)
+        return hashlib.sha256((spec + source).encode("utf-8")).hexdigest()
+
+    @classmethod
     def create(cls, config, model_storage, resource, execution_context) -> "TfidfIntentClassifier":
         return cls({**cls.get_default_config(), **config}, model_storage, resource)
 
@@ -144,10 +158,15 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         question = (head_labels_of_intent if for_training else labels_of_intent)(intent)
         return getattr(question, axis) if question else None
 
-    def _axis_values(self, classes: List[str]) -> Dict[str, List[Optional[str]]]:
+    def _axis_values(self, classes: List[str]) -> Dict[str, Any]:
         """Theme and type of each intent (None for non-questions); depends on the model only, so
         process() works it out once per batch rather than per message."""
-        return {axis: [self._axis_of(c, axis) for c in classes] for axis in ("theme", "question_type")}
+        from bot.labels import URGENT_INTENT
+
+        values: Dict[str, Any] = {axis: [self._axis_of(c, axis) for c in classes]
+                                  for axis in ("theme", "question_type")}
+        values["urgent_index"] = classes.index(URGENT_INTENT) if URGENT_INTENT in classes else None
+        return values
 
     def _rake(self, joint, axis_values: Dict[str, List[Optional[str]]], heads: Dict[str, Any]) -> List[float]:
         """Fit the question intents to the one-axis heads (iterative proportional fitting).
@@ -173,7 +192,39 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
                     if values[i] in head_classes and per_value[values[i]] > 0:
                         share = head_probabilities[head_classes.index(values[i])]
                         result[i] = mass * share * result[i] / per_value[values[i]]
+        return self._keep_urgent_first(joint, result, questions, axis_values)
+
+    @staticmethod
+    def _keep_urgent_first(joint, result: List[float], questions: List[int],
+                           axis_values: Dict[str, List[Optional[str]]]) -> List[float]:
+        """Raking shares out the question mass; it must not decide that a message is no longer urgent.
+
+        When `urgent` is the model's own first choice and a raked question intent ends above it
+        (the theme head concentrates on one theme), all question intents are scaled down by one
+        factor, which keeps every theme and type share, and what they give up goes to `urgent`,
+        until the two are level (ties rank `urgent` first, see process()).
+        """
+        urgent = axis_values.get("urgent_index")
+        if urgent is None or max(range(len(joint)), key=lambda i: joint[i]) != urgent or not questions:
+            return result
+        peak = max(result[i] for i in questions)
+        mass = sum(result[i] for i in questions)
+        if peak <= result[urgent]:
+            return result
+        scale = (result[urgent] + mass) / (peak + mass)
+        for i in questions:
+            result[i] *= scale
+        result[urgent] += mass * (1.0 - scale)
+        result[urgent] = max(result[urgent], peak * scale)      # level despite rounding
         return result
+
+    @staticmethod
+    def _ranking(classes: List[str], row) -> List[Dict[str, Any]]:
+        """Most likely first; on equal confidence `urgent` ranks first (see _keep_urgent_first)."""
+        from bot.labels import URGENT_INTENT
+
+        return sorted(({"name": c, "confidence": float(p)} for c, p in zip(classes, row)),
+                      key=lambda item: (-item["confidence"], item["name"] != URGENT_INTENT))
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self._model is None or not messages:
@@ -191,8 +242,7 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
                              for n, row in enumerate(probabilities)]
         limit = self._config["ranking_length"]
         for message, row in zip(messages, probabilities):
-            ranking = sorted(({"name": c, "confidence": float(p)} for c, p in zip(classes, row)),
-                             key=lambda item: -item["confidence"])
+            ranking = self._ranking(classes, row)
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking[:limit] if limit > 0 else ranking, add_to_output=True)
         return messages
