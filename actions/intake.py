@@ -12,7 +12,6 @@ from bot import contact_log, intake, labels, referrals
 from bot.classifier import from_parse
 from bot.redaction import redact
 
-FALLBACK_INTENT = "nlu_fallback"
 
 
 class ActionStartIntake(Action):
@@ -92,9 +91,9 @@ class ActionFallback(Action):
         spec = intake.texts()["fallback"]
         parse = tracker.latest_message
         contact_log.log_message(tracker.sender_id, text_redacted=redact(parse.get("text")),
-                                intent=FALLBACK_INTENT,
+                                intent=labels.FALLBACK_INTENT,
                                 confidence=float((parse.get("intent") or {}).get("confidence") or 0.0))
-        if previous_user_intent(tracker) == FALLBACK_INTENT:
+        if previous_user_intent(tracker) == labels.FALLBACK_INTENT:
             dispatcher.utter_message(text=spec["second"], buttons=[
                 intake.button(spec["human_yes"], "ask_human"),
                 intake.button(spec["human_no"], "deny")])

@@ -11,7 +11,6 @@ from bot import labels
 from bot.nlp.callers import CALLER_ROLE, SCHOOL_TYPE
 
 DEFAULT_MODEL = Path(os.environ.get("DOORVRAAG_MODEL", "models/doorvraag.tar.gz"))
-FALLBACK_INTENT = "nlu_fallback"
 
 
 class ModelNotFound(RuntimeError):
@@ -49,7 +48,7 @@ def from_parse(parse: Mapping[str, Any]) -> Classification:
     intent = parse.get("intent") or {}
     name = intent.get("name")
     ranking = parse.get("intent_ranking") or []
-    if name == FALLBACK_INTENT:
+    if name == labels.FALLBACK_INTENT:
         # Unsure which intent: still a question when most of the probability says so.
         question_mass = sum(float(r.get("confidence") or 0.0) for r in ranking
                             if labels.labels_of_intent(r.get("name")) is not None)

@@ -36,6 +36,8 @@ def label_text(axis: str, code: str) -> str:
 
 
 URGENT_INTENT: str = knowledge.load("labels")["intents"]["urgent"]
+# The intent Rasa's FallbackClassifier predicts when the model is unsure or torn between two.
+FALLBACK_INTENT = "nlu_fallback"
 
 
 @dataclass(frozen=True)

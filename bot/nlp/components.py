@@ -10,7 +10,6 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
-from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME as FALLBACK_INTENT
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.utils.spacy_utils import SpacyNLP
 from rasa.shared.nlu.constants import (
@@ -167,11 +166,11 @@ class UrgencyDetector(GraphComponent):
         a question about safety, that would trade recall for nothing: danger comes first.
         """
         ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
-                   if r.get(INTENT_NAME_KEY) != FALLBACK_INTENT]
+                   if r.get(INTENT_NAME_KEY) != labels.FALLBACK_INTENT]
         intent = message.get(INTENT) or {}
         if intent.get(INTENT_NAME_KEY) == labels.URGENT_INTENT:
             return float(intent.get(PREDICTED_CONFIDENCE_KEY) or 1.0)
-        if intent.get(INTENT_NAME_KEY) == FALLBACK_INTENT and ranking \
+        if intent.get(INTENT_NAME_KEY) == labels.FALLBACK_INTENT and ranking \
                 and ranking[0].get(INTENT_NAME_KEY) == labels.URGENT_INTENT:
             confidence = float(ranking[0].get(PREDICTED_CONFIDENCE_KEY) or 0.0)
             # nlu_fallback carries the fallback threshold as its confidence: below it the model
