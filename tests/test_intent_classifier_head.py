@@ -103,7 +103,7 @@ def test_rasas_training_cache_sees_a_change_in_the_label_map(monkeypatch):
 def test_raking_never_lifts_a_question_above_an_urgent_first_choice():
     joint = [0.0, 0.4, 0.15, 0.15, 0.15, 0.15]                   # urgent first, question mass 0.6
     heads = {"theme": (["overig", "pesten", "sociale_veiligheid"], [0.05, 0.05, 0.9])}
-    result = classifier()._rake(joint, classifier()._axis_values(CLASSES), heads)
+    result = classifier()._rake(joint, classifier()._axis_values(CLASSES), heads, urgent=CLASSES.index("urgent"))
     questions = [2, 3, 4, 5]
     assert result[1] >= max(result[i] for i in questions)
     assert result[1] > 0.4                                       # it took what the questions gave up
@@ -118,7 +118,7 @@ def test_raking_never_lifts_a_question_above_an_urgent_first_choice():
 def test_a_question_first_choice_is_raked_as_before():
     joint = [0.0, 0.1, 0.5, 0.1, 0.2, 0.1]
     heads = {"theme": (["overig", "pesten", "sociale_veiligheid"], [0.05, 0.05, 0.9])}
-    result = classifier()._rake(joint, classifier()._axis_values(CLASSES), heads)
+    result = classifier()._rake(joint, classifier()._axis_values(CLASSES), heads, urgent=CLASSES.index("urgent"))
     assert result[1] == 0.1 and result[4] == pytest.approx(0.9 * 0.9)
 
 

@@ -158,23 +158,20 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         question = (head_labels_of_intent if for_training else labels_of_intent)(intent)
         return getattr(question, axis) if question else None
 
-    def _axis_values(self, classes: List[str]) -> Dict[str, Any]:
+    def _axis_values(self, classes: List[str]) -> Dict[str, List[Optional[str]]]:
         """Theme and type of each intent (None for non-questions); depends on the model only, so
         process() works it out once per batch rather than per message."""
-        from bot.labels import URGENT_INTENT
+        return {axis: [self._axis_of(c, axis) for c in classes] for axis in ("theme", "question_type")}
 
-        values: Dict[str, Any] = {axis: [self._axis_of(c, axis) for c in classes]
-                                  for axis in ("theme", "question_type")}
-        values["urgent_index"] = classes.index(URGENT_INTENT) if URGENT_INTENT in classes else None
-        return values
-
-    def _rake(self, joint, axis_values: Dict[str, List[Optional[str]]], heads: Dict[str, Any]) -> List[float]:
+    def _rake(self, joint, axis_values: Dict[str, List[Optional[str]]], heads: Dict[str, Any],
+              urgent: Optional[int] = None) -> List[float]:
         """Fit the question intents to the one-axis heads (iterative proportional fitting).
 
         The question intents keep their total probability; each head in turn decides how that total
         is shared across its axis (themes, or types), keeping the split along the other axis within
         each share. Other intents (greet, urgent, ...) are unchanged. `axis_values` comes from
-        _axis_values(classes); `heads` maps an axis to (head classes, head probabilities) for this message.
+        _axis_values(classes); `heads` maps an axis to (head classes, head probabilities) for this message;
+        `urgent` is the index of the urgent intent among the classes, kept first where it was first.
         """
         result = [float(p) for p in joint]
         questions = [i for i, theme in enumerate(axis_values["theme"]) if theme is not None]
@@ -192,11 +189,11 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
                     if values[i] in head_classes and per_value[values[i]] > 0:
                         share = head_probabilities[head_classes.index(values[i])]
                         result[i] = mass * share * result[i] / per_value[values[i]]
-        return self._keep_urgent_first(joint, result, questions, axis_values)
+        return self._keep_urgent_first(joint, result, questions, urgent)
 
     @staticmethod
     def _keep_urgent_first(joint, result: List[float], questions: List[int],
-                           axis_values: Dict[str, List[Optional[str]]]) -> List[float]:
+                           urgent: Optional[int]) -> List[float]:
         """Raking shares out the question mass; it must not decide that a message is no longer urgent.
 
         When `urgent` is the model's own first choice and a raked question intent ends above it
@@ -204,7 +201,6 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         factor, which keeps every theme and type share, and what they give up goes to `urgent`,
         until the two are level (ties rank `urgent` first, see process()).
         """
-        urgent = axis_values.get("urgent_index")
         if urgent is None or max(range(len(joint)), key=lambda i: joint[i]) != urgent or not questions:
             return result
         peak = max(result[i] for i in questions)
@@ -227,6 +223,8 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
                       key=lambda item: (-item["confidence"], item["name"] != URGENT_INTENT))
 
     def process(self, messages: List[Message]) -> List[Message]:
+        from bot.labels import URGENT_INTENT
+
         if self._model is None or not messages:
             return messages
         features = self._features(messages)
@@ -237,8 +235,10 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
                  for axis in self._head_axes() if f"{axis}_clf" in self._model}
         if heads:
             axis_values = self._axis_values(classes)
+            urgent = classes.index(URGENT_INTENT) if URGENT_INTENT in classes else None
             probabilities = [self._rake(row, axis_values, {axis: (head_classes, head_rows[n])
-                                                      for axis, (head_classes, head_rows) in heads.items()})
+                                                      for axis, (head_classes, head_rows) in heads.items()},
+                                        urgent)
                              for n, row in enumerate(probabilities)]
         limit = self._config["ranking_length"]
         for message, row in zip(messages, probabilities):
