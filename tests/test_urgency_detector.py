@@ -30,17 +30,14 @@ def test_urgent_narrowly_first_behind_the_fallback_is_still_urgent(nlp, detector
     assert [e["value"] for e in message.get(ENTITIES) if e["entity"] == "urgency"] == ["algemeen"]
 
 
-def test_urgent_first_but_below_the_fallback_threshold_stays_a_fallback(nlp, detector):
-    message = parsed(nlp, "help", {"name": "nlu_fallback", "confidence": 0.3},
-                     [("nlu_fallback", 0.3), ("urgent", 0.22), ("vraag_overig", 0.2)])
-    detector.process([message])
-    assert message.get(INTENT) == {"name": "nlu_fallback", "confidence": 0.3}
-    assert not message.get(ENTITIES)
-
-
-def test_a_fallback_with_a_question_first_stays_a_fallback(nlp, detector):
-    message = parsed(nlp, NEUTRAL, {"name": "nlu_fallback", "confidence": 0.3},
-                     [("nlu_fallback", 0.3), ("vraag_sociale_veiligheid_incident", 0.37), ("urgent", 0.35)])
+@pytest.mark.parametrize("text, ranking", [
+    # urgent first, but below the fallback threshold: the model is simply unsure
+    ("help", [("nlu_fallback", 0.3), ("urgent", 0.22), ("vraag_overig", 0.2)]),
+    # a question first, urgent second
+    (NEUTRAL, [("nlu_fallback", 0.3), ("vraag_sociale_veiligheid_incident", 0.37), ("urgent", 0.35)]),
+])
+def test_these_fallbacks_stay_fallbacks(nlp, detector, text, ranking):
+    message = parsed(nlp, text, {"name": "nlu_fallback", "confidence": 0.3}, ranking)
     detector.process([message])
     assert message.get(INTENT) == {"name": "nlu_fallback", "confidence": 0.3}
     assert not message.get(ENTITIES)
