@@ -165,14 +165,15 @@ class UrgencyDetector(GraphComponent):
         runner-up with nlu_fallback. For an `urgent` above the threshold, only too close to
         a question about safety, that would trade recall for nothing: danger comes first.
         """
-        ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
-                   if r.get(INTENT_NAME_KEY) != labels.FALLBACK_INTENT]
         intent = message.get(INTENT) or {}
         if intent.get(INTENT_NAME_KEY) == labels.URGENT_INTENT:
             return float(intent.get(PREDICTED_CONFIDENCE_KEY) or 1.0)
-        if intent.get(INTENT_NAME_KEY) == labels.FALLBACK_INTENT and ranking \
-                and ranking[0].get(INTENT_NAME_KEY) == labels.URGENT_INTENT:
-            confidence = float(ranking[0].get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+        if intent.get(INTENT_NAME_KEY) != labels.FALLBACK_INTENT:
+            return 0.0
+        first = next((r for r in message.get(INTENT_RANKING_KEY) or []
+                      if r.get(INTENT_NAME_KEY) != labels.FALLBACK_INTENT), {})
+        if first.get(INTENT_NAME_KEY) == labels.URGENT_INTENT:
+            confidence = float(first.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
             # nlu_fallback carries the fallback threshold as its confidence: below it the model
             # was simply unsure ("help", "morgen!"), which stays a fallback.
             if confidence >= float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0):
