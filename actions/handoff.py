@@ -26,7 +26,7 @@ CONTACT_SLOTS = ("contact_channel", "contact_consent", "contact_detail", "contac
 def _fill(text: str, now=None) -> str:
     now = now or hours.current_time()
     return text.format(opening=hours.describe_opening(hours.next_opening(now), now),
-                       hours=hours.opening_hours_text(), helpdesk=qb._data()["contacts"]["helpdesk"])
+                       hours=hours.opening_hours_text(), helpdesk=qb.helpdesk_phone())
 
 
 def _summary(tracker: Tracker, handoff: str) -> str:

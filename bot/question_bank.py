@@ -80,6 +80,10 @@ def fill(text: str) -> str:
     return text.format_map(_placeholders())
 
 
+def helpdesk_phone() -> str:
+    return _data()["contacts"]["helpdesk"]
+
+
 def _compile(patterns: Iterable[str]) -> Tuple[Pattern[str], ...]:
     return tuple(re.compile(p) for p in patterns)
 

@@ -1,14 +1,17 @@
 """A small headless-Chromium driver over the DevTools protocol (no downloads, no extra packages).
 
 Enough for the chat tests: open a page, wait in real time until its text shows
-something, read the text. The browser keeps its profile (localStorage) across
-navigations, like a user reloading the page.
+something or a script condition holds, read the text. The browser keeps its
+profile (localStorage) across navigations, like a user reloading the page.
+
+Every wait has a deadline and fails with what it waited for; none is a fixed sleep.
 """
 from __future__ import annotations
 
 import asyncio
 import itertools
 import json
+import shutil
 import subprocess
 import tempfile
 import time
@@ -21,17 +24,26 @@ import aiohttp
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--remote-debugging-port=0", "--remote-allow-origins=*"]
+START_TIMEOUT = 30.0
+POLL = 0.1
+
+
+class WaitTimeout(AssertionError):
+    """A browser wait that ran out: says what it waited for and what the page showed."""
 
 
 class Browser:
     def __init__(self, chromium: str, profile: Optional[Path] = None):
+        self._own_profile = profile is None
         self.profile = profile or Path(tempfile.mkdtemp(prefix="doorvraag-browser-"))
         self.process = subprocess.Popen([chromium, *FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         port_file = self.profile / "DevToolsActivePort"
-        for _ in range(200):
-            if port_file.exists() and port_file.read_text().strip():
-                break
+        deadline = time.monotonic() + START_TIMEOUT
+        while not (port_file.exists() and port_file.read_text().strip()):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.close()
+                raise RuntimeError(f"Chromium did not open its DevTools port within {START_TIMEOUT:.0f} s")
             time.sleep(0.05)
         port = port_file.read_text().split()[0]
         pages = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=5))
@@ -65,23 +77,28 @@ class Browser:
                                           returnByValue=True)
                 text = result.get("result", {}).get("value") or ""
                 if wanted in text:
-                    break
-                await asyncio.sleep(0.3)
-            return text
+                    return text
+                await asyncio.sleep(POLL)
+            raise WaitTimeout(f"{url}: {wanted!r} did not appear within {timeout:.0f} s; the page showed: {text[-500:]!r}")
+
+    def wait_until(self, expression: str, timeout: float = 30.0, what: str = "") -> object:
+        """The value of `expression` in the current page once it is truthy; WaitTimeout when it is not in time."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = self.evaluate(expression)
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise WaitTimeout(f"{what or expression} did not hold within {timeout:.0f} s (last value {value!r})")
+            time.sleep(POLL)
 
     def wait_for(self, wanted: str, timeout: float = 30.0) -> str:
-        """The current page's text once it contains `wanted` (or when `timeout` runs out)."""
-        deadline = time.monotonic() + timeout
-        text = ""
-        while time.monotonic() < deadline:
-            text = self.evaluate("document.body ? document.body.innerText : ''") or ""
-            if wanted in text:
-                break
-            time.sleep(0.3)
-        return text
+        """The current page's text once it contains `wanted`; WaitTimeout when it does not in time."""
+        expression = f"(document.body && document.body.innerText.includes({json.dumps(wanted)})) ? document.body.innerText : ''"
+        return str(self.wait_until(expression, timeout, f"the text {wanted!r}"))
 
     def text_after(self, url: str, wanted: str, timeout: float = 30.0) -> str:
-        """The page's visible text once it contains `wanted` (or when `timeout` runs out)."""
+        """The visible text of `url` once it contains `wanted`; WaitTimeout when it does not in time."""
         return asyncio.run(self._text_after(url, wanted, timeout))
 
     def close(self) -> None:
@@ -90,3 +107,6 @@ class Browser:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
+        if self._own_profile:
+            shutil.rmtree(self.profile, ignore_errors=True)

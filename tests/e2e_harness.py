@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,15 +15,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
+from tests.ports import free_port  # also imported from here by the other harnesses and deploy/scaleout.py
+
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "doorvraag.tar.gz"
 BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def migrated_database(path: Path) -> str:
@@ -42,6 +37,8 @@ def wait_until_serving(url: str, process: subprocess.Popen, timeout: float, what
     while True:
         try:
             urllib.request.urlopen(url, timeout=2).read()
+            if process.poll() is not None:         # something else answers on its port: ours could not bind
+                raise RuntimeError(f"{what} exited (is its port taken?); {url} is answered by another process")
             return
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:

@@ -3,7 +3,6 @@ import asyncio
 import re
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -51,7 +50,10 @@ def console_url():
     with tempfile.TemporaryDirectory(prefix="doorvraag-chat-") as folder:
         url = f"sqlite:///{folder}/chat.db"
         migrate.upgrade(url)
-        with console_server({"DATABASE_URL": url}, ready_path="/chat") as console:
+        # A socket URL where nothing listens: this console's chat server is unreachable, whatever else runs here.
+        env = {"DATABASE_URL": url, "DOORVRAAG_CHAT_SOCKET_URL": f"http://127.0.0.1:{free_port()}",
+               "DOORVRAAG_CHAT_UNREACHABLE_MS": "1000"}
+        with console_server(env, ready_path="/chat") as console:
             yield console
 
 
@@ -74,6 +76,19 @@ def test_the_widget_mounts_with_a_labelled_launcher_in_chromium(chromium, consol
     launcher = re.search(r'<button[^>]*class="rw-launcher"[^>]*>', dom)
     assert launcher and 'aria-label="Open de chat met de helpdesk"' in launcher.group(0)
     assert "Je privacy" in dom and "Bereikbaarheid" in dom
+
+
+def test_an_unreachable_chat_server_gets_a_message_with_the_phone_number(chromium, console_url):
+    from tests.browser import Browser
+
+    browser = Browser(chromium)
+    try:
+        page = browser.text_after(f"{console_url}/chat", "De chat is nu niet bereikbaar")
+        assert "030-285 66 16" in page and "112" in page
+        links = browser.evaluate("Array.from(document.querySelectorAll('#chat-unreachable a')).map(a => a.href)")
+        assert links == ["tel:0302856616", "tel:112"]                       # tap to call
+    finally:
+        browser.close()
 
 
 API_TOKEN = "test-token-voor-de-api"
@@ -167,6 +182,12 @@ def test_staff_take_over_through_the_real_rasa_api_which_needs_the_token(live_ch
     assert texts[-1].startswith("Je praat weer met de digitale assistent")
 
 
+# rasa-webchat keeps the whole widget under a display:none wrapper until its Socket.IO session is confirmed, so
+# the launcher is in the DOM before it can take focus: wait for it to have a box, not merely to exist.
+LAUNCHER_SHOWN = ("(() => { const b = document.querySelector('.rw-launcher');"
+                  " return !!b && b.getClientRects().length > 0 && b.offsetParent !== null; })()")
+
+
 def test_the_chat_launcher_is_a_labelled_keyboard_button(chromium, live_chat):
     """Keyboard users reach it with Tab and open it with Enter: a native, visible <button> with tabIndex 0 is
     first in the tab order of the page; key events themselves can't be sent to a headless page here."""
@@ -176,9 +197,7 @@ def test_the_chat_launcher_is_a_labelled_keyboard_button(chromium, live_chat):
     browser = Browser(chromium)
     try:
         browser.text_after(f"{console}/chat", "Je privacy")
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and not browser.evaluate("!!document.querySelector('.rw-launcher')"):
-            time.sleep(0.2)
+        browser.wait_until(LAUNCHER_SHOWN, timeout=60, what="the chat launcher shown (socket session confirmed)")
         launcher = browser.evaluate("""(() => { const b = document.querySelector('.rw-launcher');
             const focusable = Array.from(document.querySelectorAll('a[href], button, input, select, textarea'))
                 .filter(e => e.tabIndex >= 0 && !e.disabled && e.offsetParent !== null);
@@ -187,10 +206,10 @@ def test_the_chat_launcher_is_a_labelled_keyboard_button(chromium, live_chat):
                     first: focusable[0] === b, focused: document.activeElement === b}; })()""")
         assert launcher == {"tag": "BUTTON", "tabIndex": 0, "label": "Open de chat met de helpdesk",
                             "first": True, "focused": True}
+        assert browser.wait_until("document.getElementById('chat-unreachable').hidden", timeout=5,
+                                  what="no 'niet bereikbaar' notice once connected")
         browser.evaluate("document.activeElement.click(), true")            # what Enter does on a button
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and not browser.evaluate("!!document.querySelector('.rw-new-message')"):
-            time.sleep(0.2)
-        assert browser.evaluate("!!document.querySelector('.rw-new-message')")   # the chat opened
+        assert browser.wait_until("!!document.querySelector('.rw-new-message')", timeout=10,
+                                  what="the chat opened")
     finally:
         browser.close()

@@ -8,16 +8,31 @@ DOORVRAAG_CHAT_SOCKET_URL (default http://127.0.0.1:5005).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Tuple
 
 from aiohttp import web
 
 from bot import hours
+from bot import question_bank as qb
 
 ROOT = Path(__file__).resolve().parents[2]
 WIDGET = ROOT / "web" / "chat" / "node_modules" / "rasa-webchat" / "lib" / "index.js"
 INIT = Path(__file__).parent / "static" / "chat-init.js"
+
+
+def tel_href(number: str) -> str:
+    """A tap-to-call link target: the digits only ("030-285 66 16" -> "tel:0302856616")."""
+    return "tel:" + re.sub(r"[^0-9+]", "", number)
+
+
+def unreachable_after_ms() -> int:
+    """How long the page waits for the chat server before it says the chat can't be reached."""
+    try:
+        return max(1000, int(os.environ.get("DOORVRAAG_CHAT_UNREACHABLE_MS", "8000")))
+    except ValueError:
+        return 8000
 
 
 def socket_url() -> str:
@@ -41,7 +56,9 @@ async def chat_page(request: web.Request) -> web.Response:
     page = app.templates.get_template("chat.html").render(
         hours=hours.opening_hours_text(), socket_url=socket_url(),
         embedded="true" if request.query.get("open") == "1" else "false",
-        retention_days=RetentionPolicy.from_env().retention.days)
+        retention_days=RetentionPolicy.from_env().retention.days,
+        helpdesk=qb.helpdesk_phone(), helpdesk_tel=tel_href(qb.helpdesk_phone()),
+        unreachable_after_ms=unreachable_after_ms())
     response = web.Response(text=page, content_type="text/html", charset="utf-8")
     response.headers["Content-Security-Policy"] = content_security_policy()
     return response

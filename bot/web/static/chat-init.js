@@ -31,3 +31,20 @@
   new MutationObserver(label).observe(document.body, { childList: true, subtree: true });
   label();
 })();
+// rasa-webchat keeps the whole widget hidden (display:none) until its Socket.IO session is confirmed, so an
+// unreachable chat server would leave an empty page: say so, with the phone number, until the widget shows.
+(function () {
+  var root = document.getElementById("webchat");
+  var notice = document.getElementById("chat-unreachable");
+  if (!root || !notice) { return; }
+  var after = parseInt(root.dataset.unreachableAfterMs, 10) || 8000;
+  var started = Date.now();
+  function shown() {
+    var widget = root.querySelector(".rw-launcher, .rw-widget-embedded, .rw-conversation-container");
+    return !!widget && widget.getClientRects().length > 0;
+  }
+  setInterval(function () {
+    if (shown()) { notice.hidden = true; }
+    else if (Date.now() - started >= after) { notice.hidden = false; }
+  }, 500);
+})();
