@@ -1,7 +1,8 @@
 """After the doorvragen: the advice and the offer of a human; closing an intake."""
+
 from __future__ import annotations
 
-from typing import Any, Dict, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import Restarted, SlotSet
@@ -15,11 +16,10 @@ from bot import question_bank as qb
 class ActionGiveAdvice(Action):
     """Advice from the answers; building blocks and a summary of codes go to the contact."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_give_advice"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> EventList:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> EventList:
         theme = tracker.get_slot("theme") or labels.OVERIG
         qtype = tracker.get_slot("question_type") or labels.OVERIG
         school = valid_code(tracker.get_slot("school_type"), labels.school_types())
@@ -29,22 +29,27 @@ class ActionGiveAdvice(Action):
         blocks = qb.assess_building_blocks(answers)
         spec = intake.texts()["advice"]
         dispatcher.utter_message(text=spec["intro"] + "\n\n" + qb.render_advice(advice))
-        dispatcher.utter_message(text=spec["offer"], buttons=[
-            intake.button(spec["offer_yes"], "ask_human"), intake.button(spec["offer_no"], "deny")])
-        contact_log.update_contact(tracker.sender_id, building_blocks=blocks, caller_role=role,
-                                   school_type=school,
-                                   summary=intake.summary(theme, qtype, role, school, answers, blocks))
+        dispatcher.utter_message(
+            text=spec["offer"],
+            buttons=[intake.button(spec["offer_yes"], "ask_human"), intake.button(spec["offer_no"], "deny")],
+        )
+        contact_log.update_contact(
+            tracker.sender_id,
+            building_blocks=blocks,
+            caller_role=role,
+            school_type=school,
+            summary=intake.summary(theme, qtype, role, school, answers, blocks),
+        )
         return [SlotSet("intake_phase", "advies")]
 
 
 class ActionCloseIntake(Action):
     """The user is done: the contact is closed (afgerond) and the bot invites a new question."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_close_intake"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> EventList:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> EventList:
         phase = tracker.get_slot("intake_phase")
         if phase:
             status = "afgerond" if phase == "advies" else "onvolledig"
@@ -61,14 +66,12 @@ class ActionRestart(Action):
     Overrides Rasa's default action_restart, which would leave the contact 'lopend'.
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_restart"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> EventList:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> EventList:
         phase = tracker.get_slot("intake_phase")
         if phase:
-            contact_log.close_contact(tracker.sender_id,
-                                      status="afgerond" if phase == "advies" else "onvolledig")
+            contact_log.close_contact(tracker.sender_id, status="afgerond" if phase == "advies" else "onvolledig")
         dispatcher.utter_message(text=intake.texts()["close"]["restart"])
         return [Restarted()]

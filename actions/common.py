@@ -1,26 +1,38 @@
 """Small helpers the actions share: reading the tracker and resetting an intake."""
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
 from bot import intake
 
-EventList = List[Dict[Text, Any]]
+EventList = list[dict[str, Any]]
 
 # Slots of one intake, emptied when a new one starts (role and school type stay known).
-INTAKE_SLOTS = ("theme", "question_type", "intake_text", "intake_confirmed", "intake_theme",
-                "theme_needed", "corrected", "confirm_retry", "intake_stopped", "doorvraag_keys",
-                "doorvraag_answers", "doorvraag_retry") + intake.DOORVRAAG_SLOTS
+INTAKE_SLOTS = (
+    "theme",
+    "question_type",
+    "intake_text",
+    "intake_confirmed",
+    "intake_theme",
+    "theme_needed",
+    "corrected",
+    "confirm_retry",
+    "intake_stopped",
+    "doorvraag_keys",
+    "doorvraag_answers",
+    "doorvraag_retry",
+) + intake.DOORVRAAG_SLOTS
 
 
 def reset_intake() -> EventList:
     return [SlotSet(name, None) for name in INTAKE_SLOTS]
 
 
-def user_events(tracker: Tracker) -> List[Dict[Text, Any]]:
+def user_events(tracker: Tracker) -> list[dict[str, Any]]:
     return [e for e in tracker.events if e.get("event") == "user"]
 
 
@@ -36,12 +48,12 @@ def typed_text(tracker: Tracker) -> str:
     return ""
 
 
-def previous_user_intent(tracker: Tracker) -> Optional[str]:
+def previous_user_intent(tracker: Tracker) -> str | None:
     users = user_events(tracker)
     if len(users) < 2:
         return None
     return ((users[-2].get("parse_data") or {}).get("intent") or {}).get("name")
 
 
-def valid_code(value: Optional[str], allowed) -> Optional[str]:
+def valid_code(value: str | None, allowed) -> str | None:
     return value if value in allowed else None

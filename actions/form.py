@@ -4,11 +4,12 @@
 what comes next (bot/intake.py). A message that is no answer (urgent, a human,
 a new question, ...) is left unfilled, so the form is rejected and the rules take over.
 """
+
 from __future__ import annotations
 
 import dataclasses
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
@@ -31,26 +32,25 @@ def is_answer_turn(tracker: Tracker, form: str) -> bool:
     last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=None)
     if last_user is None:
         return False
-    actions = [e.get("name") for e in events[last_user + 1:] if e.get("event") == "action"]
+    actions = [e.get("name") for e in events[last_user + 1 :] if e.get("event") == "action"]
     # The form itself runs last; action_extract_slots runs after every message.
     return all(name in (form, "action_extract_slots") for name in actions)
 
 
 class ValidateIntakeForm(FormValidationAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_intake_form"
 
-    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: Dict[Text, Any]) -> List[Text]:
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[str]:
         return intake.required_slots(intake.IntakeState.of(tracker.slots))
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> EventList:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> EventList:
         events: EventList = []
         requested = tracker.get_slot(REQUESTED_SLOT)
         if requested and is_answer_turn(tracker, FORM):
-            answer = self.read_answer(requested, intake.Reply.of(tracker.latest_message),
-                                      dispatcher, tracker)
+            answer = self.read_answer(requested, intake.Reply.of(tracker.latest_message), dispatcher, tracker)
             if answer is None:
                 return []  # no answer: the form is rejected and a rule handles the message
             events += answer
@@ -66,8 +66,9 @@ class ValidateIntakeForm(FormValidationAction):
 
     # ------------------------------------------------------------------ one answer
 
-    def read_answer(self, requested: str, reply: intake.Reply, dispatcher: CollectingDispatcher,
-                    tracker: Tracker) -> Optional[EventList]:
+    def read_answer(
+        self, requested: str, reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> EventList | None:
         if intake.interrupts(reply) or intake.is_new_question(reply):
             return None
         if intake.is_unsure_urgent(reply):
@@ -108,7 +109,9 @@ class ValidateIntakeForm(FormValidationAction):
                 changes["theme"] = corrected_theme
             contact_log.update_contact(conversation, corrected=True, **changes)
             return [SlotSet(k, v) for k, v in changes.items()] + [
-                SlotSet("corrected", True), SlotSet("intake_confirmed", True)]
+                SlotSet("corrected", True),
+                SlotSet("intake_confirmed", True),
+            ]
         category = intake.answer_category(reply)
         if category == "ja":
             return [SlotSet("intake_confirmed", True)]
@@ -125,25 +128,37 @@ class ValidateIntakeForm(FormValidationAction):
         if chosen in labels.themes():
             corrected = bool(tracker.get_slot("corrected")) or original != labels.OVERIG
             contact_log.update_contact(conversation, theme=chosen, corrected=corrected)
-            return [SlotSet("theme", chosen), SlotSet("intake_theme", chosen),
-                    SlotSet("corrected", corrected), SlotSet("intake_confirmed", True),
-                    SlotSet("theme_needed", False)]
+            return [
+                SlotSet("theme", chosen),
+                SlotSet("intake_theme", chosen),
+                SlotSet("corrected", corrected),
+                SlotSet("intake_confirmed", True),
+                SlotSet("theme_needed", False),
+            ]
         told = reply.classification
         if not reply.is_payload and told.theme != labels.OVERIG:
             # The user told more: classify that and confirm it.
             text = " ".join(t for t in (tracker.get_slot("intake_text"), redact(reply.text)) if t)
-            contact_log.update_contact(conversation, theme=told.theme, question_type=told.question_type,
-                                       corrected=original != labels.OVERIG)
-            return [SlotSet("theme", told.theme), SlotSet("question_type", told.question_type),
-                    SlotSet("intake_text", text), SlotSet("theme_needed", False)]
+            contact_log.update_contact(
+                conversation, theme=told.theme, question_type=told.question_type, corrected=original != labels.OVERIG
+            )
+            return [
+                SlotSet("theme", told.theme),
+                SlotSet("question_type", told.question_type),
+                SlotSet("intake_text", text),
+                SlotSet("theme_needed", False),
+            ]
         if tracker.get_slot("confirm_retry") or intake.answer_category(reply) in ("nee", "weet_niet"):
             # Nothing to go on: continue as a general question.
-            return [SlotSet("theme", labels.OVERIG), SlotSet("intake_theme", labels.OVERIG),
-                    SlotSet("intake_confirmed", True), SlotSet("theme_needed", False)]
+            return [
+                SlotSet("theme", labels.OVERIG),
+                SlotSet("intake_theme", labels.OVERIG),
+                SlotSet("intake_confirmed", True),
+                SlotSet("theme_needed", False),
+            ]
         return [SlotSet("confirm_retry", True)]
 
-    def profile(self, reply: intake.Reply, tracker: Tracker, slot: str, asked: str,
-                allowed) -> EventList:
+    def profile(self, reply: intake.Reply, tracker: Tracker, slot: str, asked: str, allowed) -> EventList:
         """Role or school type: a button or the user's words; anything else leaves it empty."""
         value = reply.entities.get(slot) or tracker.get_slot(slot)
         if value in allowed:
@@ -165,19 +180,20 @@ class ValidateIntakeForm(FormValidationAction):
         contact_log.record_answer(tracker.sender_id, key, category, text)
         answers = intake.answers_of(tracker.slots)
         answers[key] = stored
-        return [SlotSet(slot, category), SlotSet("doorvraag_answers", answers),
-                SlotSet("doorvraag_retry", None)]
+        return [SlotSet(slot, category), SlotSet("doorvraag_answers", answers), SlotSet("doorvraag_retry", None)]
 
 
 # ---------------------------------------------------------------------- asking
 
+
 class ActionAskIntakeConfirmed(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_intake_confirmed"
 
     def run(self, dispatcher, tracker, domain) -> EventList:
-        text, buttons = intake.confirm_message(tracker.get_slot("theme") or labels.OVERIG,
-                                               tracker.get_slot("question_type") or labels.OVERIG)
+        text, buttons = intake.confirm_message(
+            tracker.get_slot("theme") or labels.OVERIG, tracker.get_slot("question_type") or labels.OVERIG
+        )
         if tracker.get_slot("confirm_retry"):
             text = intake.texts()["confirm"]["retry"]
         dispatcher.utter_message(text=text, buttons=buttons)
@@ -185,19 +201,20 @@ class ActionAskIntakeConfirmed(Action):
 
 
 class ActionAskIntakeTheme(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_intake_theme"
 
     def run(self, dispatcher, tracker, domain) -> EventList:
         rejected = bool(tracker.get_slot("theme_needed"))
-        text, buttons = intake.theme_message(unclear=not rejected,
-                                             exclude=tracker.get_slot("theme") if rejected else None)
+        text, buttons = intake.theme_message(
+            unclear=not rejected, exclude=tracker.get_slot("theme") if rejected else None
+        )
         dispatcher.utter_message(text=text, buttons=buttons)
         return []
 
 
 class ActionAskCallerRole(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_caller_role"
 
     def run(self, dispatcher, tracker, domain) -> EventList:
@@ -207,7 +224,7 @@ class ActionAskCallerRole(Action):
 
 
 class ActionAskSchoolType(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_school_type"
 
     def run(self, dispatcher, tracker, domain) -> EventList:
@@ -221,6 +238,7 @@ class ActionAskDoorvraag(Action, ABC):
 
     Abstract (not registered itself): one subclass per slot is made below.
     """
+
     slot = ""
 
     @classmethod
@@ -228,21 +246,25 @@ class ActionAskDoorvraag(Action, ABC):
     def number(cls) -> int:
         """1-based position of the slot."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return f"action_ask_{self.slot}"
 
     def run(self, dispatcher, tracker, domain) -> EventList:
         keys = tracker.get_slot("doorvraag_keys") or []
         number = self.number()
-        text, buttons = intake.question_message(keys[number - 1], number, len(keys),
-                                                retry=tracker.get_slot("doorvraag_retry") == self.slot)
+        text, buttons = intake.question_message(
+            keys[number - 1], number, len(keys), retry=tracker.get_slot("doorvraag_retry") == self.slot
+        )
         dispatcher.utter_message(text=text, buttons=buttons)
         return []
 
 
 # One ask action per doorvraag slot (action_ask_doorvraag_1 ... _6).
 for _slot in intake.DOORVRAAG_SLOTS:
-    _class = type(f"ActionAsk{_slot.title().replace('_', '')}", (ActionAskDoorvraag,),
-                  {"slot": _slot, "number": classmethod(lambda cls: intake.DOORVRAAG_SLOTS.index(cls.slot) + 1)})
+    _class = type(
+        f"ActionAsk{_slot.title().replace('_', '')}",
+        (ActionAskDoorvraag,),
+        {"slot": _slot, "number": classmethod(lambda cls: intake.DOORVRAAG_SLOTS.index(cls.slot) + 1)},
+    )
     globals()[_class.__name__] = _class
 del _slot, _class

@@ -4,10 +4,11 @@ The phone number or e-mail address is asked only after explicit consent, used
 only for the call-back (bot/callbacks.py) and never written to the contact log
 or the summary; its slot is cleared as soon as it has been handed on.
 """
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Dict, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, ConversationPaused, SlotSet
@@ -25,56 +26,67 @@ CONTACT_SLOTS = ("contact_channel", "contact_consent", "contact_detail", "contac
 
 def _fill(text: str, now=None) -> str:
     now = now or hours.current_time()
-    return text.format(opening=hours.describe_opening(hours.next_opening(now), now),
-                       hours=hours.opening_hours_text(), helpdesk=qb.helpdesk_phone())
+    return text.format(
+        opening=hours.describe_opening(hours.next_opening(now), now),
+        hours=hours.opening_hours_text(),
+        helpdesk=qb.helpdesk_phone(),
+    )
 
 
 def _summary(tracker: Tracker, handoff: str) -> str:
     answers = intake.answers_of(tracker.slots)
-    return intake.summary(tracker.get_slot("theme") or labels.OVERIG,
-                          tracker.get_slot("question_type") or labels.OVERIG,
-                          valid_code(tracker.get_slot("caller_role"), labels.caller_roles()),
-                          valid_code(tracker.get_slot("school_type"), labels.school_types()),
-                          answers, qb.assess_building_blocks(answers), handoff)
+    return intake.summary(
+        tracker.get_slot("theme") or labels.OVERIG,
+        tracker.get_slot("question_type") or labels.OVERIG,
+        valid_code(tracker.get_slot("caller_role"), labels.caller_roles()),
+        valid_code(tracker.get_slot("school_type"), labels.school_types()),
+        answers,
+        qb.assess_building_blocks(answers),
+        handoff,
+    )
 
 
 class ActionHandoff(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_handoff"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> EventList:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> EventList:
         conversation = tracker.sender_id
         spec = intake.texts()["handoff"]
         if not tracker.get_slot("intake_phase"):
             contact_log.open_contact(
-                conversation, theme=tracker.get_slot("theme") or labels.OVERIG,
+                conversation,
+                theme=tracker.get_slot("theme") or labels.OVERIG,
                 question_type=tracker.get_slot("question_type") or labels.OVERIG,
                 intent=(tracker.latest_message.get("intent") or {}).get("name"),
                 caller_role=valid_code(tracker.get_slot("caller_role"), labels.caller_roles()),
-                school_type=valid_code(tracker.get_slot("school_type"), labels.school_types()))
+                school_type=valid_code(tracker.get_slot("school_type"), labels.school_types()),
+            )
         events: EventList = []
         if tracker.active_loop.get("name"):
             events += [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
         now = hours.current_time()
         if hours.is_open(now):
             dispatcher.utter_message(text=spec["open"])
-            contact_log.close_contact(conversation, status="overgedragen", handoff="wachtrij",
-                                      summary=_summary(tracker, "wachtrij"))
-            return events + [SlotSet("helpdesk_open", True), SlotSet("intake_phase", None),
-                             ConversationPaused()]
+            contact_log.close_contact(
+                conversation, status="overgedragen", handoff="wachtrij", summary=_summary(tracker, "wachtrij")
+            )
+            return events + [SlotSet("helpdesk_open", True), SlotSet("intake_phase", None), ConversationPaused()]
         text = _fill(spec["closed"], now)
         if tracker.get_slot("urgency"):
             text = spec["urgent_reminder"] + " " + text
         dispatcher.utter_message(text=text)
-        return events + [SlotSet("helpdesk_open", False), SlotSet("intake_phase", "overdracht")] + [
-            SlotSet(name, None) for name in CONTACT_SLOTS]
+        return (
+            events
+            + [SlotSet("helpdesk_open", False), SlotSet("intake_phase", "overdracht")]
+            + [SlotSet(name, None) for name in CONTACT_SLOTS]
+        )
 
 
 class ValidateContactForm(FormValidationAction):
     """Channel (terugbellen/mail/geen), then consent, then the number or address (checked)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_contact_form"
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain):
@@ -85,8 +97,7 @@ class ValidateContactForm(FormValidationAction):
             return ["contact_channel", "contact_consent"]
         return ["contact_channel", "contact_consent", "contact_detail"]
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> EventList:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> EventList:
         events: EventList = []
         requested = tracker.get_slot(REQUESTED_SLOT)
         if requested and is_answer_turn(tracker, FORM):
@@ -102,9 +113,11 @@ class ValidateContactForm(FormValidationAction):
 
     @staticmethod
     def finished(tracker: Tracker) -> bool:
-        return (tracker.get_slot("contact_channel") == "geen"
-                or tracker.get_slot("contact_consent") is False
-                or tracker.get_slot("contact_detail") is not None)
+        return (
+            tracker.get_slot("contact_channel") == "geen"
+            or tracker.get_slot("contact_consent") is False
+            or tracker.get_slot("contact_detail") is not None
+        )
 
     def read(self, requested: str, reply: intake.Reply, tracker: Tracker) -> EventList:
         retried = bool(tracker.get_slot("contact_retry"))
@@ -115,11 +128,13 @@ class ValidateContactForm(FormValidationAction):
             return [SlotSet("contact_channel", channel or "geen"), SlotSet("contact_retry", None)]
         if requested == "contact_consent":
             # Typing the number or address right after reading what it is for is consent too.
-            detail = None if reply.is_payload else intake.valid_detail(
-                tracker.get_slot("contact_channel"), reply.text)
+            detail = None if reply.is_payload else intake.valid_detail(tracker.get_slot("contact_channel"), reply.text)
             if detail:
-                return [SlotSet("contact_consent", True), SlotSet("contact_detail", detail),
-                        SlotSet("contact_retry", None)]
+                return [
+                    SlotSet("contact_consent", True),
+                    SlotSet("contact_detail", detail),
+                    SlotSet("contact_retry", None),
+                ]
             category = intake.answer_category(reply)
             if category not in ("ja", "nee") and not retried:
                 return [SlotSet("contact_retry", True)]
@@ -135,9 +150,10 @@ class ValidateContactForm(FormValidationAction):
 
 class _AskContact(Action, ABC):
     """Asks one slot of the contact form (abstract: not registered as an action itself)."""
+
     slot = ""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return f"action_ask_{self.slot}"
 
     @abstractmethod
@@ -155,8 +171,9 @@ class ActionAskContactChannel(_AskContact):
 
     def message(self, tracker):
         spec = intake.texts()["handoff"]
-        return spec["channel"], [intake.button(title, "inform", contact_channel=code)
-                                 for code, title in spec["channel_buttons"].items()]
+        return spec["channel"], [
+            intake.button(title, "inform", contact_channel=code) for code, title in spec["channel_buttons"].items()
+        ]
 
 
 class ActionAskContactConsent(_AskContact):
@@ -166,7 +183,9 @@ class ActionAskContactConsent(_AskContact):
         spec = intake.texts()["handoff"]
         titles = spec["consent_buttons"]
         return spec["consent"][tracker.get_slot("contact_channel")], [
-            intake.button(titles["ja"], "affirm"), intake.button(titles["nee"], "deny")]
+            intake.button(titles["ja"], "affirm"),
+            intake.button(titles["nee"], "deny"),
+        ]
 
 
 class ActionAskContactDetail(_AskContact):
@@ -182,21 +201,20 @@ class ActionAskContactDetail(_AskContact):
 class ActionFinishHandoff(Action):
     """Hands the call-back request on, closes the contact, and forgets the number or address."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_finish_handoff"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> EventList:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> EventList:
         spec = intake.texts()["handoff"]
         conversation = tracker.sender_id
-        channel: Optional[str] = tracker.get_slot("contact_channel")
+        channel: str | None = tracker.get_slot("contact_channel")
         detail = tracker.get_slot("contact_detail")
         now = hours.current_time()
         if channel in ("terugbellen", "mail") and tracker.get_slot("contact_consent") and detail:
-            callbacks.submit(callbacks.CallbackRequest(conversation, channel, detail,
-                                                       hours.next_opening(now)))
-            contact_log.close_contact(conversation, status="overgedragen", handoff=channel,
-                                      summary=_summary(tracker, channel))
+            callbacks.submit(callbacks.CallbackRequest(conversation, channel, detail, hours.next_opening(now)))
+            contact_log.close_contact(
+                conversation, status="overgedragen", handoff=channel, summary=_summary(tracker, channel)
+            )
             dispatcher.utter_message(text=_fill(spec["done"][channel], now))
         else:
             gave_up = detail == ""

@@ -1,7 +1,8 @@
 """A question starts an intake; urgent danger is referred at once; messages not understood."""
+
 from __future__ import annotations
 
-from typing import Any, Dict, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
@@ -13,7 +14,6 @@ from bot.classifier import from_parse
 from bot.redaction import redact
 
 
-
 class ActionStartIntake(Action):
     """Classify the question, open its contact (status lopend), log it redacted, set the slots.
 
@@ -21,11 +21,10 @@ class ActionStartIntake(Action):
     running is replaced: the contact log marks it onvolledig.
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_start_intake"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> EventList:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> EventList:
         result = from_parse(tracker.latest_message)
         conversation = tracker.sender_id
         if tracker.get_slot("intake_phase") == "advies":
@@ -34,12 +33,23 @@ class ActionStartIntake(Action):
         role = valid_code(result.caller_role or tracker.get_slot("caller_role"), labels.caller_roles())
         school = valid_code(result.school_type or tracker.get_slot("school_type"), labels.school_types())
         text = redact(typed_text(tracker))
-        contact_log.open_contact(conversation, theme=result.theme, question_type=result.question_type,
-                                 intent=result.intent, confidence=result.confidence,
-                                 caller_role=role, school_type=school)
-        contact_log.log_message(conversation, text_redacted=text, intent=result.intent,
-                                confidence=result.confidence, theme=result.theme,
-                                question_type=result.question_type)
+        contact_log.open_contact(
+            conversation,
+            theme=result.theme,
+            question_type=result.question_type,
+            intent=result.intent,
+            confidence=result.confidence,
+            caller_role=role,
+            school_type=school,
+        )
+        contact_log.log_message(
+            conversation,
+            text_redacted=text,
+            intent=result.intent,
+            confidence=result.confidence,
+            theme=result.theme,
+            question_type=result.question_type,
+        )
         return reset_intake() + [
             SlotSet("theme", result.theme),
             SlotSet("question_type", result.question_type),
@@ -54,27 +64,37 @@ class ActionStartIntake(Action):
 class ActionReferUrgent(Action):
     """Urgent danger: the referral first; a running intake stops and its contact is logged urgent."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_refer_urgent"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> EventList:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> EventList:
         category = next(tracker.get_latest_entity_values("urgency"), None) or tracker.get_slot("urgency")
         dispatcher.utter_message(text=referrals.referral_message(category))
         conversation = tracker.sender_id
         result = from_parse(tracker.latest_message)
         if tracker.get_slot("intake_phase") is None:
-            contact_log.open_contact(conversation, theme=result.theme, question_type=result.question_type,
-                                     intent=result.intent, confidence=result.confidence, urgent=True)
+            contact_log.open_contact(
+                conversation,
+                theme=result.theme,
+                question_type=result.question_type,
+                intent=result.intent,
+                confidence=result.confidence,
+                urgent=True,
+            )
         else:
             contact_log.update_contact(conversation, urgent=True)
-        contact_log.log_message(conversation, text_redacted=redact(tracker.latest_message.get("text")),
-                                intent=result.intent, confidence=result.confidence,
-                                theme=result.theme, question_type=result.question_type)
-        contact_log.close_contact(conversation, status="afgerond",
-                                  summary=f"urgent={category or referrals.GENERAL}; doorverwezen")
-        events: EventList = [SlotSet("urgency", category or referrals.GENERAL),
-                             SlotSet("intake_phase", None)]
+        contact_log.log_message(
+            conversation,
+            text_redacted=redact(tracker.latest_message.get("text")),
+            intent=result.intent,
+            confidence=result.confidence,
+            theme=result.theme,
+            question_type=result.question_type,
+        )
+        contact_log.close_contact(
+            conversation, status="afgerond", summary=f"urgent={category or referrals.GENERAL}; doorverwezen"
+        )
+        events: EventList = [SlotSet("urgency", category or referrals.GENERAL), SlotSet("intake_phase", None)]
         if tracker.active_loop.get("name"):
             events += [ActiveLoop(None), SlotSet("requested_slot", None)]
         return events
@@ -83,20 +103,23 @@ class ActionReferUrgent(Action):
 class ActionFallback(Action):
     """Not understood: first the likeliest themes as buttons, a second time in a row a human."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_fallback"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> EventList:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> EventList:
         spec = intake.texts()["fallback"]
         parse = tracker.latest_message
-        contact_log.log_message(tracker.sender_id, text_redacted=redact(parse.get("text")),
-                                intent=labels.FALLBACK_INTENT,
-                                confidence=float((parse.get("intent") or {}).get("confidence") or 0.0))
+        contact_log.log_message(
+            tracker.sender_id,
+            text_redacted=redact(parse.get("text")),
+            intent=labels.FALLBACK_INTENT,
+            confidence=float((parse.get("intent") or {}).get("confidence") or 0.0),
+        )
         if previous_user_intent(tracker) == labels.FALLBACK_INTENT:
-            dispatcher.utter_message(text=spec["second"], buttons=[
-                intake.button(spec["human_yes"], "ask_human"),
-                intake.button(spec["human_no"], "deny")])
+            dispatcher.utter_message(
+                text=spec["second"],
+                buttons=[intake.button(spec["human_yes"], "ask_human"), intake.button(spec["human_no"], "deny")],
+            )
             return []
         buttons = intake.fallback_buttons(parse.get("intent_ranking") or [])
         if buttons:

@@ -5,12 +5,13 @@ contact log, the message log, the summary or a log line. The default sink keeps
 it in its own table (`callback_requests`, bot/storage/privacy.py), from which
 `doorvraag purge` removes it once the call-back is done plus a grace period.
 """
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, List
 
 log = logging.getLogger(__name__)
 
@@ -18,9 +19,9 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class CallbackRequest:
     conversation_id: str
-    channel: str          # terugbellen | mail
-    detail: str = field(repr=False)   # phone number or e-mail address: never printed
-    opening: datetime     # when the helpdesk opens next
+    channel: str  # terugbellen | mail
+    detail: str = field(repr=False)  # phone number or e-mail address: never printed
+    opening: datetime  # when the helpdesk opens next
 
 
 Sink = Callable[[CallbackRequest], None]
@@ -30,12 +31,13 @@ def _default_sink(request: CallbackRequest) -> None:
     from bot.storage import Database
     from bot.storage.privacy import store_callback
 
-    store_callback(Database.from_env(), request.conversation_id, request.channel, request.detail,
-                   opening_at=request.opening)
+    store_callback(
+        Database.from_env(), request.conversation_id, request.channel, request.detail, opening_at=request.opening
+    )
     log.info("callback request (%s) stored", request.channel)
 
 
-_sinks: List[Sink] = [_default_sink]
+_sinks: list[Sink] = [_default_sink]
 
 
 def set_sink(sink: Sink) -> None:

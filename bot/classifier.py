@@ -1,11 +1,13 @@
 """One stable answer to "what is this question about?" on top of the trained Rasa model."""
+
 from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterable, Iterator, Mapping, Optional
+from typing import Any
 
 from bot import labels
 from bot.nlp.callers import CALLER_ROLE, SCHOOL_TYPE
@@ -23,16 +25,16 @@ class Classification:
     theme: str
     question_type: str
     urgent: bool
-    intent: Optional[str]
+    intent: str | None
     confidence: float
-    caller_role: Optional[str]
-    school_type: Optional[str]
+    caller_role: str | None
+    school_type: str | None
 
-    def as_dict(self) -> Dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def _first_entity(entities: Iterable[Mapping], name: str) -> Optional[str]:
+def _first_entity(entities: Iterable[Mapping], name: str) -> str | None:
     for entity in entities:
         if entity.get("entity") == name and entity.get("value"):
             return str(entity["value"])
@@ -50,8 +52,9 @@ def from_parse(parse: Mapping[str, Any]) -> Classification:
     ranking = parse.get("intent_ranking") or []
     if name == labels.FALLBACK_INTENT:
         # Unsure which intent: still a question when most of the probability says so.
-        question_mass = sum(float(r.get("confidence") or 0.0) for r in ranking
-                            if labels.labels_of_intent(r.get("name")) is not None)
+        question_mass = sum(
+            float(r.get("confidence") or 0.0) for r in ranking if labels.labels_of_intent(r.get("name")) is not None
+        )
         is_question = question_mass >= 0.5
     else:
         is_question = labels.labels_of_intent(name) is not None or name == labels.URGENT_INTENT
@@ -88,7 +91,7 @@ class Classifier:
         self._loop = asyncio.new_event_loop()
         self._agent = Agent.load(str(model_path))
 
-    def parse(self, text: str) -> Dict[str, Any]:
+    def parse(self, text: str) -> dict[str, Any]:
         return self._loop.run_until_complete(self._agent.parse_message(text))
 
     def classify(self, text: str) -> Classification:

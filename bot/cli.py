@@ -1,4 +1,5 @@
 """The `doorvraag` command line: classify, build-spacy, db upgrade, export, purge, forget."""
+
 from __future__ import annotations
 
 import argparse
@@ -6,8 +7,8 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, List, Optional
 
 MAX_TEXT_CHARS = 2000
 
@@ -28,7 +29,7 @@ def _quiet_libraries() -> None:
     )
 
 
-def _texts(args_texts: List[str], stdin) -> Iterable[str]:
+def _texts(args_texts: list[str], stdin) -> Iterable[str]:
     if args_texts:
         yield from args_texts
         return
@@ -83,7 +84,7 @@ def _database_problem(error: BaseException) -> str:
     return str(original).splitlines()[0] if str(original) else type(original).__name__
 
 
-def _missing_sqlite_file(url: str) -> Optional[Path]:
+def _missing_sqlite_file(url: str) -> Path | None:
     """A SQLite file that does not exist yet; reading it would silently create an empty one."""
     from sqlalchemy.engine import make_url
 
@@ -100,7 +101,6 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from bot.storage import migrate, settings
-
     from bot.storage.database import ensure_database
 
     url = settings.database_url()
@@ -115,8 +115,10 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
         print(f"doorvraag db upgrade: {error}", file=sys.stderr)
         return 2
     except SQLAlchemyError as error:
-        print(f"doorvraag db upgrade: cannot migrate {settings.safe_url(url)}: {_database_problem(error)}",
-              file=sys.stderr)
+        print(
+            f"doorvraag db upgrade: cannot migrate {settings.safe_url(url)}: {_database_problem(error)}",
+            file=sys.stderr,
+        )
         return 1
     print(f"database {settings.safe_url(url)} is at revision {revision}")
     return 0
@@ -135,15 +137,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     url = settings.database_url()
     missing = _missing_sqlite_file(url)
     if missing is not None:
-        print(f"doorvraag export: no database at {missing}; set DATABASE_URL or run 'doorvraag db upgrade'",
-              file=sys.stderr)
+        print(
+            f"doorvraag export: no database at {missing}; set DATABASE_URL or run 'doorvraag db upgrade'",
+            file=sys.stderr,
+        )
         return 1
     database = Database(url)
     try:
         contacts = contacts_between(database, args.date_from, args.date_to)
     except SQLAlchemyError as error:
-        print(f"doorvraag export: cannot read contacts from {settings.safe_url(url)}: "
-              f"{_database_problem(error)} (has 'doorvraag db upgrade' run?)", file=sys.stderr)
+        print(
+            f"doorvraag export: cannot read contacts from {settings.safe_url(url)}: "
+            f"{_database_problem(error)} (has 'doorvraag db upgrade' run?)",
+            file=sys.stderr,
+        )
         return 1
     finally:
         database.dispose()
@@ -167,8 +174,10 @@ def _open_database(command: str):
     url = settings.database_url()
     missing = _missing_sqlite_file(url)
     if missing is not None:
-        print(f"doorvraag {command}: no database at {missing}; set DATABASE_URL or run 'doorvraag db upgrade'",
-              file=sys.stderr)
+        print(
+            f"doorvraag {command}: no database at {missing}; set DATABASE_URL or run 'doorvraag db upgrade'",
+            file=sys.stderr,
+        )
         return None
     return Database(url)
 
@@ -201,8 +210,15 @@ def cmd_purge(args: argparse.Namespace) -> int:
         return 1
     finally:
         database.dispose()
-    print(json.dumps({"purged": report.as_dict(), "retention_days": policy.retention.days,
-                      "callback_grace_days": policy.callback_grace.days}))
+    print(
+        json.dumps(
+            {
+                "purged": report.as_dict(),
+                "retention_days": policy.retention.days,
+                "callback_grace_days": policy.callback_grace.days,
+            }
+        )
+    )
     return 0
 
 
@@ -260,7 +276,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_password(args: argparse.Namespace) -> Optional[str]:
+def _read_password(args: argparse.Namespace) -> str | None:
     """From --password-stdin (one line) or a prompt asked twice; never from the command line."""
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
@@ -307,7 +323,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     classify = commands.add_parser(
-        "classify", help="classify texts (arguments, or one per line on stdin) as JSON lines")
+        "classify", help="classify texts (arguments, or one per line on stdin) as JSON lines"
+    )
     classify.add_argument("texts", nargs="*", help="texts to classify; without them, read stdin")
     classify.add_argument("--model", default=os.environ.get("DOORVRAAG_MODEL", "models/doorvraag.tar.gz"))
     classify.set_defaults(func=cmd_classify)
@@ -323,16 +340,28 @@ def build_parser() -> argparse.ArgumentParser:
     upgrade.set_defaults(func=cmd_db_upgrade)
 
     export = commands.add_parser(
-        "export", help="write contacts as JSON lines; dates are inclusive days in Europe/Amsterdam")
-    export.add_argument("--from", dest="date_from", type=_date_argument, metavar="YYYY-MM-DD",
-                        help="first day (default: the first contact)")
-    export.add_argument("--to", dest="date_to", type=_date_argument, metavar="YYYY-MM-DD",
-                        help="last day, included (default: the last contact)")
+        "export", help="write contacts as JSON lines; dates are inclusive days in Europe/Amsterdam"
+    )
+    export.add_argument(
+        "--from",
+        dest="date_from",
+        type=_date_argument,
+        metavar="YYYY-MM-DD",
+        help="first day (default: the first contact)",
+    )
+    export.add_argument(
+        "--to",
+        dest="date_to",
+        type=_date_argument,
+        metavar="YYYY-MM-DD",
+        help="last day, included (default: the last contact)",
+    )
     export.add_argument("--out", default="-", metavar="FILE", help="output file (default: stdout)")
     export.set_defaults(func=cmd_export)
 
     report = commands.add_parser(
-        "report", help="figures and charts of a period as a self-contained HTML page (+ figures.csv)")
+        "report", help="figures and charts of a period as a self-contained HTML page (+ figures.csv)"
+    )
     report.add_argument("--from", dest="date_from", type=_date_argument, required=True, metavar="YYYY-MM-DD")
     report.add_argument("--to", dest="date_to", type=_date_argument, required=True, metavar="YYYY-MM-DD")
     report.add_argument("--out", required=True, metavar="DIR", help="folder for index.html and figures.csv")
@@ -352,19 +381,30 @@ def build_parser() -> argparse.ArgumentParser:
     console_cmd.set_defaults(func=cmd_console)
 
     purge_cmd = commands.add_parser(
-        "purge", help="remove transcripts, free text and call-back details past their retention period")
-    purge_cmd.add_argument("--older-than-days", type=_non_negative_days, metavar="N",
-                           help="retention period (default: DOORVRAAG_RETENTION_DAYS or 365)")
-    purge_cmd.add_argument("--callback-grace-days", type=_non_negative_days, metavar="N",
-                           help="keep call-back details this long after the call-back is done "
-                                "(default: DOORVRAAG_CALLBACK_GRACE_DAYS or 14)")
+        "purge", help="remove transcripts, free text and call-back details past their retention period"
+    )
+    purge_cmd.add_argument(
+        "--older-than-days",
+        type=_non_negative_days,
+        metavar="N",
+        help="retention period (default: DOORVRAAG_RETENTION_DAYS or 365)",
+    )
+    purge_cmd.add_argument(
+        "--callback-grace-days",
+        type=_non_negative_days,
+        metavar="N",
+        help="keep call-back details this long after the call-back is done "
+        "(default: DOORVRAAG_CALLBACK_GRACE_DAYS or 14)",
+    )
     purge_cmd.set_defaults(func=cmd_purge)
 
     forget_cmd = commands.add_parser(
-        "forget", help="erase one conversation (AVG request); only anonymous coded counts stay")
+        "forget", help="erase one conversation (AVG request); only anonymous coded counts stay"
+    )
     forget_cmd.add_argument("conversation_id")
-    forget_cmd.add_argument("--actor", default=os.environ.get("USER") or "beheerder",
-                            help="who asked for the erasure, for the audit log")
+    forget_cmd.add_argument(
+        "--actor", default=os.environ.get("USER") or "beheerder", help="who asked for the erasure, for the audit log"
+    )
     forget_cmd.set_defaults(func=cmd_forget)
     return parser
 
@@ -375,7 +415,7 @@ def _non_negative_days(text: str) -> int:
     return int(text)
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     return args.func(args)
 

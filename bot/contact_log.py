@@ -5,10 +5,12 @@ here every write is wrapped so that nothing in the log can break the
 conversation. Only codes and redacted text are passed on; nothing here logs
 user text.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 from bot import storage
 from bot.storage import Database
@@ -28,22 +30,21 @@ def _safe(operation: str, write: Callable[..., Any], *args: Any, **kwargs: Any) 
         return None
 
 
-def open_contact(conversation_id: str, **fields: Any) -> Optional[str]:
+def open_contact(conversation_id: str, **fields: Any) -> str | None:
     return _safe("open_contact", storage.open_contact, conversation_id, **fields)
 
 
-def update_contact(conversation_id: str, **fields: Any) -> Optional[bool]:
+def update_contact(conversation_id: str, **fields: Any) -> bool | None:
     return _safe("update_contact", storage.update_contact, conversation_id, **fields)
 
 
-def record_answer(conversation_id: str, question_key: str, category: str,
-                  text: Optional[str] = None) -> Optional[bool]:
+def record_answer(conversation_id: str, question_key: str, category: str, text: str | None = None) -> bool | None:
     return _safe("record_answer", storage.record_answer, conversation_id, question_key, category, text)
 
 
-def log_message(conversation_id: str, **fields: Any) -> Optional[bool]:
+def log_message(conversation_id: str, **fields: Any) -> bool | None:
     return _safe("log_message", storage.log_message, conversation_id, **fields)
 
 
-def close_contact(conversation_id: str, **fields: Any) -> Optional[bool]:
+def close_contact(conversation_id: str, **fields: Any) -> bool | None:
     return _safe("close_contact", storage.close_contact, conversation_id, **fields)

@@ -8,6 +8,7 @@ question examples, `urgent` on every example. The report goes to reports/nlu.md.
 The held-out set (tests/data/holdout.yml, written apart from the training data)
 is scored with the trained model in models/ when it exists.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,10 +18,10 @@ import random
 import tempfile
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
@@ -41,7 +42,7 @@ class Example:
     intent: str
 
     @property
-    def gold(self) -> Dict[str, object]:
+    def gold(self) -> dict[str, object]:
         question = labels.labels_of_intent(self.intent)
         return {
             "theme": question.theme if question else None,
@@ -53,8 +54,8 @@ class Example:
 @dataclass
 class SystemResult:
     name: str
-    gold: Dict[str, List] = field(default_factory=lambda: defaultdict(list))
-    predicted: Dict[str, List] = field(default_factory=lambda: defaultdict(list))
+    gold: dict[str, list] = field(default_factory=lambda: defaultdict(list))
+    predicted: dict[str, list] = field(default_factory=lambda: defaultdict(list))
     seconds: float = 0.0
 
     def add(self, example: Example, prediction: Mapping[str, object]) -> None:
@@ -74,11 +75,11 @@ def load_examples(nlu_dir: Path = NLU_DIR):
     return data, examples
 
 
-def stratified_folds(examples: Sequence[Example], k: int, seed: int = 13) -> List[List[int]]:
-    by_intent: Dict[str, List[int]] = defaultdict(list)
+def stratified_folds(examples: Sequence[Example], k: int, seed: int = 13) -> list[list[int]]:
+    by_intent: dict[str, list[int]] = defaultdict(list)
     for index, example in enumerate(examples):
         by_intent[example.intent].append(index)
-    folds: List[List[int]] = [[] for _ in range(k)]
+    folds: list[list[int]] = [[] for _ in range(k)]
     rng = random.Random(seed)
     offset = 0
     for intent in sorted(by_intent):
@@ -96,8 +97,7 @@ def _write_training_yaml(full_data, keep: Sequence[Example], path: Path) -> None
     from rasa.shared.nlu.training_data.training_data import TrainingData
 
     keep_keys = {(e.text, e.intent) for e in keep}
-    messages = [m for m in full_data.training_examples
-                if (m.get("text"), m.get("intent")) in keep_keys]
+    messages = [m for m in full_data.training_examples if (m.get("text"), m.get("intent")) in keep_keys]
     subset = TrainingData(
         training_examples=[Message(data=dict(m.data)) for m in messages],
         entity_synonyms=full_data.entity_synonyms,
@@ -140,7 +140,7 @@ def nlu_only_config(path: Path) -> Path:
 
 
 @contextmanager
-def _rasa_predictor(config: Path, train_file: Path, out_dir: Path, name: str) -> Iterator[Callable[[str], Dict]]:
+def _rasa_predictor(config: Path, train_file: Path, out_dir: Path, name: str) -> Iterator[Callable[[str], dict]]:
     """Train on one fold and predict with it; the loaded model is closed when the fold is done."""
     from rasa.model_training import train_nlu
 
@@ -149,7 +149,7 @@ def _rasa_predictor(config: Path, train_file: Path, out_dir: Path, name: str) ->
     model_path = train_nlu(str(config), str(train_file), str(out_dir), fixed_model_name=name)
     classifier = Classifier(Path(model_path))
 
-    def predict(text: str) -> Dict[str, object]:
+    def predict(text: str) -> dict[str, object]:
         return _as_prediction(from_parse(classifier.parse(text)))
 
     try:
@@ -158,44 +158,54 @@ def _rasa_predictor(config: Path, train_file: Path, out_dir: Path, name: str) ->
         classifier.close()
 
 
-def _as_prediction(classification) -> Dict[str, object]:
-    return {"theme": classification.theme, "question_type": classification.question_type,
-            "urgent": classification.urgent}
+def _as_prediction(classification) -> dict[str, object]:
+    return {
+        "theme": classification.theme,
+        "question_type": classification.question_type,
+        "urgent": classification.urgent,
+    }
 
 
-def _tfidf_predictor(train: Sequence[Example]) -> Callable[[str], Dict]:
+def _tfidf_predictor(train: Sequence[Example]) -> Callable[[str], dict]:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import FeatureUnion, make_pipeline
 
     model = make_pipeline(
-        FeatureUnion([
-            ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True)),
-            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
-        ]),
+        FeatureUnion(
+            [
+                ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True)),
+                ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
+            ]
+        ),
         LogisticRegression(max_iter=2000, C=10.0),
     )
     model.fit([e.text for e in train], [e.intent for e in train])
     classes = list(model.classes_)
 
-    def predict(text: str) -> Dict[str, object]:
+    def predict(text: str) -> dict[str, object]:
         probabilities = model.predict_proba([text])[0]
-        ranking = sorted(({"name": c, "confidence": float(p)} for c, p in zip(classes, probabilities)),
-                         key=lambda r: -r["confidence"])
+        ranking = sorted(
+            ({"name": c, "confidence": float(p)} for c, p in zip(classes, probabilities, strict=True)),
+            key=lambda r: -r["confidence"],
+        )
         parse = {"text": text, "intent": ranking[0], "intent_ranking": ranking, "entities": []}
         return _as_prediction(from_parse(parse))
 
     return predict
 
 
-def cross_validate(k: int, work: Path, systems: Sequence[str],
-                   unchanged_default: bool = False, seed: int = 13) -> Tuple[Dict[str, SystemResult], Dict]:
+def cross_validate(
+    k: int, work: Path, systems: Sequence[str], unchanged_default: bool = False, seed: int = 13
+) -> tuple[dict[str, SystemResult], dict]:
     full_data, examples = load_examples()
     folds = stratified_folds(examples, k, seed)
     work.mkdir(parents=True, exist_ok=True)
     results = {name: SystemResult(name) for name in systems}
-    configs = {"shipped": nlu_only_config(work / "shipped.yml"),
-               "rasa_default": rasa_default_config(work / "rasa_default.yml", unchanged_default)}
+    configs = {
+        "shipped": nlu_only_config(work / "shipped.yml"),
+        "rasa_default": rasa_default_config(work / "rasa_default.yml", unchanged_default),
+    }
     for fold_no, test_indices in enumerate(folds, start=1):
         test_set = set(test_indices)
         train = [e for i, e in enumerate(examples) if i not in test_set]
@@ -213,12 +223,17 @@ def cross_validate(k: int, work: Path, systems: Sequence[str],
                     results[name].add(example, predict(example.text))
             results[name].seconds += time.perf_counter() - started
             logging.getLogger(__name__).warning("seed %d fold %d/%d %s done", seed, fold_no, k, name)
-    stats = {"examples": len(examples), "intents": Counter(e.intent for e in examples), "folds": k,
-             "unchanged_default": unchanged_default, "seed": seed}
+    stats = {
+        "examples": len(examples),
+        "intents": Counter(e.intent for e in examples),
+        "folds": k,
+        "unchanged_default": unchanged_default,
+        "seed": seed,
+    }
     return results, stats
 
 
-def holdout_result(model: Path = MODEL, holdout: Path = HOLDOUT) -> Optional[Tuple[SystemResult, Dict]]:
+def holdout_result(model: Path = MODEL, holdout: Path = HOLDOUT) -> tuple[SystemResult, dict] | None:
     if not (model.exists() and holdout.exists()):
         return None
     from bot.classifier import Classifier
@@ -240,13 +255,15 @@ def holdout_result(model: Path = MODEL, holdout: Path = HOLDOUT) -> Optional[Tup
 
 # ---- report -----------------------------------------------------------------
 
+
 def per_label(result: SystemResult, axis: str):
     from sklearn.metrics import precision_recall_fscore_support
 
     gold, predicted = result.gold[axis], result.predicted[axis]
     names = sorted({str(x) for x in gold})
     p, r, f, s = precision_recall_fscore_support(
-        [str(x) for x in gold], [str(x) for x in predicted], labels=names, zero_division=0)
+        [str(x) for x in gold], [str(x) for x in predicted], labels=names, zero_division=0
+    )
     return names, p, r, f, s
 
 
@@ -256,20 +273,22 @@ def macro_f1(result: SystemResult, axis: str) -> float:
 
 
 def accuracy(result: SystemResult, axis: str) -> float:
-    pairs = list(zip(result.gold[axis], result.predicted[axis]))
+    pairs = list(zip(result.gold[axis], result.predicted[axis], strict=True))
     return sum(g == p for g, p in pairs) / len(pairs) if pairs else 0.0
 
 
-def _label_table(result: SystemResult, axis: str) -> List[str]:
+def _label_table(result: SystemResult, axis: str) -> list[str]:
     names, p, r, f, s = per_label(result, axis)
     lines = [f"| {axis} label | precision | recall | F1 | support |", "|---|---:|---:|---:|---:|"]
     for i, name in enumerate(names):
         lines.append(f"| {name} | {p[i]:.3f} | {r[i]:.3f} | {f[i]:.3f} | {s[i]} |")
-    lines.append(f"| **macro** | {sum(p)/len(p):.3f} | {sum(r)/len(r):.3f} | **{sum(f)/len(f):.3f}** | {sum(s)} |")
+    lines.append(
+        f"| **macro** | {sum(p) / len(p):.3f} | {sum(r) / len(r):.3f} | **{sum(f) / len(f):.3f}** | {sum(s)} |"
+    )
     return lines
 
 
-def _seed_table(by_seed: Mapping[int, Mapping[str, SystemResult]]) -> List[str]:
+def _seed_table(by_seed: Mapping[int, Mapping[str, SystemResult]]) -> list[str]:
     """Macro-F1 per fold seed, with the mean and the worst seed: one split can flatter a threshold."""
     seeds = list(by_seed)
     systems = [name for name in by_seed[seeds[0]] if all(name in by_seed[s] for s in seeds)]
@@ -285,15 +304,21 @@ def _seed_table(by_seed: Mapping[int, Mapping[str, SystemResult]]) -> List[str]:
         for name in systems:
             if name == "shipped":
                 continue
-            smallest = ", ".join(
-                f"{axis} {min(macro_f1(by_seed[s]['shipped'], axis) - macro_f1(by_seed[s][name], axis) for s in seeds):+.4f}"
-                for axis in ("theme", "question_type"))
+            margins = {
+                axis: min(macro_f1(by_seed[s]["shipped"], axis) - macro_f1(by_seed[s][name], axis) for s in seeds)
+                for axis in ("theme", "question_type")
+            }
+            smallest = ", ".join(f"{axis} {margin:+.4f}" for axis, margin in margins.items())
             lines.append(f"- smallest margin over **{name}** on any seed: {smallest}")
     return lines
 
 
-def render_report(results: Mapping[str, SystemResult], stats: Mapping, holdout=None,
-                  by_seed: Optional[Mapping[int, Mapping[str, SystemResult]]] = None) -> str:
+def render_report(
+    results: Mapping[str, SystemResult],
+    stats: Mapping,
+    holdout=None,
+    by_seed: Mapping[int, Mapping[str, SystemResult]] | None = None,
+) -> str:
     shipped = results["shipped"]
     lines = [
         "# NLU evaluation",
@@ -308,8 +333,11 @@ def render_report(results: Mapping[str, SystemResult], stats: Mapping, holdout=N
         "TF-IDF-weighted per block, balanced logistic regression over the intents, raked to a ridge theme "
         "head and a logistic-regression question_type head, urgency rules); "
         "**rasa_default** = Rasa 3.6's default pipeline without spaCy (its featurizers as they are, DIET "
-        + ("unchanged" if stats.get("unchanged_default") else
-           f"trained lighter ({LIGHT_DIET}) because the default takes ~30 minutes per fold on 2 cores")
+        + (
+            "unchanged"
+            if stats.get("unchanged_default")
+            else f"trained lighter ({LIGHT_DIET}) because the default takes ~30 minutes per fold on 2 cores"
+        )
         + ", `ranking_length: 0` so the full ranking can be decoded); **tfidf_logreg** = TF-IDF word 1-2 + "
         "char_wb 2-5 grams on the raw text with scikit-learn logistic regression (no lemmas, no class "
         "weights, no rules).",
@@ -325,18 +353,23 @@ def render_report(results: Mapping[str, SystemResult], stats: Mapping, holdout=N
     for name, result in results.items():
         lines.append(
             f"| {name} | {macro_f1(result, 'theme'):.4f} | {macro_f1(result, 'question_type'):.4f} | "
-            f"{macro_f1(result, 'urgent'):.4f} | {accuracy(result, 'theme'):.4f} | {result.seconds:.0f} |")
+            f"{macro_f1(result, 'urgent'):.4f} | {accuracy(result, 'theme'):.4f} | {result.seconds:.0f} |"
+        )
     lines += ["", "## Margin of the shipped pipeline over each baseline (macro-F1)", ""]
     for name, result in results.items():
         if name == "shipped":
             continue
-        deltas = ", ".join(
-            f"{axis} {macro_f1(shipped, axis) - macro_f1(result, axis):+.4f}" for axis in AXES)
+        deltas = ", ".join(f"{axis} {macro_f1(shipped, axis) - macro_f1(result, axis):+.4f}" for axis in AXES)
         lines.append(f"- vs **{name}**: {deltas}")
     if by_seed and len(by_seed) > 1:
-        lines += ["", "## The same cross-validation on other fold seeds", "",
-                  "Each seed shuffles the examples into different stratified folds; every system in a column "
-                  "sees the same folds. The slow rasa_default baseline runs on the first seed only.", ""]
+        lines += [
+            "",
+            "## The same cross-validation on other fold seeds",
+            "",
+            "Each seed shuffles the examples into different stratified folds; every system in a column "
+            "sees the same folds. The slow rasa_default baseline runs on the first seed only.",
+            "",
+        ]
         lines += _seed_table(by_seed)
     lines += ["", "## Shipped pipeline, per label", ""]
     for axis in AXES:
@@ -361,16 +394,22 @@ def render_report(results: Mapping[str, SystemResult], stats: Mapping, holdout=N
     return "\n".join(lines).rstrip() + "\n"
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "nlu.md")
     parser.add_argument("--systems", default="shipped,rasa_default,tfidf_logreg")
-    parser.add_argument("--seeds", default="13",
-                        help="comma-separated fold seeds; the first gives the main tables, the others the "
-                             "seed table (without rasa_default)")
-    parser.add_argument("--rasa-default-unchanged", action="store_true",
-                        help="train the rasa_default baseline exactly as Rasa ships it (slow)")
+    parser.add_argument(
+        "--seeds",
+        default="13",
+        help="comma-separated fold seeds; the first gives the main tables, the others the "
+        "seed table (without rasa_default)",
+    )
+    parser.add_argument(
+        "--rasa-default-unchanged",
+        action="store_true",
+        help="train the rasa_default baseline exactly as Rasa ships it (slow)",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     # Rasa's training cache keys components by their own source and inputs: a cached fold model
@@ -381,7 +420,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         logging.getLogger(noisy).setLevel(logging.ERROR)
     systems = [s.strip() for s in args.systems.split(",") if s.strip()]
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
-    by_seed: Dict[int, Dict[str, SystemResult]] = {}
+    by_seed: dict[int, dict[str, SystemResult]] = {}
     with tempfile.TemporaryDirectory(prefix="doorvraag-eval-") as tmp:
         results, stats = cross_validate(args.folds, Path(tmp), systems, args.rasa_default_unchanged, seeds[0])
         by_seed[seeds[0]] = results

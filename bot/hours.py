@@ -5,6 +5,7 @@ closed on Dutch public holidays (the `holidays` package) and on the school
 holidays listed in hours.yml or in the file named by DOORVRAAG_SCHOOL_HOLIDAYS.
 Every function takes `now` so tests can fix the moment.
 """
+
 from __future__ import annotations
 
 import os
@@ -12,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import List, Optional, Tuple
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -22,8 +22,20 @@ from bot import knowledge
 
 SCHOOL_HOLIDAYS_ENV = "DOORVRAAG_SCHOOL_HOLIDAYS"
 DAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
-MONTH_NAMES = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-               "september", "oktober", "november", "december")
+MONTH_NAMES = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 
 
 @dataclass(frozen=True)
@@ -31,8 +43,8 @@ class Hours:
     zone: ZoneInfo
     opens: time
     closes: time
-    weekdays: Tuple[int, ...]
-    school_holidays: Tuple[Tuple[date, date], ...]
+    weekdays: tuple[int, ...]
+    school_holidays: tuple[tuple[date, date], ...]
 
 
 def _time(text: str) -> time:
@@ -44,19 +56,18 @@ def _date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def _ranges(entries) -> Tuple[Tuple[date, date], ...]:
+def _ranges(entries) -> tuple[tuple[date, date], ...]:
     return tuple((_date(e["start"]), _date(e["end"])) for e in entries or ())
 
 
 @lru_cache(maxsize=8)
-def _load(extra_file: Optional[str]) -> Hours:
+def _load(extra_file: str | None) -> Hours:
     spec = knowledge.load("hours")
     ranges = _ranges(spec.get("school_holidays"))
     if extra_file:
         with Path(extra_file).open(encoding="utf-8") as handle:
             ranges += _ranges((yaml.safe_load(handle) or {}).get("school_holidays"))
-    return Hours(ZoneInfo(spec["timezone"]), _time(spec["open"]), _time(spec["close"]),
-                 tuple(spec["weekdays"]), ranges)
+    return Hours(ZoneInfo(spec["timezone"]), _time(spec["open"]), _time(spec["close"]), tuple(spec["weekdays"]), ranges)
 
 
 def config() -> Hours:
@@ -68,27 +79,27 @@ def _public_holidays(year: int):
     return holidays.country_holidays("NL", years=year)
 
 
-def is_school_day(day: date, hours: Optional[Hours] = None) -> bool:
+def is_school_day(day: date, hours: Hours | None = None) -> bool:
     hours = hours or config()
     if day.weekday() not in hours.weekdays or day in _public_holidays(day.year):
         return False
     return not any(start <= day <= end for start, end in hours.school_holidays)
 
 
-def _local(now: Optional[datetime], hours: Hours) -> datetime:
+def _local(now: datetime | None, hours: Hours) -> datetime:
     now = now or current_time()
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     return now.astimezone(hours.zone)
 
 
-def is_open(now: Optional[datetime] = None) -> bool:
+def is_open(now: datetime | None = None) -> bool:
     hours = config()
     local = _local(now, hours)
     return is_school_day(local.date(), hours) and hours.opens <= local.time() < hours.closes
 
 
-def next_opening(now: Optional[datetime] = None) -> datetime:
+def next_opening(now: datetime | None = None) -> datetime:
     """The next moment the helpdesk opens (after `now`; `now` itself when it opens right then)."""
     hours = config()
     local = _local(now, hours)
@@ -102,7 +113,7 @@ def next_opening(now: Optional[datetime] = None) -> datetime:
     raise RuntimeError("no school day within a year: check the school holidays")
 
 
-def describe_opening(opening: datetime, now: Optional[datetime] = None) -> str:
+def describe_opening(opening: datetime, now: datetime | None = None) -> str:
     """Dutch words for when the helpdesk opens: 'morgen (dinsdag 24 november) om 9:00'."""
     hours = config()
     local_now = _local(now, hours)
@@ -118,10 +129,11 @@ def describe_opening(opening: datetime, now: Optional[datetime] = None) -> str:
 
 def opening_hours_text() -> str:
     hours = config()
-    return f"elke schooldag van {hours.opens.hour}:{hours.opens.minute:02d} tot {hours.closes.hour}:{hours.closes.minute:02d}"
+    opens, closes = hours.opens, hours.closes
+    return f"elke schooldag van {opens.hour}:{opens.minute:02d} tot {closes.hour}:{closes.minute:02d}"
 
 
-def school_holidays() -> List[Tuple[date, date]]:
+def school_holidays() -> list[tuple[date, date]]:
     return list(config().school_holidays)
 
 

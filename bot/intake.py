@@ -4,11 +4,13 @@ the advice in bot/knowledge/questions.yml (bot/question_bank.py).
 
 The actions in actions/ only translate between the tracker and these functions.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any
 
 from bot import knowledge, labels
 from bot import question_bank as qb
@@ -21,7 +23,7 @@ DOORVRAAG_SLOTS = tuple(f"doorvraag_{n}" for n in range(1, MAX_DOORVRAGEN + 1))
 SAFETY_THEMES = ("pesten", "sociale_veiligheid", "wet_en_regelgeving", "vertrouwenswerk")
 # Answers to a yes/no question sent by its buttons.
 PAYLOAD_CATEGORIES = {"affirm": "ja", "deny": "nee", "dont_know": "weet_niet", "stop": "stop"}
-Button = Dict[str, str]
+Button = dict[str, str]
 
 
 def texts() -> Mapping[str, Any]:
@@ -41,13 +43,15 @@ def button(title: str, intent: str, **entities: str) -> Button:
 
 # ------------------------------------------------------------------ reading a message
 
+
 @dataclass(frozen=True)
 class Reply:
     """One user message as the intake sees it."""
+
     text: str
-    intent: Optional[str]
+    intent: str | None
     confidence: float
-    entities: Dict[str, str]
+    entities: dict[str, str]
     classification: Classification
     # The urgency rules matched danger words (their entity spans them; a model-only urgent's is empty).
     urgency_trigger: bool = False
@@ -57,24 +61,34 @@ class Reply:
         return self.text.startswith("/")
 
     @classmethod
-    def of(cls, parse: Mapping[str, Any]) -> "Reply":
+    def of(cls, parse: Mapping[str, Any]) -> Reply:
         intent = parse.get("intent") or {}
         entities = {}
         for entity in parse.get("entities") or []:
             if entity.get("entity") and entity.get("value") is not None:
                 entities.setdefault(entity["entity"], str(entity["value"]))
-        trigger = any(e.get("entity") == "urgency" and (e.get("end") or 0) > (e.get("start") or 0)
-                      for e in parse.get("entities") or [])
-        return cls(text=str(parse.get("text") or ""), intent=intent.get("name"),
-                   confidence=float(intent.get("confidence") or 0.0), entities=entities,
-                   classification=from_parse(parse), urgency_trigger=trigger)
+        trigger = any(
+            e.get("entity") == "urgency" and (e.get("end") or 0) > (e.get("start") or 0)
+            for e in parse.get("entities") or []
+        )
+        return cls(
+            text=str(parse.get("text") or ""),
+            intent=intent.get("name"),
+            confidence=float(intent.get("confidence") or 0.0),
+            entities=entities,
+            classification=from_parse(parse),
+            urgency_trigger=trigger,
+        )
 
 
 def is_unsure_urgent(reply: Reply) -> bool:
     """Urgent from the model alone, not sure enough to break off an answer (no rule saw danger)."""
-    return (reply.intent == labels.URGENT_INTENT and not reply.is_payload
-            and not reply.urgency_trigger
-            and reply.confidence < texts()["urgent_model_only"])
+    return (
+        reply.intent == labels.URGENT_INTENT
+        and not reply.is_payload
+        and not reply.urgency_trigger
+        and reply.confidence < texts()["urgent_model_only"]
+    )
 
 
 def interrupts(reply: Reply) -> bool:
@@ -111,30 +125,35 @@ def answer_category(reply: Reply) -> str:
     if reply.is_payload:
         return PAYLOAD_CATEGORIES.get(reply.intent or "", "onbruikbaar")
     category = qb.classify_answer(reply.text)
-    if (category in ("tekst", "onbruikbaar") and reply.intent in ("dont_know", "stop")
-            and reply.confidence >= texts()["sure_intent"]):
+    if (
+        category in ("tekst", "onbruikbaar")
+        and reply.intent in ("dont_know", "stop")
+        and reply.confidence >= texts()["sure_intent"]
+    ):
         return PAYLOAD_CATEGORIES[reply.intent]  # "dat is mij niet bekend", "klaar"
     return category
 
 
 # ------------------------------------------------------------------ the intake's state
 
+
 @dataclass
 class IntakeState:
     """The slots that decide the next step of the intake."""
+
     theme: str = labels.OVERIG
     question_type: str = labels.OVERIG
-    caller_role: Optional[str] = None
-    school_type: Optional[str] = None
-    intake_confirmed: Optional[bool] = None
+    caller_role: str | None = None
+    school_type: str | None = None
+    intake_confirmed: bool | None = None
     theme_needed: bool = False
     role_asked: bool = False
     school_asked: bool = False
     intake_stopped: bool = False
-    doorvraag_keys: Optional[List[str]] = None
+    doorvraag_keys: list[str] | None = None
 
     @classmethod
-    def of(cls, slots: Mapping[str, Any]) -> "IntakeState":
+    def of(cls, slots: Mapping[str, Any]) -> IntakeState:
         return cls(
             theme=slots.get("theme") or labels.OVERIG,
             question_type=slots.get("question_type") or labels.OVERIG,
@@ -153,15 +172,21 @@ class IntakeState:
         return self.theme in qb._data()["selection"]["light_themes"]
 
 
-def choose_questions(state: IntakeState, text: str) -> List[str]:
+def choose_questions(state: IntakeState, text: str) -> list[str]:
     """The keys of the 3-6 doorvragen for this situation; the user's own words skip some."""
-    chosen = qb.select_questions(state.theme, state.question_type, state.school_type,
-                                 state.caller_role, text, limit=MAX_DOORVRAGEN,
-                                 minimum=MIN_DOORVRAGEN)
+    chosen = qb.select_questions(
+        state.theme,
+        state.question_type,
+        state.school_type,
+        state.caller_role,
+        text,
+        limit=MAX_DOORVRAGEN,
+        minimum=MIN_DOORVRAGEN,
+    )
     return [q.key for q in chosen]
 
 
-def profile_slots(state: IntakeState) -> List[str]:
+def profile_slots(state: IntakeState) -> list[str]:
     """Role and school type, each asked once while unknown (a skipped one stays empty)."""
     if state.light:
         return []
@@ -175,43 +200,51 @@ def profile_slots(state: IntakeState) -> List[str]:
 
 def needs_selection(state: IntakeState) -> bool:
     """Time to choose the doorvragen: confirmed, role and school settled, none chosen yet."""
-    return (bool(state.intake_confirmed) and not state.intake_stopped
-            and state.doorvraag_keys is None and not profile_slots(state))
+    return (
+        bool(state.intake_confirmed)
+        and not state.intake_stopped
+        and state.doorvraag_keys is None
+        and not profile_slots(state)
+    )
 
 
-def required_slots(state: IntakeState) -> List[str]:
+def required_slots(state: IntakeState) -> list[str]:
     """The slots of `intake_form` in the order they are asked (a filled one is skipped)."""
     if state.intake_stopped:
         return []
     if not state.intake_confirmed:
-        return ["intake_theme" if state.theme_needed or state.theme == labels.OVERIG
-                else "intake_confirmed"]
-    return profile_slots(state) + list(DOORVRAAG_SLOTS[:len(state.doorvraag_keys or ())])
+        return ["intake_theme" if state.theme_needed or state.theme == labels.OVERIG else "intake_confirmed"]
+    return profile_slots(state) + list(DOORVRAAG_SLOTS[: len(state.doorvraag_keys or ())])
 
 
-def next_slot(required: Sequence[str], slots: Mapping[str, Any]) -> Optional[str]:
+def next_slot(required: Sequence[str], slots: Mapping[str, Any]) -> str | None:
     return next((name for name in required if slots.get(name) is None), None)
 
 
 # ------------------------------------------------------------------ what the bot says
 
-def confirm_message(theme: str, question_type: str) -> Tuple[str, List[Button]]:
+
+def confirm_message(theme: str, question_type: str) -> tuple[str, list[Button]]:
     spec = texts()["confirm"]
-    text = spec["text"].format(theme=labels.label_text("themes", theme),
-                               question_type=labels.label_text("question_types", question_type))
+    text = spec["text"].format(
+        theme=labels.label_text("themes", theme), question_type=labels.label_text("question_types", question_type)
+    )
     buttons = [button(spec["ja"], "affirm"), button(spec["other_theme"], "deny")]
     for alternative in spec["type_alternatives"].get(question_type, ()):
-        buttons.append(button(spec["other_type"].format(label=spec["type_labels"][alternative]),
-                              "inform", question_type=alternative))
+        buttons.append(
+            button(
+                spec["other_type"].format(label=spec["type_labels"][alternative]), "inform", question_type=alternative
+            )
+        )
     return text, buttons
 
 
-def theme_buttons(exclude: Optional[str] = None) -> List[Button]:
+def theme_buttons(exclude: str | None = None) -> list[Button]:
     titles = texts()["theme"]["buttons"]
     return [button(title, "inform", theme=code) for code, title in titles.items() if code != exclude]
 
 
-def theme_message(unclear: bool, exclude: Optional[str] = None) -> Tuple[str, List[Button]]:
+def theme_message(unclear: bool, exclude: str | None = None) -> tuple[str, list[Button]]:
     spec = texts()["theme"]
     return spec["unclear" if unclear else "text"], theme_buttons(exclude)
 
@@ -220,21 +253,25 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def role_message() -> Tuple[str, List[Button]]:
+def role_message() -> tuple[str, list[Button]]:
     spec = texts()["role"]
-    buttons = [button(_cap(labels.label_text("caller_roles", code)), "inform", caller_role=code)
-               for code in labels.caller_roles()]
+    buttons = [
+        button(_cap(labels.label_text("caller_roles", code)), "inform", caller_role=code)
+        for code in labels.caller_roles()
+    ]
     return spec["text"], buttons + [button(spec["skip"], "dont_know")]
 
 
-def school_message() -> Tuple[str, List[Button]]:
+def school_message() -> tuple[str, list[Button]]:
     spec = texts()["school"]
-    buttons = [button(_cap(labels.label_text("school_types", code)), "inform", school_type=code)
-               for code in labels.school_types()]
+    buttons = [
+        button(_cap(labels.label_text("school_types", code)), "inform", school_type=code)
+        for code in labels.school_types()
+    ]
     return spec["text"], buttons + [button(spec["skip"], "dont_know")]
 
 
-def question_message(key: str, number: int, total: int, retry: bool) -> Tuple[str, List[Button]]:
+def question_message(key: str, number: int, total: int, retry: bool) -> tuple[str, list[Button]]:
     spec = texts()["doorvragen"]
     question = qb.bank()[key]
     text = spec["progress"].format(number=number, total=total) + question.text
@@ -242,17 +279,20 @@ def question_message(key: str, number: int, total: int, retry: bool) -> Tuple[st
         text = spec["retry"] + text
     elif number == 1:
         text = spec["intro"] + "\n\n" + text
-    buttons: List[Button] = []
+    buttons: list[Button] = []
     if question.kind == "yes_no":
         titles = spec["buttons"]
-        buttons = [button(titles["ja"], "affirm"), button(titles["nee"], "deny"),
-                   button(titles["weet_niet"], "dont_know")]
+        buttons = [
+            button(titles["ja"], "affirm"),
+            button(titles["nee"], "deny"),
+            button(titles["weet_niet"], "dont_know"),
+        ]
     return text, buttons
 
 
-def fallback_buttons(ranking: Sequence[Mapping[str, Any]]) -> List[Button]:
+def fallback_buttons(ranking: Sequence[Mapping[str, Any]]) -> list[Button]:
     """A button per likeliest theme, each sending that theme's best-ranked question intent."""
-    best: Dict[str, str] = {}
+    best: dict[str, str] = {}
     for item in sorted(ranking, key=lambda r: -float(r.get("confidence") or 0.0)):
         question = labels.labels_of_intent(str(item.get("name")))
         if question and question.theme in SAFETY_THEMES and question.theme not in best:
@@ -264,15 +304,27 @@ def fallback_buttons(ranking: Sequence[Mapping[str, Any]]) -> List[Button]:
 
 # ------------------------------------------------------------------ after the questions
 
-def answers_of(slots: Mapping[str, Any]) -> Dict[str, str]:
+
+def answers_of(slots: Mapping[str, Any]) -> dict[str, str]:
     return dict(slots.get("doorvraag_answers") or {})
 
 
-def summary(theme: str, question_type: str, caller_role: Optional[str], school_type: Optional[str],
-            answers: Mapping[str, str], blocks: Mapping[str, str], handoff: str = "geen") -> str:
+def summary(
+    theme: str,
+    question_type: str,
+    caller_role: str | None,
+    school_type: str | None,
+    answers: Mapping[str, str],
+    blocks: Mapping[str, str],
+    handoff: str = "geen",
+) -> str:
     """A summary for the helpdesk made of codes only: no user text, so no personal data."""
-    parts = [f"thema={theme}", f"type={question_type}", f"rol={caller_role or 'onbekend'}",
-             f"school={school_type or 'onbekend'}"]
+    parts = [
+        f"thema={theme}",
+        f"type={question_type}",
+        f"rol={caller_role or 'onbekend'}",
+        f"school={school_type or 'onbekend'}",
+    ]
     if blocks:
         parts.append("bouwstenen=" + ",".join(f"{b}:{s}" for b, s in blocks.items()))
     if answers:
@@ -283,7 +335,7 @@ def summary(theme: str, question_type: str, caller_role: Optional[str], school_t
     return "; ".join(parts)[:500]
 
 
-def stored_answer(category: str, text: str, typed: bool = True) -> Tuple[str, Optional[str]]:
+def stored_answer(category: str, text: str, typed: bool = True) -> tuple[str, str | None]:
     """What the advice reads and what the log keeps: the category, plus redacted text for free text.
 
     A typed "ja, maar ..." counts as ja for the advice, and its explanation is kept too,
@@ -303,21 +355,21 @@ PHONE = re.compile(r"^(?:\+31|0031|0)[1-9]\d{8}$")
 EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)
 
 
-def normalise_phone(text: str) -> Optional[str]:
+def normalise_phone(text: str) -> str | None:
     digits = re.sub(r"[\s\-().]", "", text or "")
     return digits if PHONE.match(digits) else None
 
 
-def normalise_email(text: str) -> Optional[str]:
+def normalise_email(text: str) -> str | None:
     value = (text or "").strip().strip(".")
     return value.lower() if EMAIL.match(value) else None
 
 
-def valid_detail(channel: str, text: str) -> Optional[str]:
+def valid_detail(channel: str, text: str) -> str | None:
     return normalise_phone(text) if channel == "terugbellen" else normalise_email(text)
 
 
-def channel_choice(reply: Reply) -> Optional[str]:
+def channel_choice(reply: Reply) -> str | None:
     """terugbellen / mail / geen from a button or typed words; None when unclear."""
     if reply.entities.get("contact_channel"):
         return reply.entities["contact_channel"]

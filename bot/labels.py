@@ -4,29 +4,30 @@ A question intent is named ``vraag_<theme>_<type>``. Theme and type are read
 from the whole intent ranking (probability summed per label), which is more
 robust than reading them off the single top intent.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Optional, Sequence, Tuple
 
 from bot import knowledge
 
 OVERIG = "overig"
 
 
-def themes() -> Tuple[str, ...]:
+def themes() -> tuple[str, ...]:
     return tuple(knowledge.load("labels")["themes"])
 
 
-def question_types() -> Tuple[str, ...]:
+def question_types() -> tuple[str, ...]:
     return tuple(knowledge.load("labels")["question_types"])
 
 
-def caller_roles() -> Tuple[str, ...]:
+def caller_roles() -> tuple[str, ...]:
     return tuple(knowledge.load("labels")["caller_roles"])
 
 
-def school_types() -> Tuple[str, ...]:
+def school_types() -> tuple[str, ...]:
     return tuple(knowledge.load("labels")["school_types"])
 
 
@@ -46,7 +47,7 @@ class QuestionLabels:
     question_type: str
 
 
-def labels_of_intent(intent: Optional[str]) -> Optional[QuestionLabels]:
+def labels_of_intent(intent: str | None) -> QuestionLabels | None:
     """The (theme, type) a question intent encodes; None for other intents."""
     if not intent:
         return None
@@ -57,14 +58,14 @@ def labels_of_intent(intent: Optional[str]) -> Optional[QuestionLabels]:
     prefix = spec["question_prefix"]
     if not intent.startswith(prefix):
         return None
-    rest = intent[len(prefix):]
+    rest = intent[len(prefix) :]
     theme, sep, qtype = rest.rpartition("_")
     if not sep or theme not in themes() or qtype not in question_types():
         return None
     return QuestionLabels(theme, qtype)
 
 
-def head_labels_of_intent(intent: Optional[str]) -> Optional[QuestionLabels]:
+def head_labels_of_intent(intent: str | None) -> QuestionLabels | None:
     """What the one-axis heads are trained on: the question intents, plus `urgent` examples
     with the labels in labels.yml (`urgent_head_labels`)."""
     if intent == URGENT_INTENT:
@@ -80,7 +81,7 @@ def intent_name(theme: str, question_type: str) -> str:
     return f"{knowledge.load('labels')['intents']['question_prefix']}{theme}_{question_type}"
 
 
-def _argmax(scores: Mapping[str, float], order: Sequence[str]) -> Optional[str]:
+def _argmax(scores: Mapping[str, float], order: Sequence[str]) -> str | None:
     best = max(order, key=lambda label: scores.get(label, 0.0))
     return best if scores.get(best, 0.0) > 0.0 else None
 

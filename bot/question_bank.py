@@ -4,15 +4,17 @@ All content (questions, word lists, duties, advice) lives in
 bot/knowledge/questions.yml so the helpdesk can change it without touching code;
 this module only selects and combines. No Rasa imports: actions call it, tests run it bare.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
+from re import Pattern
 from types import MappingProxyType
-from typing import Dict, Iterable, List, Mapping, Optional, Pattern, Sequence, Tuple
 
 from bot import knowledge
 
@@ -29,31 +31,32 @@ class Question:
     key: str
     text: str
     kind: str
-    building_block: Optional[str]
-    duty: Optional[str]
+    building_block: str | None
+    duty: str | None
     weight: int
     advice: Mapping[str, str] = field(compare=False, repr=False)
-    applies: Mapping[str, Tuple[str, ...]] = field(compare=False, repr=False)
-    answered_by: Tuple[Pattern[str], ...] = field(compare=False, repr=False)
+    applies: Mapping[str, tuple[str, ...]] = field(compare=False, repr=False)
+    answered_by: tuple[Pattern[str], ...] = field(compare=False, repr=False)
 
     @property
-    def groups(self) -> Tuple[str, ...]:
+    def groups(self) -> tuple[str, ...]:
         """What selection spreads over: the block and the duty the question checks."""
         return tuple(g for g in (self.building_block, self.duty) if g)
 
 
 @dataclass(frozen=True)
 class Advice:
-    in_place: List[str]
-    missing: List[str]
+    in_place: list[str]
+    missing: list[str]
     # Follow-ups to what the user described in their own words (open questions).
-    noted: List[str]
-    duty: Optional[str]
-    next_steps: List[str]
-    reading: List[str]
+    noted: list[str]
+    duty: str | None
+    next_steps: list[str]
+    reading: list[str]
 
 
 # ----------------------------------------------------------------- loading
+
 
 def _data() -> Mapping:
     return knowledge.load("questions")
@@ -67,11 +70,10 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", plain.lower()).strip()
 
 
-@lru_cache(maxsize=None)
-def _placeholders() -> Dict[str, str]:
+@cache
+def _placeholders() -> dict[str, str]:
     """Phone numbers from referrals.yml plus the contacts of questions.yml: one place to change them."""
-    values = {key: spec["phone"] for key, spec in knowledge.load("referrals")["services"].items()
-              if spec.get("phone")}
+    values = {key: spec["phone"] for key, spec in knowledge.load("referrals")["services"].items() if spec.get("phone")}
     values.update(_data()["contacts"])
     return values
 
@@ -84,12 +86,12 @@ def helpdesk_phone() -> str:
     return _data()["contacts"]["helpdesk"]
 
 
-def _compile(patterns: Iterable[str]) -> Tuple[Pattern[str], ...]:
+def _compile(patterns: Iterable[str]) -> tuple[Pattern[str], ...]:
     return tuple(re.compile(p) for p in patterns)
 
 
-@lru_cache(maxsize=None)
-def bank() -> Dict[str, Question]:
+@cache
+def bank() -> dict[str, Question]:
     """Every question by key, in the order of the YAML file."""
     result = {}
     for key, spec in _data()["questions"].items():
@@ -108,18 +110,19 @@ def bank() -> Dict[str, Question]:
     return result
 
 
-def building_blocks() -> Tuple[str, ...]:
+def building_blocks() -> tuple[str, ...]:
     """The six blocks, fundament (visie, inzicht, voorwaarden) first."""
     return tuple(_data()["building_blocks"])
 
 
-def duties() -> Tuple[str, ...]:
+def duties() -> tuple[str, ...]:
     return tuple(_data()["duties"])
 
 
 # --------------------------------------------------------------- selection
 
-def _matches(question: Question, context: Mapping[str, Optional[str]], text: str) -> bool:
+
+def _matches(question: Question, context: Mapping[str, str | None], text: str) -> bool:
     unknown_ok = _data()["selection"]["when_unknown"]
     for axis in CONTEXT_AXES:
         allowed = question.applies.get(axis)
@@ -135,8 +138,9 @@ def _matches(question: Question, context: Mapping[str, Optional[str]], text: str
     return not mentions or any(re.search(p, text) for p in mentions)
 
 
-def applicable(theme: str, question_type: str, school_type: Optional[str] = None,
-               caller_role: Optional[str] = None, text: str = "") -> List[Question]:
+def applicable(
+    theme: str, question_type: str, school_type: str | None = None, caller_role: str | None = None, text: str = ""
+) -> list[Question]:
     """All questions for this situation, in YAML order.
 
     A question outside school safety (a light theme) is treated as type overig:
@@ -144,8 +148,12 @@ def applicable(theme: str, question_type: str, school_type: Optional[str] = None
     """
     if theme in _data()["selection"]["light_themes"]:
         question_type = OVERIG
-    context = {"themes": theme, "question_types": question_type,
-               "school_types": school_type, "caller_roles": caller_role}
+    context = {
+        "themes": theme,
+        "question_types": question_type,
+        "school_types": school_type,
+        "caller_roles": caller_role,
+    }
     norm = normalise(text)
     return [q for q in bank().values() if _matches(q, context, norm)]
 
@@ -160,18 +168,24 @@ def _score(question: Question) -> int:
     return question.weight + bonus
 
 
-def answered_in_text(theme: str, question_type: str, school_type: Optional[str] = None,
-                     caller_role: Optional[str] = None, text: str = "") -> List[Question]:
+def answered_in_text(
+    theme: str, question_type: str, school_type: str | None = None, caller_role: str | None = None, text: str = ""
+) -> list[Question]:
     """Applicable questions the user already answered in their own words (so not asked again)."""
     norm = normalise(text)
-    return [q for q in applicable(theme, question_type, school_type, caller_role, text)
-            if _answered(q, norm)]
+    return [q for q in applicable(theme, question_type, school_type, caller_role, text) if _answered(q, norm)]
 
 
-def select_questions(theme: str, question_type: str, school_type: Optional[str] = None,
-                     caller_role: Optional[str] = None, text: str = "",
-                     already_asked: Sequence[str] = (), limit: int = 6,
-                     minimum: int = 3) -> List[Question]:
+def select_questions(
+    theme: str,
+    question_type: str,
+    school_type: str | None = None,
+    caller_role: str | None = None,
+    text: str = "",
+    already_asked: Sequence[str] = (),
+    limit: int = 6,
+    minimum: int = 3,
+) -> list[Question]:
     """The questions to ask next, most informative first.
 
     At most `max_per_group` per building block and per duty, so a conversation walks
@@ -181,10 +195,15 @@ def select_questions(theme: str, question_type: str, school_type: Optional[str] 
     cap = _data()["selection"]["max_per_group"]
     norm = normalise(text)
     asked = set(already_asked)
-    pool = sorted((q for q in applicable(theme, question_type, school_type, caller_role, text)
-                   if q.key not in asked and not _answered(q, norm)),
-                  key=lambda q: -_score(q))
-    chosen: List[Question] = []
+    pool = sorted(
+        (
+            q
+            for q in applicable(theme, question_type, school_type, caller_role, text)
+            if q.key not in asked and not _answered(q, norm)
+        ),
+        key=lambda q: -_score(q),
+    )
+    chosen: list[Question] = []
     per_group: Counter = Counter()
     for question in pool:
         if len(chosen) < limit and all(per_group[g] < cap for g in question.groups):
@@ -200,16 +219,19 @@ def select_questions(theme: str, question_type: str, school_type: Optional[str] 
 
 # ------------------------------------------------------------------ answers
 
-@lru_cache(maxsize=None)
-def _answer_patterns() -> Dict[str, Tuple[Pattern[str], ...]]:
+
+@cache
+def _answer_patterns() -> dict[str, tuple[Pattern[str], ...]]:
     """Category word lists as anchored patterns that must end at a word boundary."""
     words = _data()["answer_words"]
-    return {category: tuple(re.compile(rf"(?:{p})(?=$|[\s,.;:!?)\-])") for p in words[category])
-            for category in ("ja", "nee", "weet_niet", "stop")}
+    return {
+        category: tuple(re.compile(rf"(?:{p})(?=$|[\s,.;:!?)\-])") for p in words[category])
+        for category in ("ja", "nee", "weet_niet", "stop")
+    }
 
 
-@lru_cache(maxsize=None)
-def _word_lists(name: str) -> Tuple[Pattern[str], ...]:
+@cache
+def _word_lists(name: str) -> tuple[Pattern[str], ...]:
     return _compile(_data()["answer_words"][name])
 
 
@@ -234,9 +256,9 @@ def classify_answer(text: str) -> str:
     return "onbruikbaar" if _unusable(norm) else "tekst"
 
 
-def _leading_answer(norm: str) -> Tuple[int, str]:
+def _leading_answer(norm: str) -> tuple[int, str]:
     """Where the longest yes/no/don't-know/stop phrase at the start ends, and its category."""
-    best: Tuple[int, str] = (0, "")
+    best: tuple[int, str] = (0, "")
     for category, patterns in _answer_patterns().items():
         for pattern in patterns:
             match = pattern.match(norm)
@@ -246,7 +268,7 @@ def _leading_answer(norm: str) -> Tuple[int, str]:
 
 
 def says_more_than_the_answer(text: str) -> bool:
-    """"ja, maar het protocol wordt niet gebruikt" says more than "ja": that part is worth keeping."""
+    """ "ja, maar het protocol wordt niet gebruikt" says more than "ja": that part is worth keeping."""
     norm = re.sub(r"^[^\w]+", "", normalise(text))
     end, _category = _leading_answer(norm)
     return bool(re.search(r"[a-z0-9]{2,}", norm[end:]))
@@ -259,48 +281,54 @@ def answer_status(question: Question, answer: str) -> str:
     missing when the sentence negates; raw text is needed to see that.
     """
     category = answer if answer in CATEGORIES else classify_answer(answer)
-    if (category == "tekst" and question.kind == "yes_no" and answer not in CATEGORIES
-            and any(p.search(normalise(answer)) for p in _word_lists("negation"))):
+    if (
+        category == "tekst"
+        and question.kind == "yes_no"
+        and answer not in CATEGORIES
+        and any(p.search(normalise(answer)) for p in _word_lists("negation"))
+    ):
         return "ontbreekt"
     return _data()["answer_status"][category]
 
 
-def _statuses(answers: Mapping[str, str]) -> List[Tuple[Question, str]]:
+def _statuses(answers: Mapping[str, str]) -> list[tuple[Question, str]]:
     questions = bank()
-    return [(questions[key], answer_status(questions[key], answer))
-            for key, answer in answers.items() if key in questions]
+    return [
+        (questions[key], answer_status(questions[key], answer)) for key, answer in answers.items() if key in questions
+    ]
 
 
-def assess_building_blocks(answers: Mapping[str, str]) -> Dict[str, str]:
+def assess_building_blocks(answers: Mapping[str, str]) -> dict[str, str]:
     """The status of each block the answers touch, in block order."""
-    found: Dict[str, set] = {}
+    found: dict[str, set] = {}
     for question, status in _statuses(answers):
         if question.building_block:
             found.setdefault(question.building_block, set()).add(status)
-    return {block: next(s for s in STATUSES if s in found[block])
-            for block in building_blocks() if block in found}
+    return {block: next(s for s in STATUSES if s in found[block]) for block in building_blocks() if block in found}
 
 
 # ------------------------------------------------------------------- advice
 
-def _priority(question: Question) -> Tuple[int, int]:
+
+def _priority(question: Question) -> tuple[int, int]:
     """Duty checks first (the law is not optional), then fundament blocks, then weight."""
     blocks = building_blocks()
     rank = -1 if question.building_block is None else blocks.index(question.building_block)
     return rank, -question.weight
 
 
-def _duty_applies(duty: str, school_type: Optional[str]) -> bool:
+def _duty_applies(duty: str, school_type: str | None) -> bool:
     return school_type is None or school_type in _data()["duties"][duty]["school_types"]
 
 
-def duty_text(duty: str, school_type: Optional[str]) -> str:
+def duty_text(duty: str, school_type: str | None) -> str:
     texts = _data()["duties"][duty]["text"]
     return fill(texts.get(school_type or "default") or texts["default"])
 
 
-def _pick_duty(theme: str, question_type: str, school_type: Optional[str],
-               rated: List[Tuple[Question, str]]) -> Optional[str]:
+def _pick_duty(
+    theme: str, question_type: str, school_type: str | None, rated: list[tuple[Question, str]]
+) -> str | None:
     """The duty a checked question found unmet, else any checked one, else the situation's."""
     checked = sorted((pair for pair in rated if pair[0].duty), key=lambda pair: -pair[0].weight)
     for wanted in (lambda s: s != "aanwezig", lambda s: True):
@@ -310,25 +338,22 @@ def _pick_duty(theme: str, question_type: str, school_type: Optional[str],
     return (_data()["situation_duty"].get(theme) or {}).get(question_type)
 
 
-def _unique(items: Iterable[str]) -> List[str]:
+def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def advice_for(theme: str, question_type: str, school_type: Optional[str],
-               answers: Mapping[str, str]) -> Advice:
+def advice_for(theme: str, question_type: str, school_type: str | None, answers: Mapping[str, str]) -> Advice:
     """Advice built from the answers: what is in place, what is missing, the duty, next steps."""
     data = _data()
     rated = sorted(_statuses(answers), key=lambda pair: _priority(pair[0]))
     by_status = {s: [q for q, status in rated if status == s] for s in STATUSES}
     missing = by_status["ontbreekt"]
-    steps = [fill(data["duties"][q.duty]["step"]) for q in missing
-             if q.duty and _duty_applies(q.duty, school_type)]
-    steps += [fill(data["building_blocks"][q.building_block]["step"]) for q in missing
-              if q.building_block]
+    steps = [fill(data["duties"][q.duty]["step"]) for q in missing if q.duty and _duty_applies(q.duty, school_type)]
+    steps += [fill(data["building_blocks"][q.building_block]["step"]) for q in missing if q.building_block]
     steps += [q.advice["unknown"] for q in by_status["onbekend"]]
     steps = _unique(steps)[:MAX_STEPS]
     defaults = [fill(s) for s in data["default_steps"].get(question_type, data["default_steps"]["overig"])]
-    steps = _unique(steps + defaults)[:max(len(steps), MIN_STEPS)]
+    steps = _unique(steps + defaults)[: max(len(steps), MIN_STEPS)]
     duty = _pick_duty(theme, question_type, school_type, rated)
     reading = list(data["reading"].get(theme, data["reading"]["overig"]))
     reading += data["reading_by_school_type"].get(school_type, ())
@@ -356,8 +381,10 @@ def render_advice(advice: Advice) -> str:
         parts.append("Dit zijn de stappen die ik je aanraad.")
     if advice.duty:
         parts.append(f"**Wat de wet zegt**\n{advice.duty}")
-    parts.append("**Mijn voorstel voor de volgende stappen**\n"
-                 + "\n".join(f"{i}. {step}" for i, step in enumerate(advice.next_steps, 1)))
+    parts.append(
+        "**Mijn voorstel voor de volgende stappen**\n"
+        + "\n".join(f"{i}. {step}" for i, step in enumerate(advice.next_steps, 1))
+    )
     if advice.reading:
         parts.append("**Meer lezen**\n" + "\n".join(f"- {line}" for line in advice.reading))
     return "\n\n".join(parts)

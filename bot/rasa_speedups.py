@@ -7,10 +7,11 @@ new validator, on every custom action call. Profiling `rasa run` under load
 same check (same schema, same errors, same message) with a validator built and
 checked once. Installed by our input channels, so it applies to `rasa run`.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Dict
+from typing import Any
 
 from rasa.core.actions.action import RemoteAction
 
@@ -27,16 +28,18 @@ def _validator():
     return validator_class(schema)
 
 
-def _validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
+def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     from jsonschema.exceptions import best_match
 
     error = best_match(_validator().iter_errors(result))
     if error is None:
         return True
     # The wording Rasa adds to the error, kept so logs read the same.
-    error.message += (". Failed to validate Action server response from API, make sure your response "
-                      "from the Action endpoint is valid. For more information about the format visit "
-                      "https://rasa.com/docs/rasa/custom-actions")
+    error.message += (
+        ". Failed to validate Action server response from API, make sure your response "
+        "from the Action endpoint is valid. For more information about the format visit "
+        "https://rasa.com/docs/rasa/custom-actions"
+    )
     raise error
 
 

@@ -4,14 +4,15 @@ Scored per word: a word is personal when it lies inside a labelled piece of
 personal data, and redacted when it overlaps a span the redactor finds.
 `make eval` prints the figures; tests/test_redaction_quality.py holds floors.
 """
+
 from __future__ import annotations
 
 import argparse
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Sequence, Tuple
 
 import yaml
 
@@ -26,8 +27,8 @@ class RedactionScore:
     true_positive: int = 0
     false_positive: int = 0
     false_negative: int = 0
-    missed: List[Tuple[str, str]] = field(default_factory=list)
-    over: List[Tuple[str, str]] = field(default_factory=list)
+    missed: list[tuple[str, str]] = field(default_factory=list)
+    over: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def precision(self) -> float:
@@ -40,7 +41,7 @@ class RedactionScore:
         return self.true_positive / wanted if wanted else 1.0
 
 
-def _gold_ranges(text: str, personal: Sequence[str]) -> List[Tuple[int, int]]:
+def _gold_ranges(text: str, personal: Sequence[str]) -> list[tuple[int, int]]:
     ranges = []
     for piece in personal:
         start = text.find(piece)
@@ -79,9 +80,11 @@ def load(path: Path = DEFAULT_SET):
 
 
 def report(result: RedactionScore, examples: int) -> str:
-    lines = [f"Redaction on {examples} labelled sentences (per word): "
-             f"precision {result.precision:.3f}, recall {result.recall:.3f} "
-             f"({result.true_positive} found, {result.false_positive} too many, {result.false_negative} missed)"]
+    lines = [
+        f"Redaction on {examples} labelled sentences (per word): "
+        f"precision {result.precision:.3f}, recall {result.recall:.3f} "
+        f"({result.true_positive} found, {result.false_positive} too many, {result.false_negative} missed)"
+    ]
     lines += [f"  missed {word!r}" for word, _text in result.missed]
     lines += [f"  removed without need {word!r}" for word, _text in result.over]
     return "\n".join(lines)

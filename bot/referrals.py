@@ -1,7 +1,6 @@
 """The urgent referral message, composed from bot/knowledge/referrals.yml."""
-from __future__ import annotations
 
-from typing import List, Optional
+from __future__ import annotations
 
 from bot import knowledge
 
@@ -14,13 +13,13 @@ AFTERWARDS = (
 )
 
 
-def services_for(category: Optional[str]) -> List[str]:
+def services_for(category: str | None) -> list[str]:
     categories = knowledge.load("referrals")["categories"]
     spec = categories.get(category or GENERAL) or categories[GENERAL]
     return list(spec["services"])
 
 
-def referral_lines(category: Optional[str]) -> List[str]:
+def referral_lines(category: str | None) -> list[str]:
     """The lines of the referral, the urgent number first (domain.md §4)."""
     services = knowledge.load("referrals")["services"]
     lines = [OPENING]
@@ -29,5 +28,5 @@ def referral_lines(category: Optional[str]) -> List[str]:
     return lines
 
 
-def referral_message(category: Optional[str]) -> str:
+def referral_message(category: str | None) -> str:
     return "\n".join(referral_lines(category))

@@ -6,9 +6,10 @@ chooses the database (SQLite file by default, PostgreSQL in production), the
 same one `doorvraag purge` and `forget` clean, and a missing PostgreSQL
 database is created on first start.
 """
+
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
@@ -23,8 +24,13 @@ __all__ = ["DoorvraagTrackerStore", "ensure_database"]
 class DoorvraagTrackerStore(SQLTrackerStore):
     """SQLTrackerStore whose connection comes from TRACKER_DATABASE_URL."""
 
-    def __init__(self, domain: Optional[Domain] = None, event_broker: Optional[EventBroker] = None,
-                 url: Optional[str] = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        domain: Domain | None = None,
+        event_broker: EventBroker | None = None,
+        url: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         host = kwargs.pop("host", None)
         for ignored in ("dialect", "db", "port", "username", "password", "login_db", "query"):
             kwargs.pop(ignored, None)

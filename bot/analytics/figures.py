@@ -4,11 +4,12 @@ Counted in SQL over the coded `contacts` rows (no free text is read), with every
 label present in label order, zeros included, so a report or chart always has
 the same rows. Days are local days in Europe/Amsterdam, both ends included.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
-from typing import Dict, Iterable, Mapping, Optional, Tuple
+from datetime import date
 
 from sqlalchemy import func, select
 
@@ -19,21 +20,33 @@ from bot.storage.dates import AMSTERDAM, day_range_utc
 from bot.storage.models import Contact
 
 UNKNOWN = "onbekend"
-MONTH_NAMES = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-               "oktober", "november", "december")
+MONTH_NAMES = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 
 
 @dataclass(frozen=True)
 class Figures:
-    date_from: Optional[date]
-    date_to: Optional[date]
+    date_from: date | None
+    date_to: date | None
     total: int
-    by_theme: Dict[str, int]
-    by_question_type: Dict[str, int]
-    by_month: Dict[str, int]
-    by_role: Dict[str, int]
-    by_sector: Dict[str, int]
-    by_channel: Dict[str, int]
+    by_theme: dict[str, int]
+    by_question_type: dict[str, int]
+    by_month: dict[str, int]
+    by_role: dict[str, int]
+    by_sector: dict[str, int]
+    by_channel: dict[str, int]
     handed_off: int
     urgent: int
 
@@ -45,7 +58,7 @@ class Figures:
     def urgent_rate(self) -> float:
         return self.urgent / self.total if self.total else 0.0
 
-    def as_dict(self) -> Dict[str, object]:
+    def as_dict(self) -> dict[str, object]:
         data = asdict(self)
         data["date_from"] = self.date_from.isoformat() if self.date_from else None
         data["date_to"] = self.date_to.isoformat() if self.date_to else None
@@ -53,7 +66,7 @@ class Figures:
         return data
 
 
-def _ordered(counts: Mapping[Optional[str], int], order: Iterable[str]) -> Dict[str, int]:
+def _ordered(counts: Mapping[str | None, int], order: Iterable[str]) -> dict[str, int]:
     """Every label in order (zeros too); a missing value counts as 'onbekend' at the end."""
     result = {code: int(counts.get(code, 0)) for code in order}
     unknown = sum(int(n) for code, n in counts.items() if code not in result)
@@ -74,7 +87,7 @@ def month_label(key: str) -> str:
     return f"{MONTH_NAMES[int(month) - 1]} {year}"
 
 
-def compute(db: Database, date_from: Optional[date] = None, date_to: Optional[date] = None) -> Figures:
+def compute(db: Database, date_from: date | None = None, date_to: date | None = None) -> Figures:
     start, end = day_range_utc(date_from, date_to)
     conditions = []
     if start is not None:
@@ -82,7 +95,7 @@ def compute(db: Database, date_from: Optional[date] = None, date_to: Optional[da
     if end is not None:
         conditions.append(Contact.started_at < end)
 
-    def grouped(column) -> Dict[Optional[str], int]:
+    def grouped(column) -> dict[str | None, int]:
         rows = session.execute(select(column, func.count()).where(*conditions).group_by(column)).all()
         return {value: count for value, count in rows}
 
@@ -93,13 +106,15 @@ def compute(db: Database, date_from: Optional[date] = None, date_to: Optional[da
         by_role = grouped(Contact.caller_role)
         by_sector = grouped(Contact.school_type)
         by_channel = grouped(Contact.channel)
-        handed_off = session.scalar(select(func.count()).select_from(Contact).where(
-            *conditions, Contact.handoff != "geen")) or 0
-        urgent = session.scalar(select(func.count()).select_from(Contact).where(
-            *conditions, Contact.urgent.is_(True))) or 0
+        handed_off = (
+            session.scalar(select(func.count()).select_from(Contact).where(*conditions, Contact.handoff != "geen")) or 0
+        )
+        urgent = (
+            session.scalar(select(func.count()).select_from(Contact).where(*conditions, Contact.urgent.is_(True))) or 0
+        )
         # Months in local time: read the start times (one column) and bucket them here, the same
         # way on SQLite and PostgreSQL.
-        months: Dict[str, int] = {}
+        months: dict[str, int] = {}
         for (started,) in session.execute(select(Contact.started_at).where(*conditions)):
             key = started.astimezone(AMSTERDAM).strftime("%Y-%m")
             months[key] = months.get(key, 0) + 1
@@ -109,10 +124,19 @@ def compute(db: Database, date_from: Optional[date] = None, date_to: Optional[da
         by_month = {key: months.get(key, 0) for key in _months(first, last)}
     else:
         by_month = {}
-    return Figures(date_from, date_to, int(total),
-                   _ordered(by_theme, labels.themes()), _ordered(by_type, labels.question_types()),
-                   by_month, _ordered(by_role, labels.caller_roles()), _ordered(by_sector, labels.school_types()),
-                   _ordered(by_channel, values.CHANNELS), int(handed_off), int(urgent))
+    return Figures(
+        date_from,
+        date_to,
+        int(total),
+        _ordered(by_theme, labels.themes()),
+        _ordered(by_type, labels.question_types()),
+        by_month,
+        _ordered(by_role, labels.caller_roles()),
+        _ordered(by_sector, labels.school_types()),
+        _ordered(by_channel, values.CHANNELS),
+        int(handed_off),
+        int(urgent),
+    )
 
 
 def _as_date(month_key: str) -> date:
@@ -131,7 +155,7 @@ def label_for(axis: str, code: str) -> str:
     return labels.label_text(axis, code)
 
 
-AXES: Tuple[Tuple[str, str, str], ...] = (
+AXES: tuple[tuple[str, str, str], ...] = (
     ("by_theme", "themes", "Contacten per thema"),
     ("by_question_type", "question_types", "Contacten per soort vraag (vraag betreft)"),
     ("by_month", "month", "Contacten per maand"),

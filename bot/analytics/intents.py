@@ -3,13 +3,13 @@
 Analysts relabel what the model got wrong; the relabelled messages are exported
 as Rasa NLU YAML, ready to add to data/nlu/. Only redacted text is read.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import List, Optional, Tuple
 
 import yaml
 from sqlalchemy import select
@@ -28,13 +28,13 @@ class MessageRow:
     id: str
     sent_at: datetime
     text: str
-    intent: Optional[str]
-    confidence: Optional[float]
-    relabelled_intent: Optional[str]
+    intent: str | None
+    confidence: float | None
+    relabelled_intent: str | None
 
 
 @lru_cache(maxsize=1)
-def known_intents() -> Tuple[str, ...]:
+def known_intents() -> tuple[str, ...]:
     """The intents of domain.yml: a relabel must name one of them."""
     domain = yaml.safe_load(DOMAIN.read_text(encoding="utf-8"))
     names = []
@@ -43,11 +43,22 @@ def known_intents() -> Tuple[str, ...]:
     return tuple(names)
 
 
-def list_messages(db: Database, date_from: Optional[date] = None, date_to: Optional[date] = None,
-                  max_confidence: Optional[float] = None, limit: int = 100, offset: int = 0) -> List[MessageRow]:
+def list_messages(
+    db: Database,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    max_confidence: float | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[MessageRow]:
     start, end = day_range_utc(date_from, date_to)
-    query = (select(MessageLog).where(MessageLog.text_redacted.is_not(None))
-             .order_by(MessageLog.sent_at.desc()).limit(min(limit, 500)).offset(max(offset, 0)))
+    query = (
+        select(MessageLog)
+        .where(MessageLog.text_redacted.is_not(None))
+        .order_by(MessageLog.sent_at.desc())
+        .limit(min(limit, 500))
+        .offset(max(offset, 0))
+    )
     if start is not None:
         query = query.where(MessageLog.sent_at >= start)
     if end is not None:
@@ -55,8 +66,10 @@ def list_messages(db: Database, date_from: Optional[date] = None, date_to: Optio
     if max_confidence is not None:
         query = query.where(MessageLog.confidence <= max_confidence)
     with db.session() as session:
-        return [MessageRow(m.id, m.sent_at, m.text_redacted, m.intent, m.confidence, m.relabelled_intent)
-                for m in session.scalars(query)]
+        return [
+            MessageRow(m.id, m.sent_at, m.text_redacted, m.intent, m.confidence, m.relabelled_intent)
+            for m in session.scalars(query)
+        ]
 
 
 def relabel(db: Database, message_id: str, intent: str, actor: str) -> bool:
@@ -68,27 +81,37 @@ def relabel(db: Database, message_id: str, intent: str, actor: str) -> bool:
             return False
         before = message.relabelled_intent or message.intent
         message.relabelled_intent, message.relabelled_by, message.relabelled_at = intent, actor, utc_now()
-        record_audit(session, actor=actor, action="message_relabelled", target_type="message",
-                     target_id=message_id, detail={"from": before, "to": intent})
+        record_audit(
+            session,
+            actor=actor,
+            action="message_relabelled",
+            target_type="message",
+            target_id=message_id,
+            detail={"from": before, "to": intent},
+        )
     return True
 
 
 def relabelled_nlu_yaml(db: Database) -> str:
     """Rasa 3.x NLU training data of the relabelled messages (redacted text only)."""
     with db.session() as session:
-        rows = session.execute(select(MessageLog.relabelled_intent, MessageLog.text_redacted)
-                               .where(MessageLog.relabelled_intent.is_not(None),
-                                      MessageLog.text_redacted.is_not(None))
-                               .order_by(MessageLog.relabelled_intent, MessageLog.sent_at)).all()
+        rows = session.execute(
+            select(MessageLog.relabelled_intent, MessageLog.text_redacted)
+            .where(MessageLog.relabelled_intent.is_not(None), MessageLog.text_redacted.is_not(None))
+            .order_by(MessageLog.relabelled_intent, MessageLog.sent_at)
+        ).all()
     by_intent = {}
     for intent, text in rows:
         line = " ".join(text.split())
         if line and line not in by_intent.setdefault(intent, []):
             by_intent[intent].append(line)
-    blocks = [{"intent": intent, "examples": "".join(f"- {_literal(t)}\n" for t in texts)}
-              for intent, texts in by_intent.items()]
-    return yaml.safe_dump({"version": "3.1", "nlu": blocks}, allow_unicode=True, sort_keys=False,
-                          default_style=None, width=10_000)
+    blocks = [
+        {"intent": intent, "examples": "".join(f"- {_literal(t)}\n" for t in texts)}
+        for intent, texts in by_intent.items()
+    ]
+    return yaml.safe_dump(
+        {"version": "3.1", "nlu": blocks}, allow_unicode=True, sort_keys=False, default_style=None, width=10_000
+    )
 
 
 def _literal(text: str) -> str:

@@ -3,6 +3,7 @@
 For the annual report: charts are inline SVG, styles inline, no scripts and no
 external assets, so the page can be mailed or archived as it is.
 """
+
 from __future__ import annotations
 
 import csv
@@ -10,7 +11,6 @@ import io
 from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
-from typing import List
 
 from bot.analytics.charts import bar_chart_svg
 from bot.analytics.figures import AXES, Figures, label_for
@@ -43,12 +43,12 @@ def _period(figures: Figures) -> str:
 
 
 def html_report(figures: Figures) -> str:
-    charts: List[str] = []
+    charts: list[str] = []
     for attribute, axis, title in AXES:
         counts = getattr(figures, attribute)
         if counts:
             names = {code: label_for(axis, code) for code in counts}
-            charts.append(f'<figure>{bar_chart_svg(title, counts, names)}</figure>')
+            charts.append(f"<figure>{bar_chart_svg(title, counts, names)}</figure>")
     made = datetime.now(timezone.utc).strftime("%d-%m-%Y %H:%M UTC")
     return f"""<!doctype html>
 <html lang="nl">
@@ -70,7 +70,8 @@ def html_report(figures: Figures) -> str:
 <p>Periode: {escape(_period(figures))}. Gemaakt op {escape(made)}.</p>
 <table>
   <tr><th scope="row">Contacten</th><td>{figures.total}</td></tr>
-  <tr><th scope="row">Doorverwezen naar een medewerker</th><td>{figures.handed_off} ({figures.handoff_rate:.0%})</td></tr>
+  <tr><th scope="row">Doorverwezen naar een medewerker</th>
+      <td>{figures.handed_off} ({figures.handoff_rate:.0%})</td></tr>
   <tr><th scope="row">Urgent</th><td>{figures.urgent} ({figures.urgent_rate:.0%})</td></tr>
 </table>
 {chr(10).join(charts)}

@@ -6,6 +6,7 @@ seconds and gigabytes on a 1 MB message. The guard refuses or trims such
 input before NLU sees it, and answers in Dutch. Pure functions and one small
 rate limiter; the channels own an instance each (no module state).
 """
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,9 @@ import re
 import time
 import unicodedata
 from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Mapping, Optional
+from typing import Any
 
 from bot import knowledge
 
@@ -34,7 +36,7 @@ class GuardSettings:
     max_senders: int = 10000
 
     @classmethod
-    def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "GuardSettings":
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> GuardSettings:
         """DOORVRAAG_MAX_MESSAGE_CHARS, DOORVRAAG_MAX_BODY_BYTES, DOORVRAAG_RATE_MESSAGES, DOORVRAAG_RATE_SECONDS."""
         env = os.environ if environ is None else environ
         defaults = cls()
@@ -49,10 +51,12 @@ class GuardSettings:
                 raise ValueError(f"{name} must be positive")
             return value
 
-        return cls(number("DOORVRAAG_MAX_MESSAGE_CHARS", defaults.max_chars, int),
-                   number("DOORVRAAG_MAX_BODY_BYTES", defaults.max_body_bytes, int),
-                   number("DOORVRAAG_RATE_MESSAGES", defaults.rate_messages, int),
-                   number("DOORVRAAG_RATE_SECONDS", defaults.rate_seconds, float))
+        return cls(
+            number("DOORVRAAG_MAX_MESSAGE_CHARS", defaults.max_chars, int),
+            number("DOORVRAAG_MAX_BODY_BYTES", defaults.max_body_bytes, int),
+            number("DOORVRAAG_RATE_MESSAGES", defaults.rate_messages, int),
+            number("DOORVRAAG_RATE_SECONDS", defaults.rate_seconds, float),
+        )
 
 
 def texts() -> Mapping[str, str]:
@@ -65,7 +69,7 @@ class Refusal:
     status: int
     code: str
 
-    def body(self) -> Dict[str, str]:
+    def body(self) -> dict[str, str]:
         return {"error": self.code, "message": texts()[self.code]}
 
 
@@ -73,8 +77,8 @@ class Refusal:
 class Accepted:
     sender: str
     text: str
-    metadata: Dict[str, Any] = field(default_factory=dict)
-    input_channel: Optional[str] = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    input_channel: str | None = None
     trimmed: bool = False
 
 
@@ -100,8 +104,7 @@ def trim(text: str, max_chars: int) -> tuple:
     return cut, True
 
 
-def check_message(sender: Any, message: Any, metadata: Any, settings: GuardSettings,
-                  input_channel: Any = None):
+def check_message(sender: Any, message: Any, metadata: Any, settings: GuardSettings, input_channel: Any = None):
     """Accepted or Refusal for one message whose JSON already parsed."""
     if sender is None:
         return Refusal(400, "sender_missing")
@@ -134,20 +137,22 @@ def check_body(body: bytes, settings: GuardSettings):
         return Refusal(400, "json_invalid")
     if not isinstance(payload, dict):
         return Refusal(400, "json_not_object")
-    return check_message(payload.get("sender"), payload.get("message"), payload.get("metadata"),
-                         settings, payload.get("input_channel"))
+    return check_message(
+        payload.get("sender"), payload.get("message"), payload.get("metadata"), settings, payload.get("input_channel")
+    )
 
 
 class RateLimiter:
     """A token bucket per sender; the least recently seen senders are forgotten beyond `max_senders`."""
 
-    def __init__(self, messages: int, seconds: float, max_senders: int = 10000,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, messages: int, seconds: float, max_senders: int = 10000, clock: Callable[[], float] = time.monotonic
+    ):
         self.capacity = float(messages)
         self.refill_per_second = messages / seconds
         self.max_senders = max_senders
         self.clock = clock
-        self._buckets: "OrderedDict[str, tuple]" = OrderedDict()
+        self._buckets: OrderedDict[str, tuple] = OrderedDict()
 
     def allow(self, sender: str) -> bool:
         now = self.clock()

@@ -5,12 +5,14 @@ with a JSON error and a Dutch message; a body over the size cap a 413; a
 sender over the rate limit a 429. A message over the length cap is trimmed,
 answered, and followed by a Dutch note that only the first part was read.
 """
+
 from __future__ import annotations
 
 import inspect
 import logging
 from asyncio import CancelledError
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -28,17 +30,16 @@ class GuardedRestInput(RestInput):
     """Rasa's REST channel with the guard in front (credentials.yml: bot.channels.rest.GuardedRestInput)."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "GuardedRestInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> GuardedRestInput:
         return cls()
 
-    def __init__(self, settings: Optional[GuardSettings] = None) -> None:
+    def __init__(self, settings: GuardSettings | None = None) -> None:
         self.settings = settings or GuardSettings.from_env()
-        self.limiter = RateLimiter(self.settings.rate_messages, self.settings.rate_seconds,
-                                   self.settings.max_senders)
+        self.limiter = RateLimiter(self.settings.rate_messages, self.settings.rate_seconds, self.settings.max_senders)
         rasa_speedups.install()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
@@ -66,13 +67,18 @@ class GuardedRestInput(RestInput):
 
         return webhook
 
-    async def answer(self, on_new_message: Callable[[UserMessage], Awaitable[None]],
-                     message: Accepted) -> list:
+    async def answer(self, on_new_message: Callable[[UserMessage], Awaitable[None]], message: Accepted) -> list:
         collector = CollectingOutputChannel()
         try:
-            await on_new_message(UserMessage(message.text, collector, message.sender,
-                                             input_channel=message.input_channel or self.name(),
-                                             metadata=message.metadata))
+            await on_new_message(
+                UserMessage(
+                    message.text,
+                    collector,
+                    message.sender,
+                    input_channel=message.input_channel or self.name(),
+                    metadata=message.metadata,
+                )
+            )
         except CancelledError:
             log.error("rest message timed out")
             return collector.messages + [self.note(message.sender, "bot_unavailable")]
@@ -96,5 +102,5 @@ class GuardedRestInput(RestInput):
             return False
         return tracker is not None and tracker.is_paused()
 
-    def note(self, sender: str, code: str) -> Dict[str, str]:
+    def note(self, sender: str, code: str) -> dict[str, str]:
         return {"recipient_id": sender, "text": texts()[code].format(max_chars=self.settings.max_chars)}

@@ -3,12 +3,14 @@
 Refused input never reaches NLU; the user gets the Dutch explanation as a bot
 message in the widget instead of silence or a broken socket.
 """
+
 from __future__ import annotations
 
 import inspect
 import logging
 import uuid
-from typing import Any, Awaitable, Callable, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput
@@ -24,14 +26,13 @@ class GuardedSocketIOInput(SocketIOInput):
     """credentials.yml: bot.channels.socketio.GuardedSocketIOInput (same options as `socketio`)."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "socketio"
 
-    def __init__(self, *args: Any, settings: Optional[GuardSettings] = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, settings: GuardSettings | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.settings = settings or GuardSettings.from_env()
-        self.limiter = RateLimiter(self.settings.rate_messages, self.settings.rate_seconds,
-                                   self.settings.max_senders)
+        self.limiter = RateLimiter(self.settings.rate_messages, self.settings.rate_seconds, self.settings.max_senders)
         rasa_speedups.install()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
@@ -44,7 +45,7 @@ class GuardedSocketIOInput(SocketIOInput):
         coroutine: the session never joins its room, and with session persistence no bot reply
         reaches the widget. This handler awaits it, and gives a malformed session id a fresh one."""
 
-        async def session_request(sid: Text, data: Optional[dict]) -> None:
+        async def session_request(sid: str, data: dict | None) -> None:
             data = data if isinstance(data, dict) else {}
             session_id = data.get("session_id")
             if not valid_sender(session_id):
@@ -57,8 +58,9 @@ class GuardedSocketIOInput(SocketIOInput):
 
         sio.on("session_request", session_request, namespace=self.namespace)
 
-    def guarded(self, on_new_message: Callable[[UserMessage], Awaitable[None]]
-                ) -> Callable[[UserMessage], Awaitable[None]]:
+    def guarded(
+        self, on_new_message: Callable[[UserMessage], Awaitable[None]]
+    ) -> Callable[[UserMessage], Awaitable[None]]:
         async def handle(message: UserMessage) -> None:
             output, sender = message.output_channel, message.sender_id
             checked = check_message(sender, message.text, message.metadata, self.settings)
@@ -70,14 +72,16 @@ class GuardedSocketIOInput(SocketIOInput):
                 await output.send_text_message(sender, texts()["rate_limited"])
                 return
             try:
-                await on_new_message(UserMessage(checked.text, output, checked.sender,
-                                                 input_channel=self.name(), metadata=checked.metadata))
+                await on_new_message(
+                    UserMessage(
+                        checked.text, output, checked.sender, input_channel=self.name(), metadata=checked.metadata
+                    )
+                )
             except Exception as error:  # the socket stays up; the user hears what happened
                 log.error("socketio message failed (%s)", type(error).__name__)
                 await output.send_text_message(sender, texts()["bot_unavailable"])
                 return
             if checked.trimmed:
-                await output.send_text_message(
-                    sender, texts()["trimmed"].format(max_chars=self.settings.max_chars))
+                await output.send_text_message(sender, texts()["trimmed"].format(max_chars=self.settings.max_chars))
 
         return handle

@@ -3,12 +3,14 @@
 Kept as YAML data beside this module so that actions, reports and the console
 share one source; loaders return plain immutable views of that data.
 """
+
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -23,7 +25,7 @@ def _freeze(value: Any) -> Any:
     return value
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str) -> Mapping[str, Any]:
     """Read knowledge file `name` (without .yml) once; the result is read-only."""
     path = KNOWLEDGE_DIR / f"{name}.yml"

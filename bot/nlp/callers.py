@@ -7,12 +7,13 @@ A role is only taken when the writer says it of themselves ("ik ben ib'er",
 mentor zegt"): labels.md says caller_role is never guessed. A school type is
 taken wherever the text names one ("een leerling uit 3 havo").
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Mapping, Optional, Tuple
 
 CALLER_ROLE = "caller_role"
 SCHOOL_TYPE = "school_type"
@@ -37,9 +38,7 @@ _SHORT_ANSWER_WORDS = 6
 
 
 def strip_accents(text: str) -> str:
-    return "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-    )
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def normalise(text: str) -> str:
@@ -55,7 +54,7 @@ class Mention:
     end: int
     text: str
 
-    def as_entity(self, extractor: str) -> Dict:
+    def as_entity(self, extractor: str) -> dict:
         return {
             "entity": self.entity,
             "value": self.value,
@@ -69,21 +68,17 @@ class Mention:
 class CallerTable:
     """Surface form -> (entity, code), compiled to one regex per entity."""
 
-    def __init__(self, forms: Mapping[str, Tuple[str, str]]) -> None:
-        self.forms: Dict[str, Tuple[str, str]] = {}
+    def __init__(self, forms: Mapping[str, tuple[str, str]]) -> None:
+        self.forms: dict[str, tuple[str, str]] = {}
         for surface, target in forms.items():
             for variant in {surface.lower(), strip_accents(surface.lower())}:
                 self.forms.setdefault(normalise(variant), target)
-        self._regex: Dict[str, re.Pattern] = {}
+        self._regex: dict[str, re.Pattern] = {}
         for entity in ENTITIES:
-            surfaces = sorted(
-                (s for s, (e, _) in self.forms.items() if e == entity), key=len, reverse=True
-            )
+            surfaces = sorted((s for s, (e, _) in self.forms.items() if e == entity), key=len, reverse=True)
             if surfaces:
                 alternation = "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in surfaces)
-                self._regex[entity] = re.compile(
-                    rf"(?<![\w'-])(?:{alternation})(?![\w'-])", re.IGNORECASE
-                )
+                self._regex[entity] = re.compile(rf"(?<![\w'-])(?:{alternation})(?![\w'-])", re.IGNORECASE)
 
     @classmethod
     def from_tables(
@@ -91,10 +86,10 @@ class CallerTable:
         lookups: Mapping[str, Iterable[str]],
         synonyms: Mapping[str, str],
         codes: Mapping[str, Iterable[str]],
-    ) -> "CallerTable":
+    ) -> CallerTable:
         """Build from Rasa lookup tables (per entity) and synonyms (form -> code)."""
         lowered = {k.lower(): v for k, v in synonyms.items()}
-        forms: Dict[str, Tuple[str, str]] = {}
+        forms: dict[str, tuple[str, str]] = {}
         for entity in ENTITIES:
             valid = set(codes[entity])
             for element in lookups.get(entity, ()):
@@ -104,14 +99,14 @@ class CallerTable:
                     forms[form] = (entity, code)
         return cls(forms)
 
-    def to_dict(self) -> Dict[str, List[str]]:
+    def to_dict(self) -> dict[str, list[str]]:
         return {surface: list(target) for surface, target in self.forms.items()}
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, List[str]]) -> "CallerTable":
+    def from_dict(cls, data: Mapping[str, list[str]]) -> CallerTable:
         return cls({k: (v[0], v[1]) for k, v in data.items()})
 
-    def _find(self, entity: str, text: str) -> List[Mention]:
+    def _find(self, entity: str, text: str) -> list[Mention]:
         regex = self._regex.get(entity)
         if regex is None:
             return []
@@ -123,7 +118,7 @@ class CallerTable:
                 found.append(Mention(entity, target[1], match.start(), match.end(), match.group(0)))
         return found
 
-    def extract(self, text: str) -> List[Mention]:
+    def extract(self, text: str) -> list[Mention]:
         """All accepted mentions, in text order."""
         text = normalise(text or "")
         schools = self._find(SCHOOL_TYPE, text)
@@ -134,7 +129,7 @@ class CallerTable:
         return sorted(roles + schools, key=lambda m: m.start)
 
     @staticmethod
-    def _said_of_self(mention: Mention, text: str, schools: List[Mention]) -> bool:
+    def _said_of_self(mention: Mention, text: str, schools: list[Mention]) -> bool:
         if _POSSESSIVE.match(mention.text):
             return True
         before = text[: mention.start]
@@ -142,7 +137,7 @@ class CallerTable:
         if _FIRST_PERSON_BEFORE.search(before[sentence_start:]):
             return True
         # A short answer to "wat is je rol?": "ib'er", "docent op een vmbo".
-        rest = text[: mention.start] + " " + text[mention.end:]
+        rest = text[: mention.start] + " " + text[mention.end :]
         for school in schools:
             rest = rest.replace(school.text, " ")
         words = re.findall(r"\w+", rest)
@@ -151,7 +146,7 @@ class CallerTable:
         )
 
 
-def first_value(mentions: Iterable[Mention], entity: str) -> Optional[str]:
+def first_value(mentions: Iterable[Mention], entity: str) -> str | None:
     for mention in mentions:
         if mention.entity == entity:
             return mention.value

@@ -1,11 +1,12 @@
 """Custom Rasa NLU components (named in config.yml); the logic lives in callers.py and urgency.py."""
+
 from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Dict, List, Optional, Text, Type
+from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -24,7 +25,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import labels
-from bot.nlp.callers import ENTITIES as CALLER_ENTITIES, CallerTable
+from bot.nlp.callers import ENTITIES as CALLER_ENTITIES
+from bot.nlp.callers import CallerTable
 from bot.nlp.urgency import UrgencyRules
 
 logger = logging.getLogger(__name__)
@@ -48,11 +50,10 @@ class CallerEntityExtractor(GraphComponent, EntityExtractorMixin):
     TABLE_FILE = "caller_table.json"
 
     @classmethod
-    def create(cls, config, model_storage, resource, execution_context) -> "CallerEntityExtractor":
+    def create(cls, config, model_storage, resource, execution_context) -> CallerEntityExtractor:
         return cls(model_storage, resource)
 
-    def __init__(self, model_storage: ModelStorage, resource: Resource,
-                 table: Optional[CallerTable] = None) -> None:
+    def __init__(self, model_storage: ModelStorage, resource: Resource, table: CallerTable | None = None) -> None:
         self._model_storage = model_storage
         self._resource = resource
         self._table = table
@@ -72,7 +73,7 @@ class CallerEntityExtractor(GraphComponent, EntityExtractorMixin):
         return self._resource
 
     @classmethod
-    def load(cls, config, model_storage, resource, execution_context, **kwargs) -> "CallerEntityExtractor":
+    def load(cls, config, model_storage, resource, execution_context, **kwargs) -> CallerEntityExtractor:
         try:
             with model_storage.read_from(resource) as directory:
                 data = json.loads((directory / cls.TABLE_FILE).read_text(encoding="utf-8"))
@@ -81,7 +82,7 @@ class CallerEntityExtractor(GraphComponent, EntityExtractorMixin):
             logger.warning("No caller table in the model; caller_role/school_type not extracted.")
             return cls(model_storage, resource)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         if self._table is None:
             return messages
         for message in messages:
@@ -106,15 +107,15 @@ class UrgencyDetector(GraphComponent):
     """
 
     @classmethod
-    def required_components(cls) -> List[Type]:
+    def required_components(cls) -> list[type]:
         return [SpacyNLP]
 
     @classmethod
-    def create(cls, config, model_storage, resource, execution_context) -> "UrgencyDetector":
+    def create(cls, config, model_storage, resource, execution_context) -> UrgencyDetector:
         return cls()
 
     def __init__(self) -> None:
-        self._rules: Optional[UrgencyRules] = None
+        self._rules: UrgencyRules | None = None
         self._vocab = None
 
     def _rules_for(self, doc) -> UrgencyRules:
@@ -122,13 +123,13 @@ class UrgencyDetector(GraphComponent):
             self._rules, self._vocab = UrgencyRules(doc.vocab), doc.vocab
         return self._rules
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             doc = message.get(SPACY_DOCS[TEXT])
             if doc is None or not message.get(TEXT):
                 continue
             assessment = self._rules_for(doc).assess(doc)
-            intent: Dict[Text, Any] = message.get(INTENT) or {}
+            intent: dict[str, Any] = message.get(INTENT) or {}
             model_confidence = self._model_ranks_urgent_first(message)
             model_urgent = model_confidence > 0
             if model_urgent and self._rules_defuse(assessment):
@@ -140,9 +141,11 @@ class UrgencyDetector(GraphComponent):
             if intent.get(INTENT_NAME_KEY) != labels.URGENT_INTENT:
                 # The rules fired where the model did not (a rule hit is certain), or the
                 # fallback hid the model's own first choice.
-                message.set(INTENT, {INTENT_NAME_KEY: labels.URGENT_INTENT,
-                                     PREDICTED_CONFIDENCE_KEY: model_confidence or 1.0},
-                            add_to_output=True)
+                message.set(
+                    INTENT,
+                    {INTENT_NAME_KEY: labels.URGENT_INTENT, PREDICTED_CONFIDENCE_KEY: model_confidence or 1.0},
+                    add_to_output=True,
+                )
             trigger = next((t for t in assessment.triggers if t.category == category), None)
             text = message.get(TEXT)
             start = text.find(trigger.text) if trigger else 0
@@ -170,8 +173,9 @@ class UrgencyDetector(GraphComponent):
             return float(intent.get(PREDICTED_CONFIDENCE_KEY) or 1.0)
         if intent.get(INTENT_NAME_KEY) != labels.FALLBACK_INTENT:
             return 0.0
-        first = next((r for r in message.get(INTENT_RANKING_KEY) or []
-                      if r.get(INTENT_NAME_KEY) != labels.FALLBACK_INTENT), {})
+        first = next(
+            (r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != labels.FALLBACK_INTENT), {}
+        )
         if first.get(INTENT_NAME_KEY) == labels.URGENT_INTENT:
             confidence = float(first.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
             # nlu_fallback carries the fallback threshold as its confidence: below it the model
@@ -187,8 +191,12 @@ class UrgencyDetector(GraphComponent):
         Only then is the model's `urgent` overruled; a message the rules know no
         danger words of keeps the model's verdict (recall first).
         """
-        return (bool(assessment.triggers) and not assessment.urgent and not assessment.present
-                and (assessment.defused or assessment.resolved))
+        return (
+            bool(assessment.triggers)
+            and not assessment.urgent
+            and not assessment.present
+            and (assessment.defused or assessment.resolved)
+        )
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
@@ -204,17 +212,17 @@ class InformGuard(GraphComponent):
     """
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"intent": "inform", "max_other_words": 4}
 
     @classmethod
-    def create(cls, config, model_storage, resource, execution_context) -> "InformGuard":
+    def create(cls, config, model_storage, resource, execution_context) -> InformGuard:
         return cls({**cls.get_default_config(), **config})
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self._config = config
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             intent = message.get(INTENT) or {}
             if intent.get(INTENT_NAME_KEY) != self._config["intent"]:
@@ -222,7 +230,7 @@ class InformGuard(GraphComponent):
             text = message.get(TEXT) or ""
             for entity in sorted(message.get(ENTITIES, []), key=lambda e: -e.get("start", 0)):
                 if entity.get("entity") in CALLER_ENTITIES:
-                    text = text[: entity["start"]] + " " + text[entity["end"]:]
+                    text = text[: entity["start"]] + " " + text[entity["end"] :]
             other_words = [w for w in text.split() if any(c.isalnum() for c in w)]
             if len(other_words) <= self._config["max_other_words"]:
                 continue

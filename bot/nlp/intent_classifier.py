@@ -6,13 +6,13 @@ over TF-IDF-weighted lemma words and character n-grams generalises well and
 trains in seconds. Each featurizer's block is TF-IDF-weighted and normalised on
 its own, so words and character n-grams weigh alike whatever their vocabulary size.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text, Type
+from typing import Any
 
 import numpy as np
-from scipy.sparse import csr_matrix, hstack, vstack
 from rasa.engine.graph import GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -22,6 +22,7 @@ from rasa.nlu.featurizers.featurizer import Featurizer
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import csr_matrix, hstack, vstack
 
 logger = logging.getLogger(__name__)
 
@@ -33,11 +34,11 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
     MODEL_FILE = "tfidf_intent_classifier.skops"
 
     @classmethod
-    def required_components(cls) -> List[Type]:
+    def required_components(cls) -> list[type]:
         return [Featurizer]
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             "featurizers": [],  # aliases of the sparse featurizers to use, one TF-IDF block each
             "C": 10.0,
@@ -60,7 +61,7 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         }
 
     @classmethod
-    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """The intent-to-label map the heads train on lives in bot/knowledge/labels.yml and
         bot/labels.py, outside this class: Rasa's training cache must see it change."""
         import hashlib
@@ -74,17 +75,22 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         return hashlib.sha256((spec + source).encode("utf-8")).hexdigest()
 
     @classmethod
-    def create(cls, config, model_storage, resource, execution_context) -> "TfidfIntentClassifier":
+    def create(cls, config, model_storage, resource, execution_context) -> TfidfIntentClassifier:
         return cls({**cls.get_default_config(), **config}, model_storage, resource)
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 model: Optional[Dict[str, Any]] = None) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: dict[str, Any] | None = None,
+    ) -> None:
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
         self._model = model  # {"tfidf": [TfidfTransformer per block], "clf": LogisticRegression}
 
-    def _blocks(self, messages: List[Message]) -> List[csr_matrix]:
+    def _blocks(self, messages: list[Message]) -> list[csr_matrix]:
         names = self._config["featurizers"] or [None]
         blocks = []
         for name in names:
@@ -96,9 +102,9 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
             blocks.append(vstack([r if r is not None else csr_matrix((1, width)) for r in rows]).tocsr())
         return blocks
 
-    def _features(self, messages: List[Message]) -> csr_matrix:
+    def _features(self, messages: list[Message]) -> csr_matrix:
         blocks = self._blocks(messages)
-        return hstack([t.transform(b) for t, b in zip(self._model["tfidf"], blocks)]).tocsr()
+        return hstack([t.transform(b) for t, b in zip(self._model["tfidf"], blocks, strict=True)]).tocsr()
 
     def train(self, training_data: TrainingData) -> Resource:
         from sklearn.feature_extraction.text import TfidfTransformer
@@ -111,8 +117,12 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         blocks = self._blocks(examples)
         tfidf = [TfidfTransformer(sublinear_tf=True).fit(block) for block in blocks]
         self._model = {"tfidf": tfidf}
-        clf = LogisticRegression(C=self._config["C"], max_iter=self._config["max_iter"],
-                                 class_weight="balanced", random_state=self._config["random_state"])
+        clf = LogisticRegression(
+            C=self._config["C"],
+            max_iter=self._config["max_iter"],
+            class_weight="balanced",
+            random_state=self._config["random_state"],
+        )
         features = self._features(examples)
         clf.fit(features, [e.get(INTENT) for e in examples])
         self._model["clf"] = clf
@@ -131,26 +141,31 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
 
         if axis == "theme" and self._config["theme_head_model"] == "ridge":
             return RidgeClassifier(class_weight="balanced")
-        return LogisticRegression(C=self._config["C"], max_iter=self._config["max_iter"],
-                                  class_weight="balanced", random_state=self._config["random_state"])
+        return LogisticRegression(
+            C=self._config["C"],
+            max_iter=self._config["max_iter"],
+            class_weight="balanced",
+            random_state=self._config["random_state"],
+        )
 
     def _head_probabilities(self, head, features):
         """predict_proba where the head has it; otherwise a softmax over its decision scores."""
         if hasattr(head, "predict_proba"):
             return head.predict_proba(features)
         scores = np.asarray(head.decision_function(features), dtype=float)
-        if scores.ndim == 1:                      # two classes: one score for the second class
+        if scores.ndim == 1:  # two classes: one score for the second class
             scores = np.column_stack([-scores, scores])
         scores = scores * self._config["head_temperature"]
         scores = np.exp(scores - scores.max(axis=1, keepdims=True))
         return scores / scores.sum(axis=1, keepdims=True)
 
-    def _head_axes(self) -> List[str]:
-        return [axis for axis, key in (("theme", "theme_head"), ("question_type", "type_head"))
-                if self._config.get(key)]
+    def _head_axes(self) -> list[str]:
+        return [
+            axis for axis, key in (("theme", "theme_head"), ("question_type", "type_head")) if self._config.get(key)
+        ]
 
     @staticmethod
-    def _axis_of(intent: Optional[str], axis: str, for_training: bool = False) -> Optional[str]:
+    def _axis_of(intent: str | None, axis: str, for_training: bool = False) -> str | None:
         """The intent's label on one axis. The heads also train on `urgent` examples
         (labels.head_labels_of_intent), but only question intents share out their mass."""
         from bot.labels import head_labels_of_intent, labels_of_intent
@@ -158,13 +173,14 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         question = (head_labels_of_intent if for_training else labels_of_intent)(intent)
         return getattr(question, axis) if question else None
 
-    def _axis_values(self, classes: List[str]) -> Dict[str, List[Optional[str]]]:
+    def _axis_values(self, classes: list[str]) -> dict[str, list[str | None]]:
         """Theme and type of each intent (None for non-questions); depends on the model only, so
         process() works it out once per batch rather than per message."""
         return {axis: [self._axis_of(c, axis) for c in classes] for axis in ("theme", "question_type")}
 
-    def _rake(self, joint, axis_values: Dict[str, List[Optional[str]]], heads: Dict[str, Any],
-              urgent: Optional[int] = None) -> List[float]:
+    def _rake(
+        self, joint, axis_values: dict[str, list[str | None]], heads: dict[str, Any], urgent: int | None = None
+    ) -> list[float]:
         """Fit the question intents to the one-axis heads (iterative proportional fitting).
 
         The question intents keep their total probability; each head in turn decides how that total
@@ -182,7 +198,7 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         for _ in range(rounds):
             for axis, (head_classes, head_probabilities) in heads.items():
                 values = axis_values[axis]
-                per_value: Dict[str, float] = {}
+                per_value: dict[str, float] = {}
                 for i in questions:
                     per_value[values[i]] = per_value.get(values[i], 0.0) + result[i]
                 for i in questions:
@@ -192,8 +208,7 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         return self._keep_urgent_first(joint, result, questions, urgent)
 
     @staticmethod
-    def _keep_urgent_first(joint, result: List[float], questions: List[int],
-                           urgent: Optional[int]) -> List[float]:
+    def _keep_urgent_first(joint, result: list[float], questions: list[int], urgent: int | None) -> list[float]:
         """Raking shares out the question mass; it must not decide that a message is no longer urgent.
 
         When `urgent` is the model's own first choice and a raked question intent ends above it
@@ -211,18 +226,20 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         for i in questions:
             result[i] *= scale
         result[urgent] += mass * (1.0 - scale)
-        result[urgent] = max(result[urgent], peak * scale)      # level despite rounding
+        result[urgent] = max(result[urgent], peak * scale)  # level despite rounding
         return result
 
     @staticmethod
-    def _ranking(classes: List[str], row) -> List[Dict[str, Any]]:
+    def _ranking(classes: list[str], row) -> list[dict[str, Any]]:
         """Most likely first; on equal confidence `urgent` ranks first (see _keep_urgent_first)."""
         from bot.labels import URGENT_INTENT
 
-        return sorted(({"name": c, "confidence": float(p)} for c, p in zip(classes, row)),
-                      key=lambda item: (-item["confidence"], item["name"] != URGENT_INTENT))
+        return sorted(
+            ({"name": c, "confidence": float(p)} for c, p in zip(classes, row, strict=True)),
+            key=lambda item: (-item["confidence"], item["name"] != URGENT_INTENT),
+        )
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         from bot.labels import URGENT_INTENT
 
         if self._model is None or not messages:
@@ -230,18 +247,28 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         features = self._features(messages)
         probabilities = self._model["clf"].predict_proba(features)
         classes = list(self._model["clf"].classes_)
-        heads = {axis: (list(self._model[f"{axis}_clf"].classes_),
-                        self._head_probabilities(self._model[f"{axis}_clf"], features))
-                 for axis in self._head_axes() if f"{axis}_clf" in self._model}
+        heads = {
+            axis: (
+                list(self._model[f"{axis}_clf"].classes_),
+                self._head_probabilities(self._model[f"{axis}_clf"], features),
+            )
+            for axis in self._head_axes()
+            if f"{axis}_clf" in self._model
+        }
         if heads:
             axis_values = self._axis_values(classes)
             urgent = classes.index(URGENT_INTENT) if URGENT_INTENT in classes else None
-            probabilities = [self._rake(row, axis_values, {axis: (head_classes, head_rows[n])
-                                                      for axis, (head_classes, head_rows) in heads.items()},
-                                        urgent)
-                             for n, row in enumerate(probabilities)]
+            probabilities = [
+                self._rake(
+                    row,
+                    axis_values,
+                    {axis: (head_classes, head_rows[n]) for axis, (head_classes, head_rows) in heads.items()},
+                    urgent,
+                )
+                for n, row in enumerate(probabilities)
+            ]
         limit = self._config["ranking_length"]
-        for message, row in zip(messages, probabilities):
+        for message, row in zip(messages, probabilities, strict=True):
             ranking = self._ranking(classes, row)
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking[:limit] if limit > 0 else ranking, add_to_output=True)
@@ -257,7 +284,7 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
             sio.dump(self._model, directory / self.MODEL_FILE)
 
     @classmethod
-    def load(cls, config, model_storage, resource, execution_context, **kwargs) -> "TfidfIntentClassifier":
+    def load(cls, config, model_storage, resource, execution_context, **kwargs) -> TfidfIntentClassifier:
         import skops.io as sio
 
         config = {**cls.get_default_config(), **config}

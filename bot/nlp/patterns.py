@@ -8,15 +8,15 @@ word (``=a|=b`` likewise; an item mixing lemma and text forms matches either) ·
 Lemmas are compared lower-cased through the token's NORM, which
 :func:`lemma_norms` fills in before matching.
 """
+
 from __future__ import annotations
 
 from itertools import product
-from typing import Dict, List
 
 from spacy.tokens import Doc
 
 
-def compile_token(item: str) -> List[Dict]:
+def compile_token(item: str) -> list[dict]:
     """The alternatives for one item: a mixed lemma/text item gives two."""
     if item == "~":
         return [{"OP": "?"}]
@@ -33,7 +33,7 @@ def compile_token(item: str) -> List[Dict]:
     return compiled
 
 
-def compile_pattern(text: str) -> List[List[Dict]]:
+def compile_pattern(text: str) -> list[list[dict]]:
     """All Matcher patterns one line of the syntax stands for."""
     items = text.split()
     if not items or all(item == "~" for item in items):
@@ -43,7 +43,7 @@ def compile_pattern(text: str) -> List[List[Dict]]:
     return [list(tokens) for tokens in product(*(compile_token(item) for item in items))]
 
 
-def compile_patterns(lines) -> List[List[Dict]]:
+def compile_patterns(lines) -> list[list[dict]]:
     return [pattern for line in lines for pattern in compile_pattern(line)]
 
 

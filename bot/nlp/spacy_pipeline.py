@@ -5,10 +5,11 @@ The nl_core_news_* models cannot be downloaded here, so the pipeline is
 extended with our own lemma table and tokenizer exceptions for the field's
 abbreviations. Building is deterministic, so the folder is a build artefact.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 import yaml
 
@@ -17,9 +18,30 @@ PIPELINE_NAME = "doorvraag"
 
 # Abbreviations that must stay one token (with their dots or apostrophes).
 TOKEN_EXCEPTIONS = (
-    "ib'er", "ic'er", "vp'er", "ib-er", "ic-er", "m.b.t.", "i.v.m.", "o.a.", "d.w.z.",
-    "z.s.m.", "bijv.", "evt.", "t.a.v.", "n.a.v.", "i.p.v.", "m.i.v.", "a.s.", "o.b.v.",
-    "mr.", "dhr.", "mevr.", "ca.", "z.g.a.n.", "v.s.o.",
+    "ib'er",
+    "ic'er",
+    "vp'er",
+    "ib-er",
+    "ic-er",
+    "m.b.t.",
+    "i.v.m.",
+    "o.a.",
+    "d.w.z.",
+    "z.s.m.",
+    "bijv.",
+    "evt.",
+    "t.a.v.",
+    "n.a.v.",
+    "i.p.v.",
+    "m.i.v.",
+    "a.s.",
+    "o.b.v.",
+    "mr.",
+    "dhr.",
+    "mevr.",
+    "ca.",
+    "z.g.a.n.",
+    "v.s.o.",
 )
 
 

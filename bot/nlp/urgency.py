@@ -6,10 +6,11 @@ case; a weak trigger needs a sign of danger now. The Rasa component
 :class:`bot.nlp.components.UrgencyDetector` combines this with the model's
 ``urgent`` intent.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Dict, List, Mapping, Optional, Tuple
 
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
@@ -35,8 +36,8 @@ class Trigger:
 @dataclass(frozen=True)
 class UrgencyAssessment:
     urgent: bool
-    category: Optional[str]
-    triggers: Tuple[Trigger, ...] = field(default_factory=tuple)
+    category: str | None
+    triggers: tuple[Trigger, ...] = field(default_factory=tuple)
     present: bool = False
     defused: bool = False
     resolved: bool = False
@@ -45,10 +46,10 @@ class UrgencyAssessment:
 class UrgencyRules:
     """Matcher over a vocabulary; build once per loaded spaCy pipeline."""
 
-    def __init__(self, vocab: Vocab, rules: Optional[Mapping] = None) -> None:
+    def __init__(self, vocab: Vocab, rules: Mapping | None = None) -> None:
         rules = rules if rules is not None else knowledge.load("urgency")
         self._matcher = Matcher(vocab, validate=True)
-        self._order: List[str] = list(rules["categories"])
+        self._order: list[str] = list(rules["categories"])
         for category, groups in rules["categories"].items():
             for strength in ("strong", "weak"):
                 patterns = compile_patterns(groups.get(strength, ()))
@@ -57,7 +58,7 @@ class UrgencyRules:
         for name, patterns in rules.get("groups", {}).items():
             self._matcher.add(GROUP_PREFIX + name, compile_patterns(patterns))
         # category -> alternatives, each a set of groups that must all occur in the message
-        self._combinations: Dict[str, Tuple[Tuple[str, ...], ...]] = {
+        self._combinations: dict[str, tuple[tuple[str, ...], ...]] = {
             category: tuple(tuple(alternative) for alternative in alternatives)
             for category, alternatives in rules.get("combinations", {}).items()
         }
@@ -73,10 +74,11 @@ class UrgencyRules:
         matches = [(doc.vocab.strings[m], start, end) for m, start, end in self._matcher(doc)]
         ignored = {i for key, start, end in matches if key == IGNORE for i in range(start, end)}
         # A match wholly inside an ignored phrase ("wat moeten we nu doen") does not count.
-        matches = [(key, start, end) for key, start, end in matches
-                   if key == IGNORE or not set(range(start, end)) <= ignored]
-        triggers: List[Trigger] = []
-        groups: Dict[str, str] = {}
+        matches = [
+            (key, start, end) for key, start, end in matches if key == IGNORE or not set(range(start, end)) <= ignored
+        ]
+        triggers: list[Trigger] = []
+        groups: dict[str, str] = {}
         present = defused = resolved = False
         for key, start, end in matches:
             if key == PRESENT:
@@ -86,7 +88,7 @@ class UrgencyRules:
             elif key == RESOLVED:
                 resolved = True
             elif key.startswith(GROUP_PREFIX):
-                groups.setdefault(key[len(GROUP_PREFIX):], doc[start:end].text)
+                groups.setdefault(key[len(GROUP_PREFIX) :], doc[start:end].text)
             elif key not in (IGNORE, RESOLVED):
                 category, strength = key.split("|")
                 triggers.append(Trigger(category, strength, doc[start:end].text))
@@ -96,7 +98,8 @@ class UrgencyRules:
                     triggers.append(Trigger(category, "strong", groups[alternative[-1]]))
                     break
         fired = [
-            t for t in triggers
+            t
+            for t in triggers
             if (t.strength == "strong" and (present or not (defused or resolved)))
             or (t.strength == "weak" and present and not resolved)
         ]
@@ -110,9 +113,9 @@ class UrgencyRules:
             resolved=resolved,
         )
 
-    def _first_category(self, fired: List[Trigger]) -> Optional[str]:
+    def _first_category(self, fired: list[Trigger]) -> str | None:
         """The most specific category: the order in the rules file decides ties."""
-        counts: Dict[str, int] = {}
+        counts: dict[str, int] = {}
         for trigger in fired:
             counts[trigger.category] = counts.get(trigger.category, 0) + 1
         for category in self._order:

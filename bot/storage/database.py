@@ -4,12 +4,12 @@ Everything that talks to the contact log receives a `Database`; nothing is
 kept in module globals. `Database.for_url` caches one per URL so the action
 server shares a connection pool and an outbox across conversations.
 """
+
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Optional
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
@@ -43,8 +43,9 @@ def ensure_database(url: str) -> bool:
     admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT", future=True)
     try:
         with admin.connect() as connection:
-            exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                                       {"name": parsed.database})
+            exists = connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": parsed.database}
+            )
             if exists:
                 return False
             quoted = admin.dialect.identifier_preparer.quote(parsed.database)
@@ -75,11 +76,11 @@ def sqlite_fast_writes(engine: Engine) -> None:
     Rasa's tracker store both use it)."""
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_wal)
-        engine.dispose()   # connections made before the listener get the settings too
+        engine.dispose()  # connections made before the listener get the settings too
 
 
 class Database:
-    def __init__(self, url: str, *, retry: Optional[RetryPolicy] = None, outbox: Optional[Outbox] = None):
+    def __init__(self, url: str, *, retry: RetryPolicy | None = None, outbox: Outbox | None = None):
         self.url = url
         self.engine = make_engine(url)
         self.sessions = sessionmaker(bind=self.engine, future=True, expire_on_commit=False)
@@ -99,13 +100,12 @@ class Database:
         return f"Database({settings.safe_url(self.url)!r}, pending={len(self.outbox)})"
 
     @classmethod
-    @lru_cache(maxsize=None)
-    def for_url(cls, url: str, outbox_path: Optional[Path] = None,
-                outbox_capacity: int = DEFAULT_CAPACITY) -> "Database":
+    @cache
+    def for_url(cls, url: str, outbox_path: Path | None = None, outbox_capacity: int = DEFAULT_CAPACITY) -> Database:
         """The shared Database for `url` (created on first use)."""
         return cls(url, outbox=Outbox(outbox_path, outbox_capacity))
 
     @classmethod
-    def from_env(cls) -> "Database":
+    def from_env(cls) -> Database:
         """The shared Database named by DATABASE_URL and DOORVRAAG_OUTBOX."""
         return cls.for_url(settings.database_url(), settings.outbox_path())

@@ -3,10 +3,10 @@
 A contact at 00:30 on 1 March in Amsterdam belongs to 1 March although it
 is still 28 February in UTC, so export ranges are cut at local midnight.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Optional, Tuple
 from zoneinfo import ZoneInfo
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -20,8 +20,9 @@ def parse_date(text: str) -> date:
         raise ValueError(f"invalid date {text!r}: expected YYYY-MM-DD, e.g. 2024-03-01") from None
 
 
-def day_range_utc(date_from: Optional[date], date_to: Optional[date],
-                  zone: ZoneInfo = AMSTERDAM) -> Tuple[Optional[datetime], Optional[datetime]]:
+def day_range_utc(
+    date_from: date | None, date_to: date | None, zone: ZoneInfo = AMSTERDAM
+) -> tuple[datetime | None, datetime | None]:
     """[start, end) in UTC covering date_from..date_to inclusive in `zone`; None leaves a side open."""
     if date_from is not None and date_to is not None and date_from > date_to:
         raise ValueError(f"the start date {date_from} lies after the end date {date_to}")

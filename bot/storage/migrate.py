@@ -4,10 +4,10 @@ The Config is built here rather than read from alembic.ini, so the installed
 package finds its own migrations; alembic.ini only serves developers running
 the `alembic` command (e.g. `alembic revision --autogenerate`).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 from alembic import command
 from alembic.config import Config
@@ -37,11 +37,11 @@ def head_revision() -> str:
     return ScriptDirectory.from_config(alembic_config("")).get_current_head()
 
 
-def current_revision_of(connection: Connection) -> Optional[str]:
+def current_revision_of(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def current_revision(url: str) -> Optional[str]:
+def current_revision(url: str) -> str | None:
     engine = make_engine(url)
     try:
         with engine.connect() as connection:

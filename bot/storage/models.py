@@ -4,12 +4,25 @@ Columns hold codes, never free personal text: answer and message texts arrive
 already redacted. Coded columns carry CHECK constraints so a wrong value is
 refused by the database too, whichever program writes it.
 """
+
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Column, Float, ForeignKey, Index, Integer,
-                        MetaData, String, Text, UniqueConstraint)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import declarative_base, relationship
 
 from bot.storage import values
@@ -70,9 +83,13 @@ class Contact(Base):
     handed_off_at = Column(UtcDateTime, nullable=True)
     assigned_to = Column(String(values.MAX_USERNAME), nullable=True)
 
-    answers = relationship("ContactAnswer", back_populates="contact", cascade="all, delete-orphan",
-                           passive_deletes=True,
-                           order_by=lambda: (ContactAnswer.asked_at, ContactAnswer.id))
+    answers = relationship(
+        "ContactAnswer",
+        back_populates="contact",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by=lambda: (ContactAnswer.asked_at, ContactAnswer.id),
+    )
 
     __table_args__ = (
         UniqueConstraint("conversation_id", "intake_number"),
@@ -116,8 +133,7 @@ class MessageLog(Base):
 
     id = Column(String(ID_LENGTH), primary_key=True)
     conversation_id = Column(String(values.MAX_CONVERSATION_ID), nullable=False, index=True)
-    contact_id = Column(String(ID_LENGTH), ForeignKey("contacts.id", ondelete="SET NULL"),
-                        nullable=True, index=True)
+    contact_id = Column(String(ID_LENGTH), ForeignKey("contacts.id", ondelete="SET NULL"), nullable=True, index=True)
     sent_at = Column(UtcDateTime, nullable=False, index=True)
     intent = Column(String(values.MAX_INTENT), nullable=True)
     confidence = Column(Float, nullable=True)
@@ -146,8 +162,7 @@ class CallbackRequest(Base):
 
     id = Column(String(ID_LENGTH), primary_key=True)
     conversation_id = Column(String(values.MAX_CONVERSATION_ID), nullable=False, index=True)
-    contact_id = Column(String(ID_LENGTH), ForeignKey("contacts.id", ondelete="SET NULL"),
-                        nullable=True, index=True)
+    contact_id = Column(String(ID_LENGTH), ForeignKey("contacts.id", ondelete="SET NULL"), nullable=True, index=True)
     channel = Column(String(16), nullable=False)
     detail = Column(String(values.MAX_CONTACT_DETAIL), nullable=False)
     consent_at = Column(UtcDateTime, nullable=False)
@@ -168,8 +183,7 @@ class ContactNote(Base):
     __tablename__ = "contact_notes"
 
     id = Column(Integer, primary_key=True, autoincrement=True)
-    contact_id = Column(String(ID_LENGTH), ForeignKey("contacts.id", ondelete="CASCADE"),
-                        nullable=False, index=True)
+    contact_id = Column(String(ID_LENGTH), ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False, index=True)
     author = Column(String(values.MAX_USERNAME), nullable=False)
     created_at = Column(UtcDateTime, nullable=False)
     text = Column(Text, nullable=False)

@@ -4,6 +4,7 @@ Bounded, so a long outage cannot fill memory or disk: when full, message-log
 rows (analytics) are given up before anything about a contact. With a file
 path the queue survives a restart of the action server; one file per process.
 """
+
 from __future__ import annotations
 
 import json
@@ -11,9 +12,10 @@ import logging
 import os
 import tempfile
 from collections import deque
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Deque, Dict, Iterator, Mapping, Optional
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +35,7 @@ class Write:
         return json.dumps({"op": self.op, "payload": dict(self.payload)}, ensure_ascii=False)
 
     @classmethod
-    def from_json(cls, line: str) -> "Write":
+    def from_json(cls, line: str) -> Write:
         data = json.loads(line)
         return cls(str(data["op"]), dict(data["payload"]))
 
@@ -41,12 +43,12 @@ class Write:
 class Outbox:
     """A bounded FIFO of pending writes, mirrored to `path` when one is given."""
 
-    def __init__(self, path: Optional[Path] = None, capacity: int = DEFAULT_CAPACITY):
+    def __init__(self, path: Path | None = None, capacity: int = DEFAULT_CAPACITY):
         if capacity < 1:
             raise ValueError("outbox capacity must be at least 1")
         self.path = Path(path) if path is not None else None
         self.capacity = capacity
-        self._writes: Deque[Write] = deque()
+        self._writes: deque[Write] = deque()
         self._load()
 
     def __len__(self) -> int:
@@ -61,7 +63,7 @@ class Outbox:
         self._writes.append(write)
         self._save()
 
-    def first(self) -> Optional[Write]:
+    def first(self) -> Write | None:
         return self._writes[0] if self._writes else None
 
     def remove_first(self) -> None:
@@ -80,7 +82,7 @@ class Outbox:
     def _load(self) -> None:
         if self.path is None or not self.path.exists():
             return
-        counts: Dict[str, int] = {"kept": 0, "unreadable": 0}
+        counts: dict[str, int] = {"kept": 0, "unreadable": 0}
         with self.path.open(encoding="utf-8") as handle:
             for line in handle:
                 if not line.strip():

@@ -9,13 +9,14 @@ tracker store's `events` table directly.
 request under the AVG for one conversation. Both write an audit entry with
 counts only; `forget` records a hash of the conversation id, never the id.
 """
+
 from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Dict, Mapping, Optional
 
 from sqlalchemy import and_, create_engine, delete, inspect, or_, select, text, update
 from sqlalchemy.engine import Engine
@@ -36,11 +37,13 @@ class RetentionPolicy:
     callback_grace: timedelta
 
     @classmethod
-    def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "RetentionPolicy":
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> RetentionPolicy:
         """DOORVRAAG_RETENTION_DAYS (default 365) and DOORVRAAG_CALLBACK_GRACE_DAYS (default 14)."""
         env = os.environ if environ is None else environ
-        return cls(timedelta(days=_days(env, "DOORVRAAG_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)),
-                   timedelta(days=_days(env, "DOORVRAAG_CALLBACK_GRACE_DAYS", DEFAULT_CALLBACK_GRACE_DAYS)))
+        return cls(
+            timedelta(days=_days(env, "DOORVRAAG_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)),
+            timedelta(days=_days(env, "DOORVRAAG_CALLBACK_GRACE_DAYS", DEFAULT_CALLBACK_GRACE_DAYS)),
+        )
 
 
 def _days(env: Mapping[str, str], name: str, default: int) -> int:
@@ -59,8 +62,16 @@ def conversation_hash(conversation_id: str) -> str:
 
 # ------------------------------------------------------------------ call-back details
 
-def store_callback(db: Database, conversation_id: str, channel: str, detail: str, *,
-                   opening_at: Optional[datetime] = None, consent_at: Optional[datetime] = None) -> str:
+
+def store_callback(
+    db: Database,
+    conversation_id: str,
+    channel: str,
+    detail: str,
+    *,
+    opening_at: datetime | None = None,
+    consent_at: datetime | None = None,
+) -> str:
     """Keep a phone number or e-mail address given with consent, apart from the contact."""
     from bot.storage.repository import _current_contact, new_id
 
@@ -68,10 +79,19 @@ def store_callback(db: Database, conversation_id: str, channel: str, detail: str
     request_id = new_id()
     with db.session() as session, session.begin():
         contact = _current_contact(session, conversation_id)
-        session.add(CallbackRequest(
-            id=request_id, conversation_id=conversation_id, contact_id=contact.id if contact else None,
-            channel=channel, detail=detail, consent_at=as_utc(consent_at or now), created_at=now,
-            opening_at=as_utc(opening_at) if opening_at else None, status="open"))
+        session.add(
+            CallbackRequest(
+                id=request_id,
+                conversation_id=conversation_id,
+                contact_id=contact.id if contact else None,
+                channel=channel,
+                detail=detail,
+                consent_at=as_utc(consent_at or now),
+                created_at=now,
+                opening_at=as_utc(opening_at) if opening_at else None,
+                status="open",
+            )
+        )
     return request_id
 
 
@@ -82,12 +102,12 @@ def close_callback(db: Database, request_id: str, actor: str) -> bool:
         if request is None or request.status == "afgehandeld":
             return False
         request.status, request.closed_at = "afgehandeld", utc_now()
-        record_audit(session, actor=actor, action="callback_closed", target_type="callback",
-                     target_id=request_id)
+        record_audit(session, actor=actor, action="callback_closed", target_type="callback", target_id=request_id)
     return True
 
 
 # ------------------------------------------------------------------ purge
+
 
 @dataclass(frozen=True)
 class PurgeReport:
@@ -97,12 +117,18 @@ class PurgeReport:
     callbacks: int
     tracker_events: int
 
-    def as_dict(self) -> Dict[str, int]:
+    def as_dict(self) -> dict[str, int]:
         return asdict(self)
 
 
-def purge(db: Database, tracker_url: Optional[str], policy: RetentionPolicy, *,
-          now: Optional[datetime] = None, actor: str = SYSTEM_ACTOR) -> PurgeReport:
+def purge(
+    db: Database,
+    tracker_url: str | None,
+    policy: RetentionPolicy,
+    *,
+    now: datetime | None = None,
+    actor: str = SYSTEM_ACTOR,
+) -> PurgeReport:
     """Remove personal text older than the retention period; coded contact rows stay."""
     now = as_utc(now) if now else utc_now()
     cutoff = now - policy.retention
@@ -110,33 +136,54 @@ def purge(db: Database, tracker_url: Optional[str], policy: RetentionPolicy, *,
     with db.session() as session, session.begin():
         old_contacts = select(Contact.id).where(Contact.started_at < cutoff)
         answer_texts = session.execute(
-            update(ContactAnswer).where(ContactAnswer.contact_id.in_(old_contacts),
-                                        ContactAnswer.text.is_not(None))
-            .values(text=None).execution_options(synchronize_session=False)).rowcount
+            update(ContactAnswer)
+            .where(ContactAnswer.contact_id.in_(old_contacts), ContactAnswer.text.is_not(None))
+            .values(text=None)
+            .execution_options(synchronize_session=False)
+        ).rowcount
         message_texts = session.execute(
-            update(MessageLog).where(MessageLog.sent_at < cutoff, MessageLog.text_redacted.is_not(None))
-            .values(text_redacted=None).execution_options(synchronize_session=False)).rowcount
+            update(MessageLog)
+            .where(MessageLog.sent_at < cutoff, MessageLog.text_redacted.is_not(None))
+            .values(text_redacted=None)
+            .execution_options(synchronize_session=False)
+        ).rowcount
         notes = session.execute(
-            delete(ContactNote).where(or_(ContactNote.created_at < cutoff,
-                                          ContactNote.contact_id.in_(old_contacts)))
-            .execution_options(synchronize_session=False)).rowcount
+            delete(ContactNote)
+            .where(or_(ContactNote.created_at < cutoff, ContactNote.contact_id.in_(old_contacts)))
+            .execution_options(synchronize_session=False)
+        ).rowcount
         finished_contacts = select(Contact.id).where(
-            Contact.queue_status == "afgerond", Contact.last_activity_at < grace_cutoff)
+            Contact.queue_status == "afgerond", Contact.last_activity_at < grace_cutoff
+        )
         callbacks = session.execute(
-            delete(CallbackRequest).where(or_(
-                CallbackRequest.created_at < cutoff,
-                and_(CallbackRequest.status == "afgehandeld", CallbackRequest.closed_at < grace_cutoff),
-                CallbackRequest.contact_id.in_(finished_contacts),
-            )).execution_options(synchronize_session=False)).rowcount
+            delete(CallbackRequest)
+            .where(
+                or_(
+                    CallbackRequest.created_at < cutoff,
+                    and_(CallbackRequest.status == "afgehandeld", CallbackRequest.closed_at < grace_cutoff),
+                    CallbackRequest.contact_id.in_(finished_contacts),
+                )
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
         tracker_events = _delete_tracker_events(tracker_url, older_than=cutoff)
         report = PurgeReport(answer_texts, message_texts, notes, callbacks, tracker_events)
-        record_audit(session, actor=actor, action="purge", target_type="retention",
-                     detail={**report.as_dict(), "retention_days": policy.retention.days,
-                             "callback_grace_days": policy.callback_grace.days})
+        record_audit(
+            session,
+            actor=actor,
+            action="purge",
+            target_type="retention",
+            detail={
+                **report.as_dict(),
+                "retention_days": policy.retention.days,
+                "callback_grace_days": policy.callback_grace.days,
+            },
+        )
     return report
 
 
 # ------------------------------------------------------------------ forget
+
 
 @dataclass(frozen=True)
 class ForgetReport:
@@ -147,12 +194,11 @@ class ForgetReport:
     callbacks: int
     tracker_events: int
 
-    def as_dict(self) -> Dict[str, int]:
+    def as_dict(self) -> dict[str, int]:
         return asdict(self)
 
 
-def forget(db: Database, tracker_url: Optional[str], conversation_id: str, *,
-           actor: str = SYSTEM_ACTOR) -> ForgetReport:
+def forget(db: Database, tracker_url: str | None, conversation_id: str, *, actor: str = SYSTEM_ACTOR) -> ForgetReport:
     """Erase one conversation; only anonymous coded counts stay.
 
     The coded contact rows stay so the yearly figures stay right, but cut loose:
@@ -164,18 +210,22 @@ def forget(db: Database, tracker_url: Optional[str], conversation_id: str, *,
     with db.session() as session, session.begin():
         contacts = list(session.scalars(select(Contact).where(Contact.conversation_id == conversation_id)))
         ids = [c.id for c in contacts]
-        answers = session.execute(delete(ContactAnswer).where(ContactAnswer.contact_id.in_(ids))
-                                  .execution_options(synchronize_session=False)).rowcount
-        notes = session.execute(delete(ContactNote).where(ContactNote.contact_id.in_(ids))
-                                .execution_options(synchronize_session=False)).rowcount
+        answers = session.execute(
+            delete(ContactAnswer).where(ContactAnswer.contact_id.in_(ids)).execution_options(synchronize_session=False)
+        ).rowcount
+        notes = session.execute(
+            delete(ContactNote).where(ContactNote.contact_id.in_(ids)).execution_options(synchronize_session=False)
+        ).rowcount
         callbacks = session.execute(
-            delete(CallbackRequest).where(or_(CallbackRequest.conversation_id == conversation_id,
-                                              CallbackRequest.contact_id.in_(ids)))
-            .execution_options(synchronize_session=False)).rowcount
+            delete(CallbackRequest)
+            .where(or_(CallbackRequest.conversation_id == conversation_id, CallbackRequest.contact_id.in_(ids)))
+            .execution_options(synchronize_session=False)
+        ).rowcount
         messages = session.execute(
-            delete(MessageLog).where(or_(MessageLog.conversation_id == conversation_id,
-                                         MessageLog.contact_id.in_(ids)))
-            .execution_options(synchronize_session=False)).rowcount
+            delete(MessageLog)
+            .where(or_(MessageLog.conversation_id == conversation_id, MessageLog.contact_id.in_(ids)))
+            .execution_options(synchronize_session=False)
+        ).rowcount
         anonymous = f"anoniem-{new_id()}"
         for number, contact in enumerate(contacts, start=1):
             month = _month_start(contact.started_at)
@@ -186,8 +236,14 @@ def forget(db: Database, tracker_url: Optional[str], conversation_id: str, *,
             contact.handed_off_at = month if contact.handed_off_at else None
         tracker_events = _delete_tracker_events(tracker_url, sender_id=conversation_id)
         report = ForgetReport(len(contacts), answers, messages, notes, callbacks, tracker_events)
-        record_audit(session, actor=actor, action="forget", target_type="conversation_hash",
-                     target_id=conversation_hash(conversation_id), detail=report.as_dict())
+        record_audit(
+            session,
+            actor=actor,
+            action="forget",
+            target_type="conversation_hash",
+            target_id=conversation_hash(conversation_id),
+            detail=report.as_dict(),
+        )
     return report
 
 
@@ -195,8 +251,9 @@ def _month_start(moment: datetime) -> datetime:
     return as_utc(moment).replace(day=1, hour=12, minute=0, second=0, microsecond=0)
 
 
-def _delete_tracker_events(tracker_url: Optional[str], *, older_than: Optional[datetime] = None,
-                           sender_id: Optional[str] = None) -> int:
+def _delete_tracker_events(
+    tracker_url: str | None, *, older_than: datetime | None = None, sender_id: str | None = None
+) -> int:
     """Delete from Rasa's SQL tracker store; 0 when it has no events table yet."""
     if not tracker_url:
         return 0
@@ -206,10 +263,12 @@ def _delete_tracker_events(tracker_url: Optional[str], *, older_than: Optional[d
             return 0
         with engine.begin() as connection:
             if sender_id is not None:
-                return connection.execute(text(f"DELETE FROM {TRACKER_EVENTS} WHERE sender_id = :sender"),
-                                          {"sender": sender_id}).rowcount
+                return connection.execute(
+                    text(f"DELETE FROM {TRACKER_EVENTS} WHERE sender_id = :sender"), {"sender": sender_id}
+                ).rowcount
             cutoff = as_utc(older_than).timestamp() if older_than else datetime.now(timezone.utc).timestamp()
-            return connection.execute(text(f"DELETE FROM {TRACKER_EVENTS} WHERE timestamp < :cutoff"),
-                                      {"cutoff": cutoff}).rowcount
+            return connection.execute(
+                text(f"DELETE FROM {TRACKER_EVENTS} WHERE timestamp < :cutoff"), {"cutoff": cutoff}
+            ).rowcount
     finally:
         engine.dispose()

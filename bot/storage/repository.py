@@ -14,13 +14,15 @@ land on the contact they were meant for.
 Maintenance and reads (mark_incomplete_stale, contacts_between) run outside
 a conversation: they are retried but do raise when the database is gone.
 """
+
 from __future__ import annotations
 
 import logging
 import uuid
-from types import MappingProxyType
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from typing import Any, Dict, List, Mapping, Optional
+from types import MappingProxyType
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
@@ -44,89 +46,179 @@ def new_id() -> str:
 
 # --- writes from the conversation -------------------------------------------------------------
 
-def open_contact(db: Database, conversation_id: str, *, theme: str, question_type: str,
-                 channel: str = "chat", urgent: bool = False, intent: Optional[str] = None,
-                 confidence: Optional[float] = None, caller_role: Optional[str] = None,
-                 school_type: Optional[str] = None, corrected: bool = False,
-                 building_blocks: Optional[Mapping[str, str]] = None,
-                 started_at: Optional[datetime] = None) -> str:
+
+def open_contact(
+    db: Database,
+    conversation_id: str,
+    *,
+    theme: str,
+    question_type: str,
+    channel: str = "chat",
+    urgent: bool = False,
+    intent: str | None = None,
+    confidence: float | None = None,
+    caller_role: str | None = None,
+    school_type: str | None = None,
+    corrected: bool = False,
+    building_blocks: Mapping[str, str] | None = None,
+    started_at: datetime | None = None,
+) -> str:
     """Create the contact when the question is classified (status 'lopend'); returns its id.
 
     A contact of the same conversation still 'lopend' becomes 'onvolledig':
     the new intake replaces it and later writes would never reach it.
     """
-    fields = validation.contact_fields({
-        "theme": theme, "question_type": question_type, "channel": channel, "urgent": urgent,
-        "intent": intent, "confidence": confidence, "caller_role": caller_role,
-        "school_type": school_type, "corrected": corrected, "building_blocks": building_blocks or {},
-    })
+    fields = validation.contact_fields(
+        {
+            "theme": theme,
+            "question_type": question_type,
+            "channel": channel,
+            "urgent": urgent,
+            "intent": intent,
+            "confidence": confidence,
+            "caller_role": caller_role,
+            "school_type": school_type,
+            "corrected": corrected,
+            "building_blocks": building_blocks or {},
+        }
+    )
     contact_id = new_id()
-    writes.submit(db, Write("open_contact", {
-        "id": contact_id,
-        "conversation_id": validation.identifier("conversation_id", conversation_id, values.MAX_CONVERSATION_ID),
-        "started_at": validation.timestamp(started_at),
-        "fields": fields,
-    }), HANDLERS)
+    writes.submit(
+        db,
+        Write(
+            "open_contact",
+            {
+                "id": contact_id,
+                "conversation_id": validation.identifier(
+                    "conversation_id", conversation_id, values.MAX_CONVERSATION_ID
+                ),
+                "started_at": validation.timestamp(started_at),
+                "fields": fields,
+            },
+        ),
+        HANDLERS,
+    )
     return contact_id
 
 
-def update_contact(db: Database, conversation_id: str, *, at: Optional[datetime] = None, **fields: Any) -> bool:
+def update_contact(db: Database, conversation_id: str, *, at: datetime | None = None, **fields: Any) -> bool:
     """Set fields of the current contact; building_blocks are merged into those already known."""
-    return writes.submit(db, Write("update_contact", {
-        "conversation_id": validation.identifier("conversation_id", conversation_id, values.MAX_CONVERSATION_ID),
-        "at": validation.timestamp(at),
-        "fields": validation.contact_fields(fields),
-    }), HANDLERS)
+    return writes.submit(
+        db,
+        Write(
+            "update_contact",
+            {
+                "conversation_id": validation.identifier(
+                    "conversation_id", conversation_id, values.MAX_CONVERSATION_ID
+                ),
+                "at": validation.timestamp(at),
+                "fields": validation.contact_fields(fields),
+            },
+        ),
+        HANDLERS,
+    )
 
 
-def record_answer(db: Database, conversation_id: str, question_key: str, category: str,
-                  text: Optional[str] = None, *, asked_at: Optional[datetime] = None) -> bool:
+def record_answer(
+    db: Database,
+    conversation_id: str,
+    question_key: str,
+    category: str,
+    text: str | None = None,
+    *,
+    asked_at: datetime | None = None,
+) -> bool:
     """Store the answer to one intake question; asking the same key again replaces the answer.
 
     `text` must already be redacted.
     """
-    return writes.submit(db, Write("record_answer", {
-        "conversation_id": validation.identifier("conversation_id", conversation_id, values.MAX_CONVERSATION_ID),
-        "question_key": validation.identifier("question_key", question_key, values.MAX_QUESTION_KEY),
-        "category": validation.code("category", category, values.ANSWER_CATEGORIES),
-        "text": validation.text("text", text, values.MAX_TEXT),
-        "asked_at": validation.timestamp(asked_at),
-    }), HANDLERS)
+    return writes.submit(
+        db,
+        Write(
+            "record_answer",
+            {
+                "conversation_id": validation.identifier(
+                    "conversation_id", conversation_id, values.MAX_CONVERSATION_ID
+                ),
+                "question_key": validation.identifier("question_key", question_key, values.MAX_QUESTION_KEY),
+                "category": validation.code("category", category, values.ANSWER_CATEGORIES),
+                "text": validation.text("text", text, values.MAX_TEXT),
+                "asked_at": validation.timestamp(asked_at),
+            },
+        ),
+        HANDLERS,
+    )
 
 
-def log_message(db: Database, conversation_id: str, *, text_redacted: Optional[str] = None,
-                intent: Optional[str] = None, confidence: Optional[float] = None,
-                theme: Optional[str] = None, question_type: Optional[str] = None,
-                contact_id: Optional[str] = None, sent_at: Optional[datetime] = None) -> bool:
+def log_message(
+    db: Database,
+    conversation_id: str,
+    *,
+    text_redacted: str | None = None,
+    intent: str | None = None,
+    confidence: float | None = None,
+    theme: str | None = None,
+    question_type: str | None = None,
+    contact_id: str | None = None,
+    sent_at: datetime | None = None,
+) -> bool:
     """One user message for analysts; linked to `contact_id`, else to the contact still 'lopend'."""
-    return writes.submit(db, Write("log_message", {
-        "id": new_id(),
-        "conversation_id": validation.identifier("conversation_id", conversation_id, values.MAX_CONVERSATION_ID),
-        "contact_id": None if contact_id is None else validation.identifier("contact_id", contact_id, ID_LENGTH),
-        "sent_at": validation.timestamp(sent_at),
-        "intent": validation.text("intent", intent, values.MAX_INTENT),
-        "confidence": validation.confidence(confidence),
-        "theme": validation.code("theme", theme, values.themes(), optional=True),
-        "question_type": validation.code("question_type", question_type, values.question_types(), optional=True),
-        "text_redacted": validation.text("text_redacted", text_redacted, values.MAX_TEXT),
-    }), HANDLERS)
+    return writes.submit(
+        db,
+        Write(
+            "log_message",
+            {
+                "id": new_id(),
+                "conversation_id": validation.identifier(
+                    "conversation_id", conversation_id, values.MAX_CONVERSATION_ID
+                ),
+                "contact_id": None
+                if contact_id is None
+                else validation.identifier("contact_id", contact_id, ID_LENGTH),
+                "sent_at": validation.timestamp(sent_at),
+                "intent": validation.text("intent", intent, values.MAX_INTENT),
+                "confidence": validation.confidence(confidence),
+                "theme": validation.code("theme", theme, values.themes(), optional=True),
+                "question_type": validation.code(
+                    "question_type", question_type, values.question_types(), optional=True
+                ),
+                "text_redacted": validation.text("text_redacted", text_redacted, values.MAX_TEXT),
+            },
+        ),
+        HANDLERS,
+    )
 
 
-def close_contact(db: Database, conversation_id: str, *, status: str = "afgerond",
-                  handoff: Optional[str] = None, summary: Optional[str] = None,
-                  ended_at: Optional[datetime] = None) -> bool:
+def close_contact(
+    db: Database,
+    conversation_id: str,
+    *,
+    status: str = "afgerond",
+    handoff: str | None = None,
+    summary: str | None = None,
+    ended_at: datetime | None = None,
+) -> bool:
     """End the current contact: afgerond, onvolledig or overgedragen (with the handoff)."""
     fields = {}
     if handoff is not None:
         fields["handoff"] = handoff
     if summary is not None:
         fields["summary"] = summary
-    return writes.submit(db, Write("close_contact", {
-        "conversation_id": validation.identifier("conversation_id", conversation_id, values.MAX_CONVERSATION_ID),
-        "status": validation.code("status", status, values.FINAL_STATUSES),
-        "ended_at": validation.timestamp(ended_at),
-        "fields": validation.contact_fields(fields),
-    }), HANDLERS)
+    return writes.submit(
+        db,
+        Write(
+            "close_contact",
+            {
+                "conversation_id": validation.identifier(
+                    "conversation_id", conversation_id, values.MAX_CONVERSATION_ID
+                ),
+                "status": validation.code("status", status, values.FINAL_STATUSES),
+                "ended_at": validation.timestamp(ended_at),
+                "fields": validation.contact_fields(fields),
+            },
+        ),
+        HANDLERS,
+    )
 
 
 def flush_outbox(db: Database) -> bool:
@@ -136,7 +228,8 @@ def flush_outbox(db: Database) -> bool:
 
 # --- maintenance and reads --------------------------------------------------------------------
 
-def mark_incomplete_stale(db: Database, older_than: timedelta, *, now: Optional[datetime] = None) -> int:
+
+def mark_incomplete_stale(db: Database, older_than: timedelta, *, now: datetime | None = None) -> int:
     """Contacts 'lopend' without activity for `older_than` become 'onvolledig'; returns how many.
 
     They end at their last activity, which is when the caller walked away.
@@ -159,8 +252,9 @@ def mark_incomplete_stale(db: Database, older_than: timedelta, *, now: Optional[
         return db.retry.run(unit_of_work)
 
 
-def contacts_between(db: Database, date_from: Optional[date] = None, date_to: Optional[date] = None,
-                     *, zone: ZoneInfo = AMSTERDAM) -> List[ContactRecord]:
+def contacts_between(
+    db: Database, date_from: date | None = None, date_to: date | None = None, *, zone: ZoneInfo = AMSTERDAM
+) -> list[ContactRecord]:
     """Contacts started on date_from..date_to inclusive (local days in `zone`), oldest first."""
     start, end = day_range_utc(date_from, date_to, zone)
     statement = (
@@ -173,7 +267,7 @@ def contacts_between(db: Database, date_from: Optional[date] = None, date_to: Op
     if end is not None:
         statement = statement.where(Contact.started_at < end)
 
-    def read() -> List[ContactRecord]:
+    def read() -> list[ContactRecord]:
         with db.session() as session:
             return [ContactRecord.of(row) for row in session.scalars(statement)]
 
@@ -182,11 +276,12 @@ def contacts_between(db: Database, date_from: Optional[date] = None, date_to: Op
 
 # --- how each write is applied inside its session ---------------------------------------------
 
+
 def _moment(iso: str) -> datetime:
     return datetime.fromisoformat(iso)
 
 
-def _current_contact(session: Session, conversation_id: str) -> Optional[Contact]:
+def _current_contact(session: Session, conversation_id: str) -> Contact | None:
     return session.scalars(
         select(Contact)
         .where(Contact.conversation_id == conversation_id)
@@ -209,26 +304,31 @@ def _apply_open(session: Session, payload: Mapping) -> None:
         return  # already applied: a replay after an unclear commit
     conversation_id = payload["conversation_id"]
     started_at = _moment(payload["started_at"])
-    still_open = select(Contact).where(Contact.conversation_id == conversation_id,
-                                       Contact.status == values.OPEN_STATUS)
+    still_open = select(Contact).where(Contact.conversation_id == conversation_id, Contact.status == values.OPEN_STATUS)
     for earlier in session.scalars(still_open):
         earlier.status = values.STALE_STATUS
         earlier.ended_at = earlier.last_activity_at
     highest = session.scalar(
-        select(func.coalesce(func.max(Contact.intake_number), 0))
-        .where(Contact.conversation_id == conversation_id))
-    session.add(Contact(
-        id=payload["id"], conversation_id=conversation_id, intake_number=highest + 1,
-        started_at=started_at, last_activity_at=started_at, status=values.OPEN_STATUS,
-        **payload["fields"],
-    ))
+        select(func.coalesce(func.max(Contact.intake_number), 0)).where(Contact.conversation_id == conversation_id)
+    )
+    session.add(
+        Contact(
+            id=payload["id"],
+            conversation_id=conversation_id,
+            intake_number=highest + 1,
+            started_at=started_at,
+            last_activity_at=started_at,
+            status=values.OPEN_STATUS,
+            **payload["fields"],
+        )
+    )
 
 
 def _apply_update(session: Session, payload: Mapping) -> None:
     contact = _current_contact(session, payload["conversation_id"])
     if contact is None:
         return _no_contact("update_contact")
-    fields: Dict[str, Any] = dict(payload["fields"])
+    fields: dict[str, Any] = dict(payload["fields"])
     if "building_blocks" in fields:
         # A new dict, so the JSON column sees the change.
         fields["building_blocks"] = {**(contact.building_blocks or {}), **fields["building_blocks"]}
@@ -242,9 +342,11 @@ def _apply_answer(session: Session, payload: Mapping) -> None:
     if contact is None:
         return _no_contact("record_answer")
     asked_at = _moment(payload["asked_at"])
-    answer = session.scalars(select(ContactAnswer).where(
-        ContactAnswer.contact_id == contact.id,
-        ContactAnswer.question_key == payload["question_key"])).first()
+    answer = session.scalars(
+        select(ContactAnswer).where(
+            ContactAnswer.contact_id == contact.id, ContactAnswer.question_key == payload["question_key"]
+        )
+    ).first()
     if answer is None:
         answer = ContactAnswer(contact_id=contact.id, question_key=payload["question_key"])
         session.add(answer)
@@ -267,12 +369,19 @@ def _apply_message(session: Session, payload: Mapping) -> None:
             contact = current
     if contact is not None and contact.status == values.OPEN_STATUS:
         _touch(contact, sent_at)
-    session.add(MessageLog(
-        id=payload["id"], conversation_id=payload["conversation_id"],
-        contact_id=contact.id if contact is not None else None, sent_at=sent_at,
-        intent=payload["intent"], confidence=payload["confidence"], theme=payload["theme"],
-        question_type=payload["question_type"], text_redacted=payload["text_redacted"],
-    ))
+    session.add(
+        MessageLog(
+            id=payload["id"],
+            conversation_id=payload["conversation_id"],
+            contact_id=contact.id if contact is not None else None,
+            sent_at=sent_at,
+            intent=payload["intent"],
+            confidence=payload["confidence"],
+            theme=payload["theme"],
+            question_type=payload["question_type"],
+            text_redacted=payload["text_redacted"],
+        )
+    )
 
 
 def _apply_close(session: Session, payload: Mapping) -> None:
@@ -290,10 +399,12 @@ def _apply_close(session: Session, payload: Mapping) -> None:
     _touch(contact, ended_at)
 
 
-HANDLERS: Mapping[str, writes.Handler] = MappingProxyType({
-    "open_contact": _apply_open,
-    "update_contact": _apply_update,
-    "record_answer": _apply_answer,
-    "log_message": _apply_message,
-    "close_contact": _apply_close,
-})
+HANDLERS: Mapping[str, writes.Handler] = MappingProxyType(
+    {
+        "open_contact": _apply_open,
+        "update_contact": _apply_update,
+        "record_answer": _apply_answer,
+        "log_message": _apply_message,
+        "close_contact": _apply_close,
+    }
+)

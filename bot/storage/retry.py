@@ -3,11 +3,13 @@
 Only connection-level failures are retried: repeating a write that broke a
 constraint would fail the same way every time.
 """
+
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, List, TypeVar
+from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 
@@ -31,7 +33,7 @@ class RetryPolicy:
     max_delay: float = 1.0
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False, repr=False)
 
-    def delays(self) -> List[float]:
+    def delays(self) -> list[float]:
         """The waits between attempts, e.g. [0.05, 0.1] for three attempts."""
         waits, delay = [], self.first_delay
         for _ in range(max(self.attempts, 1) - 1):
@@ -44,7 +46,7 @@ class RetryPolicy:
         for delay in self.delays():
             try:
                 return work()
-            except Exception as error:  # noqa: BLE001 - filtered just below
+            except Exception as error:
                 if not is_transient(error):
                     raise
             self.sleep(delay)

@@ -2,18 +2,19 @@
 
 Kept apart so the bot, the CLI and Alembic's env.py agree on one source.
 """
+
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping, Optional
 
 from sqlalchemy.engine import make_url
 
 DEFAULT_DATABASE_URL = "sqlite:///doorvraag.db"
 
 
-def database_url(environ: Optional[Mapping[str, str]] = None) -> str:
+def database_url(environ: Mapping[str, str] | None = None) -> str:
     """DATABASE_URL, or a SQLite file in the working directory.
 
     Hosting platforms often hand out ``postgres://`` URLs, which SQLAlchemy
@@ -22,14 +23,14 @@ def database_url(environ: Optional[Mapping[str, str]] = None) -> str:
     env = os.environ if environ is None else environ
     url = (env.get("DATABASE_URL") or "").strip() or DEFAULT_DATABASE_URL
     if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+        url = "postgresql://" + url[len("postgres://") :]
     return url
 
 
 DEFAULT_TRACKER_DATABASE_URL = "sqlite:///rasa_tracker.db"
 
 
-def tracker_database_url(environ: Optional[Mapping[str, str]] = None) -> str:
+def tracker_database_url(environ: Mapping[str, str] | None = None) -> str:
     """TRACKER_DATABASE_URL: Rasa's SQL tracker store (the transcripts), kept in its own database.
 
     Never the contact log's database: purge and forget treat the two differently,
@@ -40,7 +41,7 @@ def tracker_database_url(environ: Optional[Mapping[str, str]] = None) -> str:
     env = os.environ if environ is None else environ
     url = (env.get("TRACKER_DATABASE_URL") or "").strip()
     if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+        url = "postgresql://" + url[len("postgres://") :]
     if url:
         return url
     # On a PostgreSQL contact log the transcripts go to a sibling database on the same server.
@@ -50,7 +51,7 @@ def tracker_database_url(environ: Optional[Mapping[str, str]] = None) -> str:
     return DEFAULT_TRACKER_DATABASE_URL
 
 
-def outbox_path(environ: Optional[Mapping[str, str]] = None) -> Optional[Path]:
+def outbox_path(environ: Mapping[str, str] | None = None) -> Path | None:
     """DOORVRAAG_OUTBOX: file for writes that wait for the database; unset keeps them in memory."""
     env = os.environ if environ is None else environ
     value = (env.get("DOORVRAAG_OUTBOX") or "").strip()

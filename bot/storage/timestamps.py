@@ -3,6 +3,7 @@
 SQLite keeps no time zone and PostgreSQL's timestamptz converts to the
 session zone; this type hides both so Python always sees aware UTC values.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone

@@ -3,10 +3,12 @@
 A wrong code is a programming error, so it raises ValueError at once rather
 than failing later inside the outbox where nobody would see it.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, Dict, Mapping, Optional, Sequence
+from typing import Any
 
 from bot.storage import values
 from bot.storage.timestamps import as_utc, utc_now
@@ -25,7 +27,7 @@ FLAG_FIELDS = ("urgent", "corrected")
 UPDATABLE_FIELDS = tuple(CODED_FIELDS) + FLAG_FIELDS + ("intent", "confidence", "building_blocks", "summary")
 
 
-def code(field: str, value: Any, allowed: Sequence[str], optional: bool = False) -> Optional[str]:
+def code(field: str, value: Any, allowed: Sequence[str], optional: bool = False) -> str | None:
     if value is None and optional:
         return None
     if value not in allowed:
@@ -33,7 +35,7 @@ def code(field: str, value: Any, allowed: Sequence[str], optional: bool = False)
     return value
 
 
-def text(field: str, value: Any, limit: int, required: bool = False) -> Optional[str]:
+def text(field: str, value: Any, limit: int, required: bool = False) -> str | None:
     """Strings are cut at `limit`; they are already redacted, so only their size is bounded here."""
     if value is None:
         if required:
@@ -54,7 +56,7 @@ def identifier(field: str, value: Any, limit: int) -> str:
     return value
 
 
-def confidence(value: Any) -> Optional[float]:
+def confidence(value: Any) -> float | None:
     if value is None:
         return None
     number = float(value)
@@ -69,7 +71,7 @@ def flag(field: str, value: Any) -> bool:
     return value
 
 
-def building_blocks(value: Any) -> Dict[str, str]:
+def building_blocks(value: Any) -> dict[str, str]:
     if not isinstance(value, Mapping):
         raise ValueError("building_blocks must map a bouwsteen to its state")
     checked = {}
@@ -79,18 +81,20 @@ def building_blocks(value: Any) -> Dict[str, str]:
     return checked
 
 
-def timestamp(value: Optional[datetime]) -> str:
+def timestamp(value: datetime | None) -> str:
     """An aware moment as ISO text in UTC (the outbox stores JSON); None means now."""
     return as_utc(value if value is not None else utc_now()).isoformat()
 
 
-def contact_fields(fields: Mapping[str, Any]) -> Dict[str, Any]:
+def contact_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     """The columns update_contact/open_contact may set, each checked."""
     unknown = sorted(set(fields) - set(UPDATABLE_FIELDS))
     if unknown:
-        raise ValueError(f"cannot set {', '.join(unknown)} on a contact "
-                         f"(allowed: {', '.join(UPDATABLE_FIELDS)}; use close_contact for the status)")
-    checked: Dict[str, Any] = {}
+        raise ValueError(
+            f"cannot set {', '.join(unknown)} on a contact "
+            f"(allowed: {', '.join(UPDATABLE_FIELDS)}; use close_contact for the status)"
+        )
+    checked: dict[str, Any] = {}
     for name, value in fields.items():
         if name in CODED_FIELDS:
             checked[name] = code(name, value, CODED_FIELDS[name](), optional=name in OPTIONAL_CODES)

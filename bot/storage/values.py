@@ -3,28 +3,27 @@
 Label axes come from bot/labels.py (one source for bot, log and reports);
 the contact-log-only vocabularies are defined here.
 """
-from __future__ import annotations
 
-from typing import Tuple
+from __future__ import annotations
 
 from bot import labels
 
-CHANNELS: Tuple[str, ...] = ("chat", "telefoon", "mail")
-HANDOFFS: Tuple[str, ...] = ("geen", "wachtrij", "terugbellen", "mail")
-STATUSES: Tuple[str, ...] = ("nieuw", "lopend", "afgerond", "onvolledig", "overgedragen")
+CHANNELS: tuple[str, ...] = ("chat", "telefoon", "mail")
+HANDOFFS: tuple[str, ...] = ("geen", "wachtrij", "terugbellen", "mail")
+STATUSES: tuple[str, ...] = ("nieuw", "lopend", "afgerond", "onvolledig", "overgedragen")
 # close_contact may only end a contact in one of these.
-FINAL_STATUSES: Tuple[str, ...] = ("afgerond", "onvolledig", "overgedragen")
-ANSWER_CATEGORIES: Tuple[str, ...] = ("ja", "nee", "weet_niet", "tekst", "stop", "onbruikbaar")
+FINAL_STATUSES: tuple[str, ...] = ("afgerond", "onvolledig", "overgedragen")
+ANSWER_CATEGORIES: tuple[str, ...] = ("ja", "nee", "weet_niet", "tekst", "stop", "onbruikbaar")
 # The six bouwstenen of the Digitaal Veiligheidsplan (domain.md §1), fundament first.
-BUILDING_BLOCKS: Tuple[str, ...] = ("visie", "inzicht", "voorwaarden", "preventie", "signaleren", "handelen")
-BLOCK_STATES: Tuple[str, ...] = ("aanwezig", "ontbreekt", "onbekend")
+BUILDING_BLOCKS: tuple[str, ...] = ("visie", "inzicht", "voorwaarden", "preventie", "signaleren", "handelen")
+BLOCK_STATES: tuple[str, ...] = ("aanwezig", "ontbreekt", "onbekend")
 
 # Staff console: where a handed-off contact is in the queue (None while not handed off).
-QUEUE_STATUSES: Tuple[str, ...] = ("nieuw", "in_behandeling", "afgerond")
+QUEUE_STATUSES: tuple[str, ...] = ("nieuw", "in_behandeling", "afgerond")
 # Call-back and mail requests: the contact detail lives apart from the contact.
-CALLBACK_CHANNELS: Tuple[str, ...] = ("terugbellen", "mail")
-CALLBACK_STATUSES: Tuple[str, ...] = ("open", "afgehandeld")
-USER_ROLES: Tuple[str, ...] = ("staff", "analyst", "admin")
+CALLBACK_CHANNELS: tuple[str, ...] = ("terugbellen", "mail")
+CALLBACK_STATUSES: tuple[str, ...] = ("open", "afgehandeld")
+USER_ROLES: tuple[str, ...] = ("staff", "analyst", "admin")
 
 OPEN_STATUS = "lopend"
 STALE_STATUS = "onvolledig"
@@ -38,17 +37,17 @@ MAX_USERNAME = 64
 MAX_CONTACT_DETAIL = 254  # the longest valid e-mail address
 
 
-def themes() -> Tuple[str, ...]:
+def themes() -> tuple[str, ...]:
     return labels.themes()
 
 
-def question_types() -> Tuple[str, ...]:
+def question_types() -> tuple[str, ...]:
     return labels.question_types()
 
 
-def caller_roles() -> Tuple[str, ...]:
+def caller_roles() -> tuple[str, ...]:
     return labels.caller_roles()
 
 
-def school_types() -> Tuple[str, ...]:
+def school_types() -> tuple[str, ...]:
     return labels.school_types()

@@ -5,10 +5,11 @@ raises: a write is applied now, or kept in the outbox and applied (once, in
 order) on the next write that gets through. Logs name the operation and the
 error class only, never values, because values can hold user text.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -59,7 +60,7 @@ def submit(db: Database, write: Write, handlers: Handlers) -> bool:
             else:
                 log.error("contact log: %s refused by the database (%s); dropped", write.op, error_kind(error))
             return False
-        except Exception as error:  # noqa: BLE001 - a bug here must not end the conversation
+        except Exception as error:
             log.error("contact log: %s failed unexpectedly (%s); dropped", write.op, type(error).__name__)
             return False
 
@@ -84,14 +85,17 @@ def flush(db: Database, handlers: Handlers) -> bool:
                 applied += 1
             except SQLAlchemyError as error:
                 if is_transient(error):
-                    log.error("contact log: database still unreachable (%s); %d writes pending",
-                              error_kind(error), len(db.outbox))
+                    log.error(
+                        "contact log: database still unreachable (%s); %d writes pending",
+                        error_kind(error),
+                        len(db.outbox),
+                    )
                     return False
-                log.error("contact log: pending %s refused by the database (%s); dropped",
-                          pending.op, error_kind(error))
-            except Exception as error:  # noqa: BLE001 - one broken write must not block the rest
-                log.error("contact log: pending %s failed unexpectedly (%s); dropped",
-                          pending.op, type(error).__name__)
+                log.error(
+                    "contact log: pending %s refused by the database (%s); dropped", pending.op, error_kind(error)
+                )
+            except Exception as error:
+                log.error("contact log: pending %s failed unexpectedly (%s); dropped", pending.op, type(error).__name__)
             db.outbox.remove_first()
         if applied:
             log.info("contact log: %d pending writes applied", applied)

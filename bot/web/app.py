@@ -5,13 +5,14 @@ session, the role and, for every POST, the CSRF token before a handler runs.
 Templates escape everything (autoescape), so text typed in a chat can never
 become markup here.
 """
+
 from __future__ import annotations
 
 import os
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
-from typing import Awaitable, Callable, Dict, FrozenSet, List, Optional, Tuple
 
 import jinja2
 from aiohttp import web
@@ -33,7 +34,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 STAFF = frozenset({"staff", "admin"})
 ANALYSTS = frozenset({"analyst", "admin"})
 ADMINS = frozenset({"admin"})
-PUBLIC: FrozenSet[str] = frozenset()
+PUBLIC: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -42,25 +43,28 @@ class ConsoleSettings:
     idle_minutes: int = 30
 
     @classmethod
-    def from_env(cls) -> "ConsoleSettings":
+    def from_env(cls) -> ConsoleSettings:
         """DOORVRAAG_CONSOLE_SECURE_COOKIES=1 behind https; DOORVRAAG_CONSOLE_IDLE_MINUTES (30)."""
-        return cls(os.environ.get("DOORVRAAG_CONSOLE_SECURE_COOKIES", "") in ("1", "true", "yes"),
-                   int(os.environ.get("DOORVRAAG_CONSOLE_IDLE_MINUTES", "30") or 30))
+        return cls(
+            os.environ.get("DOORVRAAG_CONSOLE_SECURE_COOKIES", "") in ("1", "true", "yes"),
+            int(os.environ.get("DOORVRAAG_CONSOLE_IDLE_MINUTES", "30") or 30),
+        )
 
 
 @dataclass
 class Console:
     db: Database
-    tracker_url: Optional[str]
+    tracker_url: str | None
     settings: ConsoleSettings = field(default_factory=ConsoleSettings)
     sessions: SessionStore = field(default_factory=SessionStore)
     logins: LoginLimiter = field(default_factory=LoginLimiter)
-    rasa: Optional[RasaClient] = None
+    rasa: RasaClient | None = None
 
     def __post_init__(self) -> None:
         self.sessions.idle_seconds = self.settings.idle_minutes * 60
-        self.templates = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-                                            autoescape=True, undefined=jinja2.StrictUndefined)
+        self.templates = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=jinja2.StrictUndefined
+        )
         self.templates.globals.update(label=labels.label_text, QUEUE_NAMES=QUEUE_NAMES)
 
     def render(self, request: web.Request, name: str, status: int = 200, **context) -> web.Response:
@@ -80,15 +84,21 @@ def console(request: web.Request) -> Console:
 LOGIN_CSRF = "doorvraag_login_csrf"
 
 
-def _login_form(request: web.Request, status: int = 200, error: Optional[str] = None) -> web.Response:
+def _login_form(request: web.Request, status: int = 200, error: str | None = None) -> web.Response:
     """The login page with a fresh double-submit CSRF token (cookie + hidden field)."""
     import secrets
 
     token = secrets.token_urlsafe(24)
     app = console(request)
     response = app.render(request, "login.html", status=status, error=error, login_csrf=token)
-    response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="Strict", path="/login",
-                        secure=app.settings.secure_cookies or request.secure)
+    response.set_cookie(
+        LOGIN_CSRF,
+        token,
+        httponly=True,
+        samesite="Strict",
+        path="/login",
+        secure=app.settings.secure_cookies or request.secure,
+    )
     return response
 
 
@@ -116,8 +126,14 @@ async def login(request: web.Request) -> web.Response:
     app.logins.succeeded(*keys)
     session = app.sessions.create(user.username, user.role)
     response = web.HTTPSeeOther("/")
-    response.set_cookie(COOKIE, session.token, httponly=True, samesite="Lax", path="/",
-                        secure=app.settings.secure_cookies or request.secure)
+    response.set_cookie(
+        COOKIE,
+        session.token,
+        httponly=True,
+        samesite="Lax",
+        path="/",
+        secure=app.settings.secure_cookies or request.secure,
+    )
     raise response
 
 
@@ -143,8 +159,14 @@ async def contact_page(request: web.Request) -> web.Response:
     if found is None:
         raise web.HTTPNotFound(text="Dit contact bestaat niet (meer).")
     lines = console_data.transcript(app.tracker_url, found["contact"].conversation_id)
-    return app.render(request, "contact.html", transcript=lines, statuses=values.QUEUE_STATUSES,
-                      takeover=app.rasa is not None, **found)
+    return app.render(
+        request,
+        "contact.html",
+        transcript=lines,
+        statuses=values.QUEUE_STATUSES,
+        takeover=app.rasa is not None,
+        **found,
+    )
 
 
 async def change_status(request: web.Request) -> web.Response:
@@ -178,13 +200,17 @@ async def _takeover(request: web.Request, action: str) -> web.Response:
         else:
             await app.rasa.resume(conversation)
     except ValueError:
-        raise web.HTTPBadRequest(text="Een antwoord mag niet leeg zijn.")
+        raise web.HTTPBadRequest(text="Een antwoord mag niet leeg zijn.") from None
     except TakeoverError:
-        raise web.HTTPBadGateway(text="Het gesprek kon niet worden bereikt. Probeer het zo nog eens.")
+        raise web.HTTPBadGateway(text="Het gesprek kon niet worden bereikt. Probeer het zo nog eens.") from None
     with app.db.session() as session, session.begin():
-        record_audit(session, actor=request["session"].username,
-                     action="staff_reply" if action == "reply" else "back_to_bot",
-                     target_type="contact", target_id=contact_id)
+        record_audit(
+            session,
+            actor=request["session"].username,
+            action="staff_reply" if action == "reply" else "back_to_bot",
+            target_type="contact",
+            target_id=contact_id,
+        )
     raise web.HTTPSeeOther(f"/contacts/{contact_id}")
 
 
@@ -207,7 +233,7 @@ async def add_note(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(f"/contacts/{request.match_info['contact_id']}")
 
 
-def _choices(axis: str, codes) -> List[Tuple[str, str]]:
+def _choices(axis: str, codes) -> list[tuple[str, str]]:
     return [(code, labels.label_text(axis, code)) for code in codes]
 
 
@@ -215,11 +241,13 @@ async def new_contact_page(request: web.Request) -> web.Response:
     return console(request).render(request, "new_contact.html", error=None, choices=_form_choices())
 
 
-def _form_choices() -> Dict[str, List[Tuple[str, str]]]:
-    return {"theme": _choices("themes", labels.themes()),
-            "question_type": _choices("question_types", labels.question_types()),
-            "caller_role": _choices("caller_roles", labels.caller_roles()),
-            "school_type": _choices("school_types", labels.school_types())}
+def _form_choices() -> dict[str, list[tuple[str, str]]]:
+    return {
+        "theme": _choices("themes", labels.themes()),
+        "question_type": _choices("question_types", labels.question_types()),
+        "caller_role": _choices("caller_roles", labels.caller_roles()),
+        "school_type": _choices("school_types", labels.school_types()),
+    }
 
 
 async def new_contact(request: web.Request) -> web.Response:
@@ -228,18 +256,23 @@ async def new_contact(request: web.Request) -> web.Response:
     try:
         contact_id = console_data.enter_contact(app.db, form, request["session"].username)
     except ValueError as error:
-        return app.render(request, "new_contact.html", status=400, choices=_form_choices(),
-                          error=f"Kies een geldige waarde voor: {error}.")
+        return app.render(
+            request,
+            "new_contact.html",
+            status=400,
+            choices=_form_choices(),
+            error=f"Kies een geldige waarde voor: {error}.",
+        )
     raise web.HTTPSeeOther(f"/contacts/{contact_id}")
 
 
-def _period(request: web.Request) -> Tuple[date, date]:
+def _period(request: web.Request) -> tuple[date, date]:
     today = _now().date()
     try:
         start = parse_date(request.query["van"]) if request.query.get("van") else today.replace(month=1, day=1)
         end = parse_date(request.query["tot"]) if request.query.get("tot") else today
     except ValueError:
-        raise web.HTTPBadRequest(text="Gebruik datums als 2026-01-31.")
+        raise web.HTTPBadRequest(text="Gebruik datums als 2026-01-31.") from None
     if start > end:
         raise web.HTTPBadRequest(text="De begindatum ligt na de einddatum.")
     return start, end
@@ -249,17 +282,23 @@ async def dashboard(request: web.Request) -> web.Response:
     app = console(request)
     start, end = _period(request)
     figures = compute(app.db, start, end)
-    charts = [bar_chart_svg(title, getattr(figures, attribute),
-                            {c: label_for(axis, c) for c in getattr(figures, attribute)})
-              for attribute, axis, title in AXES if getattr(figures, attribute)]
+    charts = [
+        bar_chart_svg(title, getattr(figures, attribute), {c: label_for(axis, c) for c in getattr(figures, attribute)})
+        for attribute, axis, title in AXES
+        if getattr(figures, attribute)
+    ]
     return app.render(request, "dashboard.html", figures=figures, charts=charts, start=start, end=end)
 
 
 async def dashboard_csv(request: web.Request) -> web.Response:
     start, end = _period(request)
     body = figures_csv(compute(console(request).db, start, end))
-    return web.Response(text=body, content_type="text/csv", charset="utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="doorvraag-{start}-{end}.csv"'})
+    return web.Response(
+        text=body,
+        content_type="text/csv",
+        charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="doorvraag-{start}-{end}.csv"'},
+    )
 
 
 async def intents_page(request: web.Request) -> web.Response:
@@ -270,9 +309,14 @@ async def intents_page(request: web.Request) -> web.Response:
     try:
         ceiling = float(selected) if selected else None
     except ValueError:
-        raise web.HTTPBadRequest(text="Kies een geldige zekerheid.")
-    return app.render(request, "intents.html", messages=list_messages(app.db, max_confidence=ceiling, limit=200),
-                      intents=known_intents(), selected=selected)
+        raise web.HTTPBadRequest(text="Kies een geldige zekerheid.") from None
+    return app.render(
+        request,
+        "intents.html",
+        messages=list_messages(app.db, max_confidence=ceiling, limit=200),
+        intents=known_intents(),
+        selected=selected,
+    )
 
 
 async def relabel_message(request: web.Request) -> web.Response:
@@ -280,10 +324,14 @@ async def relabel_message(request: web.Request) -> web.Response:
 
     form = await request.post()
     try:
-        found = relabel(console(request).db, request.match_info["message_id"], str(form.get("intent", "")),
-                        request["session"].username)
+        found = relabel(
+            console(request).db,
+            request.match_info["message_id"],
+            str(form.get("intent", "")),
+            request["session"].username,
+        )
     except ValueError:
-        raise web.HTTPBadRequest(text="Onbekende intentie.")
+        raise web.HTTPBadRequest(text="Onbekende intentie.") from None
     if not found:
         raise web.HTTPNotFound(text="Dit bericht bestaat niet (meer).")
     raise web.HTTPSeeOther("/intents")
@@ -292,8 +340,12 @@ async def relabel_message(request: web.Request) -> web.Response:
 async def intents_export(request: web.Request) -> web.Response:
     from bot.analytics.intents import relabelled_nlu_yaml
 
-    return web.Response(text=relabelled_nlu_yaml(console(request).db), content_type="application/x-yaml",
-                        charset="utf-8", headers={"Content-Disposition": 'attachment; filename="herlabeld.yml"'})
+    return web.Response(
+        text=relabelled_nlu_yaml(console(request).db),
+        content_type="application/x-yaml",
+        charset="utf-8",
+        headers={"Content-Disposition": 'attachment; filename="herlabeld.yml"'},
+    )
 
 
 async def audit_page(request: web.Request) -> web.Response:
@@ -310,7 +362,7 @@ def _now():
 
 
 # (method, path, handler, roles allowed; empty = no login needed)
-ROUTES: Tuple[Tuple[str, str, Handler, FrozenSet[str]], ...] = (
+ROUTES: tuple[tuple[str, str, Handler, frozenset[str]], ...] = (
     ("GET", "/login", login_page, PUBLIC),
     ("POST", "/login", login, PUBLIC),
     ("POST", "/logout", logout, STAFF | ANALYSTS),
@@ -333,7 +385,7 @@ ROUTES: Tuple[Tuple[str, str, Handler, FrozenSet[str]], ...] = (
 )
 
 
-def _roles_for(request: web.Request) -> Optional[FrozenSet[str]]:
+def _roles_for(request: web.Request) -> frozenset[str] | None:
     info = request.match_info.route.resource
     path = info.canonical if info is not None else request.path
     for method, route_path, _handler, roles in ROUTES:
@@ -346,7 +398,7 @@ def _roles_for(request: web.Request) -> Optional[FrozenSet[str]]:
 async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     roles = _roles_for(request)
     if roles is None:
-        return await _with_headers(handler, request)      # 404 / 405 from aiohttp itself
+        return await _with_headers(handler, request)  # 404 / 405 from aiohttp itself
     app = console(request)
     session = app.sessions.get(request.cookies.get(COOKIE))
     request["session"] = session
@@ -376,19 +428,32 @@ async def _with_headers(handler: Handler, request: web.Request) -> web.StreamRes
 
 
 def _secure(response: web.StreamResponse) -> None:
-    response.headers.setdefault("Content-Security-Policy",  # the chat page sets its own
-                                "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-                                "frame-ancestors 'none'; form-action 'self'")
+    response.headers.setdefault(
+        "Content-Security-Policy",  # the chat page sets its own
+        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "frame-ancestors 'none'; form-action 'self'",
+    )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Cache-Control", "no-store")
 
 
-def create_app(db: Database, tracker_url: Optional[str], settings: Optional[ConsoleSettings] = None,
-               sessions: Optional[SessionStore] = None, logins: Optional[LoginLimiter] = None,
-               rasa: Optional[RasaClient] = None) -> web.Application:
-    state = Console(db, tracker_url, settings or ConsoleSettings.from_env(),
-                    sessions or SessionStore(), logins or LoginLimiter(), rasa)
+def create_app(
+    db: Database,
+    tracker_url: str | None,
+    settings: ConsoleSettings | None = None,
+    sessions: SessionStore | None = None,
+    logins: LoginLimiter | None = None,
+    rasa: RasaClient | None = None,
+) -> web.Application:
+    state = Console(
+        db,
+        tracker_url,
+        settings or ConsoleSettings.from_env(),
+        sessions or SessionStore(),
+        logins or LoginLimiter(),
+        rasa,
+    )
     app = web.Application(middlewares=[guard], client_max_size=64 * 1024)
     app["console"] = state
     for method, path, handler, _roles in ROUTES:

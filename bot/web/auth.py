@@ -5,14 +5,15 @@ random token in an HttpOnly cookie) with an idle timeout; each has its own CSRF
 token for every form. State is held by objects the app owns, never by module
 globals, and time comes from an injectable clock so tests need no sleeping.
 """
+
 from __future__ import annotations
 
 import hmac
 import secrets
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Optional
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -37,7 +38,11 @@ class AccountError(ValueError):
 
 def create_user(db: Database, username: str, password: str, role: str, actor: str = "cli") -> None:
     username = username.strip()
-    if not username or len(username) > values.MAX_USERNAME or not username.replace("-", "").replace(".", "").replace("_", "").isalnum():
+    if (
+        not username
+        or len(username) > values.MAX_USERNAME
+        or not username.replace("-", "").replace(".", "").replace("_", "").isalnum()
+    ):
         raise AccountError("a username is 1-64 letters, digits, '.', '-' or '_'")
     if role not in values.USER_ROLES:
         raise AccountError(f"role must be one of {', '.join(values.USER_ROLES)}")
@@ -46,13 +51,15 @@ def create_user(db: Database, username: str, password: str, role: str, actor: st
     with db.session() as session, session.begin():
         if session.scalar(select(User.id).where(User.username == username)) is not None:
             raise AccountError(f"user {username!r} exists already")
-        session.add(User(username=username, password_hash=_HASHER.hash(password), role=role, active=True,
-                         created_at=utc_now()))
-        record_audit(session, actor=actor, action="user_added", target_type="user", target_id=username,
-                     detail={"role": role})
+        session.add(
+            User(username=username, password_hash=_HASHER.hash(password), role=role, active=True, created_at=utc_now())
+        )
+        record_audit(
+            session, actor=actor, action="user_added", target_type="user", target_id=username, detail={"role": role}
+        )
 
 
-def verify_login(db: Database, username: str, password: str) -> Optional[User]:
+def verify_login(db: Database, username: str, password: str) -> User | None:
     """The active user with this password, or None (a wrong name costs as much time as a wrong password)."""
     with db.session() as session, session.begin():
         user = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
@@ -82,14 +89,14 @@ class Session:
 class SessionStore:
     idle_seconds: float = 30 * 60
     clock: Clock = time.monotonic
-    _sessions: Dict[str, Session] = field(default_factory=dict)
+    _sessions: dict[str, Session] = field(default_factory=dict)
 
     def create(self, username: str, role: str) -> Session:
         session = Session(secrets.token_urlsafe(32), username, role, secrets.token_urlsafe(32), self.clock())
         self._sessions[session.token] = session
         return session
 
-    def get(self, token: Optional[str]) -> Optional[Session]:
+    def get(self, token: str | None) -> Session | None:
         session = self._sessions.get(token or "")
         if session is None:
             return None
@@ -100,11 +107,11 @@ class SessionStore:
         session.last_seen = now
         return session
 
-    def end(self, token: Optional[str]) -> None:
+    def end(self, token: str | None) -> None:
         self._sessions.pop(token or "", None)
 
 
-def csrf_ok(session: Session, submitted: Optional[str]) -> bool:
+def csrf_ok(session: Session, submitted: str | None) -> bool:
     return bool(submitted) and hmac.compare_digest(session.csrf, submitted)
 
 
@@ -116,12 +123,11 @@ class LoginLimiter:
     window: float = 15 * 60
     max_keys: int = 10000
     clock: Clock = time.monotonic
-    _failures: "OrderedDict[str, list]" = field(default_factory=OrderedDict)
+    _failures: OrderedDict[str, list] = field(default_factory=OrderedDict)
 
     def blocked(self, *keys: str) -> bool:
         now = self.clock()
-        return any(len([t for t in self._failures.get(k, []) if now - t < self.window]) >= self.attempts
-                   for k in keys)
+        return any(len([t for t in self._failures.get(k, []) if now - t < self.window]) >= self.attempts for k in keys)
 
     def failed(self, *keys: str) -> None:
         now = self.clock()

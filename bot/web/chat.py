@@ -5,12 +5,12 @@ installed by `make setup`) and is served from our own files: no CDN. The widget
 talks to Rasa's Socket.IO channel (behind the input guard) at
 DOORVRAAG_CHAT_SOCKET_URL (default http://127.0.0.1:5005).
 """
+
 from __future__ import annotations
 
 import os
 import re
 from pathlib import Path
-from typing import Tuple
 
 from aiohttp import web
 
@@ -43,9 +43,11 @@ def content_security_policy() -> str:
     """Scripts only from here; the socket only to the Rasa server (ws and http for long-polling)."""
     base = socket_url().rstrip("/")
     websocket = base.replace("https://", "wss://").replace("http://", "ws://")
-    return (f"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-            f"font-src 'self' data:; "
-            f"connect-src 'self' {base} {websocket}; frame-ancestors *")
+    return (
+        f"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        f"font-src 'self' data:; "
+        f"connect-src 'self' {base} {websocket}; frame-ancestors *"
+    )
 
 
 async def chat_page(request: web.Request) -> web.Response:
@@ -54,11 +56,14 @@ async def chat_page(request: web.Request) -> web.Response:
     app = request.app["console"]
     # ?open=1 shows the chat opened at once (a link from a "chat now" button, and the browser test).
     page = app.templates.get_template("chat.html").render(
-        hours=hours.opening_hours_text(), socket_url=socket_url(),
+        hours=hours.opening_hours_text(),
+        socket_url=socket_url(),
         embedded="true" if request.query.get("open") == "1" else "false",
         retention_days=RetentionPolicy.from_env().retention.days,
-        helpdesk=qb.helpdesk_phone(), helpdesk_tel=tel_href(qb.helpdesk_phone()),
-        unreachable_after_ms=unreachable_after_ms())
+        helpdesk=qb.helpdesk_phone(),
+        helpdesk_tel=tel_href(qb.helpdesk_phone()),
+        unreachable_after_ms=unreachable_after_ms(),
+    )
     response = web.Response(text=page, content_type="text/html", charset="utf-8")
     response.headers["Content-Security-Policy"] = content_security_policy()
     return response
@@ -67,8 +72,9 @@ async def chat_page(request: web.Request) -> web.Response:
 def _script(path: Path) -> web.StreamResponse:
     if not path.exists():
         raise web.HTTPServiceUnavailable(text="De chat is nog niet geïnstalleerd (make setup).")
-    return web.FileResponse(path, headers={"Content-Type": "application/javascript; charset=utf-8",
-                                           "Cache-Control": "public, max-age=3600"})
+    return web.FileResponse(
+        path, headers={"Content-Type": "application/javascript; charset=utf-8", "Cache-Control": "public, max-age=3600"}
+    )
 
 
 async def widget_script(request: web.Request) -> web.StreamResponse:
@@ -79,7 +85,7 @@ async def init_script(request: web.Request) -> web.StreamResponse:
     return _script(INIT)
 
 
-ROUTES: Tuple = (
+ROUTES: tuple = (
     ("GET", "/chat", chat_page),
     ("GET", "/chat/webchat.js", widget_script),
     ("GET", "/chat/init.js", init_script),

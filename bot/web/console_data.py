@@ -4,12 +4,13 @@ Every change is written with its audit entry in one unit of work. Notes are
 redacted like every free-text field. The transcript comes from Rasa's tracker
 store (its own database), read-only.
 """
+
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from sqlalchemy import case, create_engine, inspect, select, text
 
@@ -26,31 +27,44 @@ MAX_NOTE = 2000
 
 @dataclass(frozen=True)
 class Line:
-    who: str          # "gebruiker" | "bot"
+    who: str  # "gebruiker" | "bot"
     text: str
-    at: Optional[datetime]
+    at: datetime | None
 
 
-def queue(db: Database) -> List[Contact]:
+def queue(db: Database) -> list[Contact]:
     """Handed-off contacts: open ones first (urgent on top, oldest first), then the finished ones."""
     order = case((Contact.queue_status == "afgerond", 1), else_=0)
     with db.session() as session:
-        return list(session.scalars(
-            select(Contact).where(Contact.queue_status.is_not(None))
-            .order_by(order, Contact.urgent.desc(), Contact.handed_off_at.asc()).limit(500)))
+        return list(
+            session.scalars(
+                select(Contact)
+                .where(Contact.queue_status.is_not(None))
+                .order_by(order, Contact.urgent.desc(), Contact.handed_off_at.asc())
+                .limit(500)
+            )
+        )
 
 
-def contact(db: Database, contact_id: str, actor: str) -> Optional[Dict[str, Any]]:
+def contact(db: Database, contact_id: str, actor: str) -> dict[str, Any] | None:
     """Everything staff see of one contact; opening it is written to the audit log."""
     with db.session() as session, session.begin():
         found = session.get(Contact, contact_id)
         if found is None:
             return None
         answers = [(a.question_key, a.category, a.text) for a in found.answers]
-        notes = list(session.scalars(select(ContactNote).where(ContactNote.contact_id == contact_id)
-                                     .order_by(ContactNote.created_at)))
-        callbacks = list(session.scalars(select(CallbackRequest).where(
-            CallbackRequest.contact_id == contact_id).order_by(CallbackRequest.created_at)))
+        notes = list(
+            session.scalars(
+                select(ContactNote).where(ContactNote.contact_id == contact_id).order_by(ContactNote.created_at)
+            )
+        )
+        callbacks = list(
+            session.scalars(
+                select(CallbackRequest)
+                .where(CallbackRequest.contact_id == contact_id)
+                .order_by(CallbackRequest.created_at)
+            )
+        )
         record_audit(session, actor=actor, action="contact_opened", target_type="contact", target_id=contact_id)
         history = audit_entries(session, target_type="contact", target_id=contact_id, limit=50)
         session.expunge_all()
@@ -67,8 +81,14 @@ def set_status(db: Database, contact_id: str, status: str, actor: str) -> bool:
         before = found.queue_status
         found.queue_status = status
         found.assigned_to = actor if status == "in_behandeling" else found.assigned_to
-        record_audit(session, actor=actor, action="status_changed", target_type="contact", target_id=contact_id,
-                     detail={"from": before, "to": status})
+        record_audit(
+            session,
+            actor=actor,
+            action="status_changed",
+            target_type="contact",
+            target_id=contact_id,
+            detail={"from": before, "to": status},
+        )
     return True
 
 
@@ -84,7 +104,7 @@ def add_note(db: Database, contact_id: str, note: str, actor: str) -> bool:
     return True
 
 
-def enter_contact(db: Database, fields: Dict[str, str], actor: str) -> str:
+def enter_contact(db: Database, fields: dict[str, str], actor: str) -> str:
     """A contact that came by phone or mail, coded like a chat; returns its id."""
     from bot.storage.repository import new_id
 
@@ -101,18 +121,32 @@ def enter_contact(db: Database, fields: Dict[str, str], actor: str) -> str:
     if sector is not None and sector not in labels.school_types():
         raise ValueError("sector")
     conversation = f"{channel}-{new_id()}"
-    open_contact(db, conversation, theme=theme, question_type=question_type, channel=channel,
-                 urgent=fields.get("urgent") == "ja", caller_role=role, school_type=sector)
+    open_contact(
+        db,
+        conversation,
+        theme=theme,
+        question_type=question_type,
+        channel=channel,
+        urgent=fields.get("urgent") == "ja",
+        caller_role=role,
+        school_type=sector,
+    )
     with db.session() as session, session.begin():
         found = session.scalars(select(Contact).where(Contact.conversation_id == conversation)).one()
         found.status = "afgerond"
         found.ended_at = found.started_at
-        record_audit(session, actor=actor, action="contact_entered", target_type="contact", target_id=found.id,
-                     detail={"channel": channel})
+        record_audit(
+            session,
+            actor=actor,
+            action="contact_entered",
+            target_type="contact",
+            target_id=found.id,
+            detail={"channel": channel},
+        )
         return found.id
 
 
-def transcript(tracker_url: Optional[str], conversation_id: str, limit: int = 500) -> List[Line]:
+def transcript(tracker_url: str | None, conversation_id: str, limit: int = 500) -> list[Line]:
     """User and bot messages of a conversation from Rasa's tracker store, oldest first."""
     if not tracker_url:
         return []
@@ -121,10 +155,13 @@ def transcript(tracker_url: Optional[str], conversation_id: str, limit: int = 50
         if not inspect(engine).has_table("events"):
             return []
         with engine.connect() as connection:
-            rows = connection.execute(text(
-                "SELECT type_name, timestamp, data FROM events WHERE sender_id = :sender "
-                "AND type_name IN ('user', 'bot') ORDER BY id LIMIT :limit"),
-                {"sender": conversation_id, "limit": limit}).all()
+            rows = connection.execute(
+                text(
+                    "SELECT type_name, timestamp, data FROM events WHERE sender_id = :sender "
+                    "AND type_name IN ('user', 'bot') ORDER BY id LIMIT :limit"
+                ),
+                {"sender": conversation_id, "limit": limit},
+            ).all()
     finally:
         engine.dispose()
     lines = []
@@ -138,6 +175,6 @@ def transcript(tracker_url: Optional[str], conversation_id: str, limit: int = 50
     return lines
 
 
-def audit_log(db: Database, limit: int = 300) -> List[AuditEntry]:
+def audit_log(db: Database, limit: int = 300) -> list[AuditEntry]:
     with db.session() as session:
         return audit_entries(session, limit=limit)

@@ -6,11 +6,11 @@ and sent through the channel the user last wrote on (the widget's Socket.IO),
 and resuming appends a `resume` event. RASA_URL and RASA_TOKEN come from the
 environment; without a token the console offers no takeover.
 """
+
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import List, Optional
 from urllib.parse import quote
 
 import aiohttp
@@ -30,13 +30,13 @@ class RasaClient:
     timeout: float = 10.0
 
     @classmethod
-    def from_env(cls) -> Optional["RasaClient"]:
+    def from_env(cls) -> RasaClient | None:
         token = os.environ.get("RASA_TOKEN", "").strip()
         if not token:
             return None
         return cls(os.environ.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/"), token)
 
-    async def _append(self, conversation_id: str, events: List[dict]) -> None:
+    async def _append(self, conversation_id: str, events: list[dict]) -> None:
         url = f"{self.base_url}/conversations/{quote(conversation_id, safe='')}/tracker/events"
         params = {"token": self.token, "output_channel": "latest", "execute_side_effects": "true"}
         try:

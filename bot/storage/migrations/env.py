@@ -5,6 +5,7 @@ config.attributes["connection"], the URL in config.attributes["database_url"]
 (set by `doorvraag db upgrade`), sqlalchemy.url in alembic.ini, DATABASE_URL.
 Batch mode is on so later ALTERs also work on SQLite.
 """
+
 from logging.config import fileConfig
 
 from alembic import context
@@ -20,7 +21,6 @@ if config.config_file_name is not None and config.file_config.has_section("forma
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 
-
 def render_item(type_, obj, autogen_context):
     """Render UtcDateTime as a plain timestamptz, so migrations never import bot code."""
     if type_ == "type" and isinstance(obj, UtcDateTime):
@@ -28,8 +28,7 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
-OPTIONS = {"target_metadata": metadata, "render_as_batch": True, "compare_type": True,
-           "render_item": render_item}
+OPTIONS = {"target_metadata": metadata, "render_as_batch": True, "compare_type": True, "render_item": render_item}
 
 
 def _url() -> str:

@@ -8,6 +8,7 @@ Revision ID: 0001
 Revises:
 Create Date: 2024-11-23
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -18,8 +19,19 @@ depends_on = None
 
 THEMES = ("pesten", "sociale_veiligheid", "wet_en_regelgeving", "vertrouwenswerk", "overig")
 QUESTION_TYPES = ("incident", "beleid", "overig")
-CALLER_ROLES = ("docent", "mentor", "vertrouwenspersoon", "anti_pest", "ib_zorg", "veiligheid",
-                "directeur", "bestuurder", "ouder", "leerling", "overig")
+CALLER_ROLES = (
+    "docent",
+    "mentor",
+    "vertrouwenspersoon",
+    "anti_pest",
+    "ib_zorg",
+    "veiligheid",
+    "directeur",
+    "bestuurder",
+    "ouder",
+    "leerling",
+    "overig",
+)
 SCHOOL_TYPES = ("po", "vo", "so", "mbo")
 CHANNELS = ("chat", "telefoon", "mail")
 HANDOFFS = ("geen", "wachtrij", "terugbellen", "mail")
@@ -62,8 +74,7 @@ def upgrade() -> None:
         one_of("contacts", "handoff", HANDOFFS),
         one_of("contacts", "status", STATUSES),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_contacts")),
-        sa.UniqueConstraint("conversation_id", "intake_number",
-                            name=op.f("uq_contacts_conversation_id_intake_number")),
+        sa.UniqueConstraint("conversation_id", "intake_number", name=op.f("uq_contacts_conversation_id_intake_number")),
     )
     op.create_index(op.f("ix_contacts_conversation_id"), "contacts", ["conversation_id"])
     op.create_index(op.f("ix_contacts_started_at"), "contacts", ["started_at"])
@@ -79,11 +90,11 @@ def upgrade() -> None:
         sa.Column("text", sa.Text(), nullable=True),
         sa.Column("asked_at", sa.DateTime(timezone=True), nullable=False),
         one_of("contact_answers", "category", ANSWER_CATEGORIES),
-        sa.ForeignKeyConstraint(["contact_id"], ["contacts.id"], ondelete="CASCADE",
-                                name=op.f("fk_contact_answers_contact_id_contacts")),
+        sa.ForeignKeyConstraint(
+            ["contact_id"], ["contacts.id"], ondelete="CASCADE", name=op.f("fk_contact_answers_contact_id_contacts")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_contact_answers")),
-        sa.UniqueConstraint("contact_id", "question_key",
-                            name=op.f("uq_contact_answers_contact_id_question_key")),
+        sa.UniqueConstraint("contact_id", "question_key", name=op.f("uq_contact_answers_contact_id_question_key")),
     )
 
     op.create_table(
@@ -99,8 +110,9 @@ def upgrade() -> None:
         sa.Column("text_redacted", sa.Text(), nullable=True),
         one_of("message_log", "theme", THEMES),
         one_of("message_log", "question_type", QUESTION_TYPES),
-        sa.ForeignKeyConstraint(["contact_id"], ["contacts.id"], ondelete="SET NULL",
-                                name=op.f("fk_message_log_contact_id_contacts")),
+        sa.ForeignKeyConstraint(
+            ["contact_id"], ["contacts.id"], ondelete="SET NULL", name=op.f("fk_message_log_contact_id_contacts")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_message_log")),
     )
     op.create_index(op.f("ix_message_log_conversation_id"), "message_log", ["conversation_id"])

@@ -6,6 +6,7 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-23
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -32,7 +33,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("handed_off_at", sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column("assigned_to", sa.String(length=64), nullable=True))
         batch.create_check_constraint(
-            "queue_status", "queue_status IN ({})".format(", ".join(f"'{v}'" for v in QUEUE_STATUSES)))
+            "queue_status", "queue_status IN ({})".format(", ".join(f"'{v}'" for v in QUEUE_STATUSES))
+        )
     op.create_index("ix_contacts_queue_status_handed_off_at", "contacts", ["queue_status", "handed_off_at"])
 
     with op.batch_alter_table("message_log") as batch:
@@ -54,8 +56,9 @@ def upgrade() -> None:
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
         one_of("callback_requests", "channel", CALLBACK_CHANNELS),
         one_of("callback_requests", "status", CALLBACK_STATUSES),
-        sa.ForeignKeyConstraint(["contact_id"], ["contacts.id"], ondelete="SET NULL",
-                                name=op.f("fk_callback_requests_contact_id_contacts")),
+        sa.ForeignKeyConstraint(
+            ["contact_id"], ["contacts.id"], ondelete="SET NULL", name=op.f("fk_callback_requests_contact_id_contacts")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_callback_requests")),
     )
     op.create_index(op.f("ix_callback_requests_conversation_id"), "callback_requests", ["conversation_id"])
@@ -69,8 +72,9 @@ def upgrade() -> None:
         sa.Column("author", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(["contact_id"], ["contacts.id"], ondelete="CASCADE",
-                                name=op.f("fk_contact_notes_contact_id_contacts")),
+        sa.ForeignKeyConstraint(
+            ["contact_id"], ["contacts.id"], ondelete="CASCADE", name=op.f("fk_contact_notes_contact_id_contacts")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_contact_notes")),
     )
     op.create_index(op.f("ix_contact_notes_contact_id"), "contact_notes", ["contact_id"])
