@@ -19,7 +19,7 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -214,6 +214,7 @@ def cross_validate(
         _write_training_yaml(full_data, train, train_file)
         for name in systems:
             started = time.perf_counter()
+            predictor: AbstractContextManager[Callable[[str], dict]]
             if name == "tfidf_logreg":
                 predictor = nullcontext(_tfidf_predictor(train))
             else:
@@ -241,7 +242,7 @@ def holdout_result(model: Path = MODEL, holdout: Path = HOLDOUT) -> tuple[System
     items = yaml.safe_load(holdout.read_text(encoding="utf-8"))
     classifier = Classifier(model)
     result = SystemResult("shipped (held-out)")
-    entity_hits = Counter()
+    entity_hits: Counter[tuple[str, bool]] = Counter()
     for item in items:
         predicted = classifier.classify(item["text"])
         for axis in AXES:

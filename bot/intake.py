@@ -63,7 +63,7 @@ class Reply:
     @classmethod
     def of(cls, parse: Mapping[str, Any]) -> Reply:
         intent = parse.get("intent") or {}
-        entities = {}
+        entities: dict[str, str] = {}
         for entity in parse.get("entities") or []:
             if entity.get("entity") and entity.get("value") is not None:
                 entities.setdefault(entity["entity"], str(entity["value"]))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bot import knowledge
 
@@ -94,7 +95,7 @@ class AxisScores:
     question_type_confidence: float
 
 
-def marginal_labels(ranking: Iterable[Mapping[str, object]]) -> AxisScores:
+def marginal_labels(ranking: Iterable[Mapping[str, Any]]) -> AxisScores:
     """Sum the ranked question intents' confidences per theme and per type.
 
     Intents that are not questions (greet, urgent, ...) carry no theme evidence;

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from re import Pattern
+from typing import overload
 
 from bot import knowledge
 
@@ -186,16 +187,16 @@ def _name_spans(text: str) -> list[Span]:
     spans = []
     names, ambiguous = _first_names()
     for match in _trigger_pattern().finditer(text):
-        words = match.group(2).split()
+        parts = match.group(2).split()
         # "meester de Jong" is a surname; "de leerling Die ik bedoel" is not a name.
-        if words[0].lower() in _not_names() and not (len(words) > 1 and words[0].lower() in ("de", "van")):
+        if parts[0].lower() in _not_names() and not (len(parts) > 1 and parts[0].lower() in ("de", "van")):
             continue
-        if any(w.lower() in _not_names() for w in words[1:] if w.lower() not in ("de", "van")):
+        if any(w.lower() in _not_names() for w in parts[1:] if w.lower() not in ("de", "van")):
             continue
         start = match.start(2)
         # "de moeder van Lisa": "van" means "of" when a first name follows, not a surname prefix.
-        if len(words) > 1 and words[0].lower() in ("van", "de") and words[1].lower() in names:
-            start = match.start(2) + match.group(2).index(words[1])
+        if len(parts) > 1 and parts[0].lower() in ("van", "de") and parts[1].lower() in names:
+            start = match.start(2) + match.group(2).index(parts[1])
         spans.append(Span(start, match.end(2), NAME))
     words = list(_word_pattern().finditer(text))
     found = set()
@@ -258,6 +259,18 @@ def personal_spans(text: str) -> list[Span]:
     exempt = [(m.start(), m.end()) for m in _not_person_phrases().finditer(text)]
     names = [s for s in _name_spans(text) if not any(start <= s.start and s.end <= end for start, end in exempt)]
     return _merge(_pattern_spans(text) + _school_spans(text) + names, text)
+
+
+@overload
+def redact(text: str) -> str: ...
+
+
+@overload
+def redact(text: None) -> None: ...
+
+
+@overload
+def redact(text: str | None) -> str | None: ...
 
 
 def redact(text: str | None) -> str | None:

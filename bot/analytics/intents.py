@@ -100,7 +100,7 @@ def relabelled_nlu_yaml(db: Database) -> str:
             .where(MessageLog.relabelled_intent.is_not(None), MessageLog.text_redacted.is_not(None))
             .order_by(MessageLog.relabelled_intent, MessageLog.sent_at)
         ).all()
-    by_intent = {}
+    by_intent: dict[str, list[str]] = {}
     for intent, text in rows:
         line = " ".join(text.split())
         if line and line not in by_intent.setdefault(intent, []):
@@ -116,4 +116,5 @@ def relabelled_nlu_yaml(db: Database) -> str:
 
 def _literal(text: str) -> str:
     """One example line: Rasa reads [..](..) and {..} as entity markup, so brackets are dropped."""
-    return text.translate(str.maketrans({"[": "(", "]": ")", "{": "(", "}": ")"}))
+    brackets: dict[str, str | int | None] = {"[": "(", "]": ")", "{": "(", "}": ")"}
+    return text.translate(str.maketrans(brackets))

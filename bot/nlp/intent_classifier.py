@@ -104,6 +104,7 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
 
     def _features(self, messages: list[Message]) -> csr_matrix:
         blocks = self._blocks(messages)
+        assert self._model is not None, "_features runs on a trained model only"
         return hstack([t.transform(b) for t, b in zip(self._model["tfidf"], blocks, strict=True)]).tocsr()
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -197,8 +198,8 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         rounds = self._config["rake_iterations"] if len(heads) > 1 else 1
         for _ in range(rounds):
             for axis, (head_classes, head_probabilities) in heads.items():
-                values = axis_values[axis]
-                per_value: dict[str, float] = {}
+                values = axis_values[axis]  # set for every question intent (index in `questions`)
+                per_value: dict[str | None, float] = {}
                 for i in questions:
                     per_value[values[i]] = per_value.get(values[i], 0.0) + result[i]
                 for i in questions:

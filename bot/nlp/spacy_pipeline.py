@@ -53,13 +53,17 @@ def read_lemma_table(path: Path = LEMMA_FILE) -> Mapping[str, str]:
 
 def build(out: Path) -> Path:
     import spacy
+    from spacy.pipeline import Lemmatizer
     from spacy.symbols import ORTH
 
     nlp = spacy.blank("nl")
     for abbreviation in TOKEN_EXCEPTIONS:
         for form in {abbreviation, abbreviation.upper(), abbreviation.capitalize()}:
-            nlp.tokenizer.add_special_case(form, [{ORTH: form}])
+            # spaCy types Language.tokenizer as any callable; a blank pipeline's is a Tokenizer, whose
+            # compiled module (spacy.tokenizer) has no stub to narrow it with.
+            nlp.tokenizer.add_special_case(form, [{ORTH: form}])  # type: ignore[union-attr]
     lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    assert isinstance(lemmatizer, Lemmatizer)  # add_pipe is typed as returning any Pipe
     nlp.initialize()
     table = lemmatizer.lookups.get_table("lemma_lookup")
     for surface, lemma in read_lemma_table().items():

@@ -103,10 +103,9 @@ class UrgencyRules:
             if (t.strength == "strong" and (present or not (defused or resolved)))
             or (t.strength == "weak" and present and not resolved)
         ]
-        category = self._first_category(fired)
         return UrgencyAssessment(
             urgent=bool(fired),
-            category=category,
+            category=self._first_category(fired),
             triggers=tuple(triggers),
             present=present,
             defused=defused,

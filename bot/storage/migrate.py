@@ -34,7 +34,10 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 
 def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config("")).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config("")).get_current_head()
+    if head is None:
+        raise RuntimeError(f"no migrations in {MIGRATIONS_DIR}")
+    return head
 
 
 def current_revision_of(connection: Connection) -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, overload
 
 from bot.storage import values
 from bot.storage.timestamps import as_utc, utc_now
@@ -25,6 +25,14 @@ CODED_FIELDS = {
 OPTIONAL_CODES = ("caller_role", "school_type")
 FLAG_FIELDS = ("urgent", "corrected")
 UPDATABLE_FIELDS = tuple(CODED_FIELDS) + FLAG_FIELDS + ("intent", "confidence", "building_blocks", "summary")
+
+
+@overload
+def code(field: str, value: Any, allowed: Sequence[str], optional: Literal[False] = False) -> str: ...
+
+
+@overload
+def code(field: str, value: Any, allowed: Sequence[str], optional: bool = False) -> str | None: ...
 
 
 def code(field: str, value: Any, allowed: Sequence[str], optional: bool = False) -> str | None:

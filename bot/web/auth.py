@@ -112,7 +112,9 @@ class SessionStore:
 
 
 def csrf_ok(session: Session, submitted: str | None) -> bool:
-    return bool(submitted) and hmac.compare_digest(session.csrf, submitted)
+    if not submitted:
+        return False
+    return hmac.compare_digest(session.csrf, submitted)
 
 
 @dataclass
