@@ -10,17 +10,23 @@ SPACY_MODEL ?= .cache/spacy/nl_doorvraag
 MODEL := models/doorvraag.tar.gz
 
 # Everything that changes the trained model: training only reruns when one of these changes.
-TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml data/stories/*.yml) \
-                $(wildcard bot/nlp/*.py) bot/labels.py bot/knowledge/labels.yml $(SPACY_MODEL)/meta.json
+TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml data/stories/*.yml data/urgency/*.jsonl) \
+                $(wildcard bot/nlp/*.py) bot/labels.py bot/knowledge/labels.yml bot/knowledge/urgency.yml \
+                bot/knowledge/urgency_cues.yml $(SPACY_MODEL)/meta.json
 
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help setup db run test train eval bench scaleout validate check-python clean
+.PHONY: help setup db run test check soak train eval bench scaleout validate check-python clean
+
+# The fast tier: what needs no trained model, no server and no browser (tests/conftest.py marks them).
+FAST_TESTS := not model and not server and not browser
 
 help:
 	@echo "make run    set up (venv, Dutch pipeline, model) and start the bot"
 	@echo "make test   set up and run the whole test suite"
+	@echo "make check  the inner loop (under 3 minutes): ruff, mypy, and the tests that need no model, server or browser"
+	@echo "make soak N=10  the browser, live-server and fault tests N times on a fresh clone; prints the failure count"
 	@echo "make train  train the Rasa model when data or config changed"
 	@echo "make db     apply the contact-log migrations to DATABASE_URL (default: SQLite)"
 	@echo "make eval   5-fold cross-validation (3 fold seeds) with baselines -> reports/nlu.md; redaction precision/recall"
@@ -68,6 +74,16 @@ test: setup $(MODEL)
 	$(MAKE) --no-print-directory validate
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core
 	$(BIN)/python -m pytest
+
+check: $(STAMPS)/venv
+	$(BIN)/ruff check bot actions
+	$(BIN)/ruff format --check bot actions
+	$(BIN)/mypy
+	DOORVRAAG_TEST_TIER=fast $(BIN)/python -m pytest -q -m "$(FAST_TESTS)"
+
+N ?= 10
+soak:
+	bash scripts/soak-tests.sh $(N)
 
 db: setup
 	$(BIN)/doorvraag db upgrade

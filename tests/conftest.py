@@ -11,6 +11,30 @@ SPACY_DIR = ROOT / ".cache" / "spacy" / "nl_doorvraag"
 MODEL = ROOT / "models" / "doorvraag.tar.gz"
 
 
+# ----------------------------------------------------------------- tiers
+# `make check` runs the tests that need no trained model, no server and no browser
+# (-m "not model and not server and not browser"). Tests are marked here by the
+# fixtures they use, so a new test that takes `chromium` or `postgres_server` is in
+# the right tier without anyone remembering a marker; modules that start servers
+# through the harnesses mark themselves with `pytestmark`.
+TIER_BY_FIXTURE = {
+    "classifier": "model",
+    "nlp": "model",
+    "chromium": "browser",
+    "postgres_server": "server",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for fixture in set(getattr(item, "fixturenames", ())) & TIER_BY_FIXTURE.keys():
+            item.add_marker(TIER_BY_FIXTURE[fixture])
+        # database_url asks for PostgreSQL at run time (getfixturevalue), so its parameter tells.
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("database_url") == "postgresql":
+            item.add_marker("server")
+
+
 @pytest.fixture(scope="session")
 def nlp():
     """The Dutch pipeline as set-up builds it (make setup)."""
@@ -43,10 +67,18 @@ def classifier():
 DATABASE_KINDS = ("sqlite", "postgresql")
 
 
+def refuse_in_the_fast_tier(what: str) -> None:
+    """`make check` sets DOORVRAAG_TEST_TIER=fast: a test that still reaches a server or browser is mis-tiered."""
+    if os.environ.get("DOORVRAAG_TEST_TIER") == "fast":
+        pytest.fail(f"{what} in the fast tier: mark this test (tests/conftest.py, 'tiers')")
+
+
 @pytest.fixture(scope="session")
 def postgres_server():
     """The base URL of a PostgreSQL server for this test session."""
     import shutil
+
+    refuse_in_the_fast_tier("PostgreSQL")
     import subprocess
     import tempfile
 
@@ -99,6 +131,7 @@ def chromium():
     """Path of a headless-capable Chromium; installed by scripts/chromium.sh when missing. Fails, never skips."""
     from tests.server_harness import chromium_binary
 
+    refuse_in_the_fast_tier("Chromium")
     try:
         return chromium_binary()
     except RuntimeError as error:

@@ -13,6 +13,9 @@ from bot.web.app import ConsoleSettings, create_app
 from tests.e2e_harness import free_port
 from tests.server_harness import console_server, live_bot
 
+# The console and the whole bot run as servers here (the first test's in-process app aside).
+pytestmark = pytest.mark.server
+
 
 @pytest.fixture
 def db(tmp_path):

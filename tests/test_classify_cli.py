@@ -8,7 +8,10 @@ import pytest
 
 from tests.conftest import MODEL, ROOT
 
-KEYS = ["text", "theme", "question_type", "urgent", "intent", "confidence", "caller_role", "school_type"]
+pytestmark = pytest.mark.model
+
+KEYS = ["text", "theme", "question_type", "urgent", "intent", "confidence", "caller_role", "school_type", "urgency",
+        "urgency_category"]
 SCRIPT = Path(sys.executable).with_name("doorvraag")
 
 
@@ -48,6 +51,8 @@ def test_bullying_case_is_pesten_incident(batch):
 def test_suicidal_statement_is_urgent(batch):
     assert batch[1]["urgent"] is True
     assert batch[1]["intent"] == "urgent"
+    assert (batch[1]["urgency"], batch[1]["urgency_category"]) == ("acuut", "zelfdoding")
+    assert (batch[0]["urgency"], batch[0]["urgency_category"]) == ("geen", None)
 
 
 def test_empty_line_gets_an_error_object_and_keeps_its_place(batch):

@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 from tests.e2e_harness import action_server, free_port
 from tests.server_harness import rasa_server
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.server]
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTGRES = ROOT / "scripts" / "postgres.sh"

@@ -13,7 +13,7 @@ import pytest
 
 from tests.server_harness import live_bot
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.server]
 
 
 @pytest.fixture(scope="module")

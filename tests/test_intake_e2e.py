@@ -12,7 +12,7 @@ from bot.storage.models import MessageLog
 from tests.conftest import MODEL
 from tests.e2e_harness import Bot, action_server, migrated_database
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.server]
 
 EVENING = "2026-11-24T20:15:00+01:00"   # Tuesday evening: helpdesk closed
 MORNING = "2026-11-24T10:15:00+01:00"   # Tuesday morning: helpdesk open
