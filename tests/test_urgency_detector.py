@@ -1,15 +1,29 @@
-"""UrgencyDetector's use of the model's ranking: the fallback must not hide `urgent` when it is first."""
+"""UrgencyDetector: the urgency model's level decides the intent and the entities; the rules are the fallback."""
 import pytest
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlp.components import UrgencyDetector
+from bot.nlp.urgency_model import ACUUT, GEEN, MOGELIJK, UrgencyResult
 
-NEUTRAL = "er is iets aan de hand bij de voordeur, kunnen jullie meedenken"
+QUESTION = {"name": "vraag_sociale_veiligheid_incident", "confidence": 0.5}
+RANKING = [("urgent", 0.4), ("vraag_sociale_veiligheid_incident", 0.35), ("vraag_pesten_incident", 0.1)]
 
 
-def parsed(nlp, text, intent, ranking):
+class FixedModel:
+    """Stands in for a trained UrgencyModel: one fixed result per message."""
+
+    def __init__(self, result):
+        self.result = result
+        self.seen = []
+
+    def assess(self, items):
+        self.seen += items
+        return [self.result for _ in items]
+
+
+def parsed(nlp, text, intent, ranking=RANKING):
     message = Message(data={TEXT: text})
     message.set(SPACY_DOCS[TEXT], nlp(text))
     message.set(INTENT, intent)
@@ -17,43 +31,75 @@ def parsed(nlp, text, intent, ranking):
     return message
 
 
-@pytest.fixture
-def detector():
-    return UrgencyDetector()
+def detector(model=None):
+    return UrgencyDetector(UrgencyDetector.get_default_config(), None, None, model)
 
 
-def test_urgent_narrowly_first_behind_the_fallback_is_still_urgent(nlp, detector):
-    message = parsed(nlp, NEUTRAL, {"name": "nlu_fallback", "confidence": 0.3},
-                     [("nlu_fallback", 0.3), ("urgent", 0.37), ("vraag_sociale_veiligheid_incident", 0.35)])
-    detector.process([message])
-    assert message.get(INTENT) == {"name": "urgent", "confidence": 0.37}
-    assert [e["value"] for e in message.get(ENTITIES) if e["entity"] == "urgency"] == ["algemeen"]
+def urgency_entities(message):
+    return {e["entity"]: e["value"] for e in message.get(ENTITIES) or [] if e["entity"].startswith("urgency")}
 
 
-@pytest.mark.parametrize("text, ranking", [
-    # urgent first, but below the fallback threshold: the model is simply unsure
-    ("help", [("nlu_fallback", 0.3), ("urgent", 0.22), ("vraag_overig", 0.2)]),
-    # a question first, urgent second
-    (NEUTRAL, [("nlu_fallback", 0.3), ("vraag_sociale_veiligheid_incident", 0.37), ("urgent", 0.35)]),
+def test_acuut_makes_the_intent_urgent_with_the_models_probability(nlp):
+    message = parsed(nlp, "ze staat bij het hek te wachten", QUESTION)
+    detector(FixedModel(UrgencyResult(ACUUT, 0.93, "seksueel_misbruik"))).process([message])
+    assert message.get(INTENT) == {"name": "urgent", "confidence": 0.93}
+    assert urgency_entities(message) == {"urgency": "seksueel_misbruik", "urgency_level": "acuut"}
+
+
+def test_mogelijk_keeps_a_question_and_an_urgent_first_choice_yields_to_it(nlp):
+    message = parsed(nlp, "hij was vanochtend erg stil", {"name": "urgent", "confidence": 0.4})
+    detector(FixedModel(UrgencyResult(MOGELIJK, 0.3, "zelfdoding"))).process([message])
+    assert message.get(INTENT) == {"name": "vraag_sociale_veiligheid_incident", "confidence": 0.35}
+    assert urgency_entities(message) == {"urgency": "zelfdoding", "urgency_level": "mogelijk"}
+
+
+def test_geen_leaves_a_question_alone_and_demotes_the_classifiers_urgent(nlp):
+    question = parsed(nlp, "hoe zetten we een pestprotocol op?", QUESTION)
+    urgent_first = parsed(nlp, "hoe oefenen we een ontruiming?", {"name": "urgent", "confidence": 0.4})
+    detector(FixedModel(UrgencyResult(GEEN, 0.02, None))).process([question, urgent_first])
+    assert question.get(INTENT) == QUESTION and not question.get(ENTITIES)
+    assert urgent_first.get(INTENT) == {"name": "vraag_sociale_veiligheid_incident", "confidence": 0.35}
+    assert not urgent_first.get(ENTITIES)
+
+
+def test_the_entity_spans_the_rules_trigger_when_the_categories_agree(nlp):
+    text = "hij zegt dat hij er vanavond een eind aan wil maken"
+    message = parsed(nlp, text, QUESTION)
+    detector(FixedModel(UrgencyResult(ACUUT, 0.97, "zelfdoding"))).process([message])
+    entity = next(e for e in message.get(ENTITIES) if e["entity"] == "urgency")
+    assert entity["end"] > entity["start"] and "eind" in text[entity["start"]:entity["end"]]
+
+
+def test_the_model_reads_lemmas_and_the_rules_findings(nlp):
+    model = FixedModel(UrgencyResult(GEEN, 0.0, None))
+    detector(model).process([parsed(nlp, "de leerlingen zijn gepest en ik wil niet meer leven", QUESTION)])
+    (item,) = model.seen
+    assert "leerling" in item.lemmas.split() and "pesten" in item.lemmas.split()
+    assert item.rules["rules_urgent"] == 1.0 and item.rules_category == "zelfdoding"
+
+
+def test_without_a_trained_model_the_rules_decide(nlp):
+    urgent = parsed(nlp, "ik wil niet meer leven", QUESTION)
+    calm = parsed(nlp, "hoe zetten we een pestprotocol op?", QUESTION)
+    detector(None).process([urgent, calm])
+    assert urgent.get(INTENT)["name"] == "urgent"
+    assert urgency_entities(urgent) == {"urgency": "zelfdoding", "urgency_level": "acuut"}
+    assert calm.get(INTENT) == QUESTION
+
+
+def test_messages_without_text_or_doc_are_left_alone(nlp):
+    empty = Message(data={TEXT: ""})
+    model = FixedModel(UrgencyResult(ACUUT, 1.0, "acuut_gevaar"))
+    detector(model).process([empty])
+    assert model.seen == [] and empty.get(INTENT) is None
+
+
+@pytest.mark.parametrize("text, caught", [
+    # the issue's two acceptance cases: danger now without a danger word; policy with one
+    ("ze is na de gymles weggelopen en neemt haar telefoon niet op, haar moeder weet ook niet waar ze is", True),
+    ("hoe besteden we in de mentorlessen aandacht aan zelfmoordpreventie?", False),
 ])
-def test_these_fallbacks_stay_fallbacks(nlp, detector, text, ranking):
-    message = parsed(nlp, text, {"name": "nlu_fallback", "confidence": 0.3}, ranking)
-    detector.process([message])
-    assert message.get(INTENT) == {"name": "nlu_fallback", "confidence": 0.3}
-    assert not message.get(ENTITIES)
-
-
-def test_the_models_urgent_keeps_its_confidence(nlp, detector):
-    message = parsed(nlp, NEUTRAL, {"name": "urgent", "confidence": 0.8},
-                     [("urgent", 0.8), ("vraag_pesten_incident", 0.1)])
-    detector.process([message])
-    assert message.get(INTENT) == {"name": "urgent", "confidence": 0.8}
-
-
-def test_a_rule_hit_makes_a_question_urgent_with_certainty(nlp, detector):
-    text = "ik wil niet meer leven"
-    message = parsed(nlp, text, {"name": "vraag_overig", "confidence": 0.6},
-                     [("vraag_overig", 0.6), ("urgent", 0.2)])
-    detector.process([message])
-    assert message.get(INTENT) == {"name": "urgent", "confidence": 1.0}
-    assert [e["value"] for e in message.get(ENTITIES)] == ["zelfdoding"]
+def test_the_trained_model_on_the_acceptance_cases(classifier, text, caught):
+    result = classifier.classify(text)
+    assert (result.urgency != GEEN) is caught, result
+    assert result.urgent is (result.urgency == ACUUT)

@@ -12,12 +12,11 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.nlu.utils.spacy_utils import SpacyNLP
+from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa.shared.nlu.constants import (
     ENTITIES,
     INTENT,
     INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
@@ -28,10 +27,20 @@ from bot import labels
 from bot.nlp.callers import ENTITIES as CALLER_ENTITIES
 from bot.nlp.callers import CallerTable
 from bot.nlp.urgency import UrgencyRules
+from bot.nlp.urgency_model import (
+    ACUUT,
+    GEEN,
+    Example,
+    UrgencyInput,
+    UrgencyModel,
+    UrgencyResult,
+    load_examples,
+)
 
 logger = logging.getLogger(__name__)
 
 URGENCY_ENTITY = "urgency"
+URGENCY_LEVEL_ENTITY = "urgency_level"
 GENERAL_URGENCY = "algemeen"
 
 
@@ -97,24 +106,70 @@ class CallerEntityExtractor(GraphComponent, EntityExtractorMixin):
         return training_data
 
 
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True, model_from="SpacyNLP")
 class UrgencyDetector(GraphComponent):
-    """Urgent = the model's `urgent` intent OR the lemma rules; recall first.
+    """Three urgency levels from the dedicated urgency model (bot/nlp/urgency_model.py).
 
-    When urgent, the intent becomes `urgent` (the dialogue refers at once) and an
-    `urgency` entity carries the category that picks the referral. The model's
-    own ranking is left as it was, so theme and type can still be read from it.
+    * ``acuut``: the intent becomes `urgent`, so the dialogue refers at once;
+    * ``mogelijk``: the message keeps its question intent and the intake asks one check question;
+    * ``geen``: an `urgent` first choice of the intent classifier yields to the best question.
+
+    Two entities carry the result: `urgency_level` and `urgency` (the category that picks the
+    referral; its span is the rules' trigger when they found one). The model's ranking is left as
+    it was, so theme and type can still be read from it. It trains on data/urgency/*.jsonl plus the
+    NLU data (the `urgent` intent's examples, and every question as an ordinary non-urgent one).
     """
+
+    MODEL_FILE = "urgency_model.skops"
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {
+            "data": "data/urgency",
+            "C": 5.0,
+            "cue_weight": 1.0,
+            "folds": 5,
+            "seed": 13,
+            # On out-of-fold predictions: `mogelijk` catches this share of the urgent examples...
+            "target_recall": 0.99,
+            # ... and `acuut` starts where this share of what it flags is urgent.
+            "acute_precision": 0.95,
+        }
 
     @classmethod
     def required_components(cls) -> list[type]:
         return [SpacyNLP]
 
     @classmethod
-    def create(cls, config, model_storage, resource, execution_context) -> UrgencyDetector:
-        return cls()
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """The training examples and cue lists live outside Rasa's training data: the cache must see them."""
+        import hashlib
+        import inspect
+        from pathlib import Path
 
-    def __init__(self) -> None:
+        from bot.nlp import urgency_model
+
+        digest = hashlib.sha256(inspect.getsource(urgency_model).encode("utf-8"))
+        folder = Path({**cls.get_default_config(), **config}["data"])
+        for path in [*sorted(folder.glob("*.jsonl")), *urgency_model.KNOWLEDGE_FILES]:
+            digest.update(path.name.encode("utf-8") + path.read_bytes())
+        return digest.hexdigest()
+
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context) -> UrgencyDetector:
+        return cls({**cls.get_default_config(), **config}, model_storage, resource)
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: UrgencyModel | None = None,
+    ) -> None:
+        self._config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self._model = model
         self._rules: UrgencyRules | None = None
         self._vocab = None
 
@@ -123,82 +178,96 @@ class UrgencyDetector(GraphComponent):
             self._rules, self._vocab = UrgencyRules(doc.vocab), doc.vocab
         return self._rules
 
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            doc = message.get(SPACY_DOCS[TEXT])
-            if doc is None or not message.get(TEXT):
-                continue
-            assessment = self._rules_for(doc).assess(doc)
+    def _input(self, text: str, doc) -> UrgencyInput:
+        assessment = self._rules_for(doc).assess(doc)  # fills each token's NORM with its lemma
+        return UrgencyInput.of(text, [token.norm_ for token in doc], assessment)
+
+    def train(self, training_data: TrainingData, model: SpacyModel) -> Resource:
+        from pathlib import Path
+
+        examples = load_examples(Path(self._config["data"]))
+        docs = [model.model(example.text) for example in examples]
+        for message in training_data.intent_examples:
+            intent, text = message.get(INTENT), message.get(TEXT)
+            if intent == labels.URGENT_INTENT or labels.labels_of_intent(intent) is not None:
+                examples.append(Example(text, intent == labels.URGENT_INTENT, kind=f"nlu:{intent}"))
+                docs.append(message.get(SPACY_DOCS[TEXT]) or model.model(text))
+        items = [self._input(e.text, doc) for e, doc in zip(examples, docs, strict=True)]
+        # The NLU data's urgent examples carry no category: the rules name one where they can.
+        examples = [
+            Example(e.text, e.urgent, e.category or (item.rules_category if e.urgent else None), e.kind)
+            for e, item in zip(examples, items, strict=True)
+        ]
+        self._model = UrgencyModel.fit(items, examples, self._config)
+        logger.info("urgency model: thresholds %s on %d examples", self._model.thresholds, len(examples))
+        self._persist()
+        return self._resource
+
+    def _persist(self) -> None:
+        import skops.io as sio
+
+        assert self._model is not None
+        with self._model_storage.write_to(self._resource) as directory:
+            sio.dump(self._model.parts, directory / self.MODEL_FILE)
+
+    @classmethod
+    def load(cls, config, model_storage, resource, execution_context, **kwargs) -> UrgencyDetector:
+        import skops.io as sio
+
+        config = {**cls.get_default_config(), **config}
+        try:
+            with model_storage.read_from(resource) as directory:
+                path = directory / cls.MODEL_FILE
+                parts = sio.load(path, trusted=sio.get_untrusted_types(file=path))
+        except (ValueError, FileNotFoundError):
+            logger.warning("%s has no trained model; only the rules detect urgency.", cls.__name__)
+            return cls(config, model_storage, resource)
+        return cls(config, model_storage, resource, UrgencyModel(parts))
+
+    def _results(self, items: list[UrgencyInput]) -> list[UrgencyResult]:
+        if self._model is not None:
+            return self._model.assess(items)
+        # Untrained: the rules alone, as before the model (a rule hit is acute).
+        return [
+            UrgencyResult(ACUUT if item.rules.get("rules_urgent") else GEEN, 1.0, item.rules_category) for item in items
+        ]
+
+    def process(self, messages: list[Message], model: SpacyModel | None = None) -> list[Message]:
+        scored = [
+            (message, self._input(message.get(TEXT), message.get(SPACY_DOCS[TEXT])))
+            for message in messages
+            if message.get(SPACY_DOCS[TEXT]) is not None and message.get(TEXT)
+        ]
+        results = self._results([item for _, item in scored])
+        for (message, item), result in zip(scored, results, strict=True):
             intent: dict[str, Any] = message.get(INTENT) or {}
-            model_confidence = self._model_ranks_urgent_first(message)
-            model_urgent = model_confidence > 0
-            if model_urgent and self._rules_defuse(assessment):
+            if result.level == ACUUT:
+                if intent.get(INTENT_NAME_KEY) != labels.URGENT_INTENT:
+                    message.set(
+                        INTENT,
+                        {INTENT_NAME_KEY: labels.URGENT_INTENT, PREDICTED_CONFIDENCE_KEY: result.probability},
+                        add_to_output=True,
+                    )
+            elif intent.get(INTENT_NAME_KEY) == labels.URGENT_INTENT:
                 prefer_best_question(message)
-                continue
-            if not (model_urgent or assessment.urgent):
-                continue
-            category = assessment.category or GENERAL_URGENCY
-            if intent.get(INTENT_NAME_KEY) != labels.URGENT_INTENT:
-                # The rules fired where the model did not (a rule hit is certain), or the
-                # fallback hid the model's own first choice.
-                message.set(
-                    INTENT,
-                    {INTENT_NAME_KEY: labels.URGENT_INTENT, PREDICTED_CONFIDENCE_KEY: model_confidence or 1.0},
-                    add_to_output=True,
-                )
-            trigger = next((t for t in assessment.triggers if t.category == category), None)
-            text = message.get(TEXT)
-            start = text.find(trigger.text) if trigger else 0
-            entity = {
-                "entity": URGENCY_ENTITY,
-                "value": category,
-                "start": max(start, 0),
-                "end": max(start, 0) + (len(trigger.text) if trigger else 0),
-                "confidence_entity": 1.0,
-                "extractor": self.__class__.__name__,
-            }
-            message.set(ENTITIES, message.get(ENTITIES, []) + [entity], add_to_output=True)
+            if result.level != GEEN:
+                self._add_entities(message, result, item)
         return messages
 
-    @staticmethod
-    def _model_ranks_urgent_first(message: Message) -> float:
-        """The model's confidence in `urgent` when it is its first choice, else 0.
+    def _add_entities(self, message: Message, result: UrgencyResult, item: UrgencyInput) -> None:
+        category = result.category or GENERAL_URGENCY
+        text = message.get(TEXT)
+        trigger = item.trigger_text if item.rules_category == category else None
+        start = max(text.find(trigger), 0) if trigger else 0
+        end = start + len(trigger) if trigger else 0
+        found = [
+            {"entity": URGENCY_ENTITY, "value": category, "start": start, "end": end},
+            {"entity": URGENCY_LEVEL_ENTITY, "value": result.level, "start": 0, "end": 0},
+        ]
+        extractor = {"confidence_entity": result.probability, "extractor": self.__class__.__name__}
+        message.set(ENTITIES, message.get(ENTITIES, []) + [{**e, **extractor} for e in found], add_to_output=True)
 
-        The FallbackClassifier replaces a top intent that is unsure or too close to the
-        runner-up with nlu_fallback. For an `urgent` above the threshold, only too close to
-        a question about safety, that would trade recall for nothing: danger comes first.
-        """
-        intent = message.get(INTENT) or {}
-        if intent.get(INTENT_NAME_KEY) == labels.URGENT_INTENT:
-            return float(intent.get(PREDICTED_CONFIDENCE_KEY) or 1.0)
-        if intent.get(INTENT_NAME_KEY) != labels.FALLBACK_INTENT:
-            return 0.0
-        first = next(
-            (r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != labels.FALLBACK_INTENT), {}
-        )
-        if first.get(INTENT_NAME_KEY) == labels.URGENT_INTENT:
-            confidence = float(first.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
-            # nlu_fallback carries the fallback threshold as its confidence: below it the model
-            # was simply unsure ("help", "morgen!"), which stays a fallback.
-            if confidence >= float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0):
-                return confidence
-        return 0.0
-
-    @staticmethod
-    def _rules_defuse(assessment) -> bool:
-        """The rules saw the danger words and found them clearly about policy or the past.
-
-        Only then is the model's `urgent` overruled; a message the rules know no
-        danger words of keeps the model's verdict (recall first).
-        """
-        return (
-            bool(assessment.triggers)
-            and not assessment.urgent
-            and not assessment.present
-            and (assessment.defused or assessment.resolved)
-        )
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+    def process_training_data(self, training_data: TrainingData, model: SpacyModel | None = None) -> TrainingData:
         return training_data
 
 
