@@ -17,7 +17,7 @@ TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml data/
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help setup db run test check soak train eval bench scaleout validate check-python clean
+.PHONY: help setup db run test check soak train eval eval-urgency bench scaleout validate check-python clean
 
 # The fast tier: what needs no trained model, no server and no browser (tests/conftest.py marks them).
 FAST_TESTS := not model and not server and not browser
@@ -29,7 +29,8 @@ help:
 	@echo "make soak N=10  the browser, live-server and fault tests N times on a fresh clone; prints the failure count"
 	@echo "make train  train the Rasa model when data or config changed"
 	@echo "make db     apply the contact-log migrations to DATABASE_URL (default: SQLite)"
-	@echo "make eval   5-fold cross-validation (3 fold seeds) with baselines -> reports/nlu.md; redaction precision/recall"
+	@echo "make eval   5-fold cross-validation (3 fold seeds) with baselines -> reports/nlu.md; redaction precision/recall;"
+	@echo "            urgency on independent sets -> reports/urgency.md (make eval-urgency alone)"
 	@echo "make bench  benchmarks -> bench/results.md"
 	@echo "make scaleout  two Rasa instances behind nginx with Redis and PostgreSQL, load test -> bench/scaleout.md"
 
@@ -91,9 +92,14 @@ db: setup
 run: setup db $(MODEL)
 	@bash scripts/run.sh
 
-eval: setup
+eval: setup $(MODEL)
 	$(BIN)/python -m bot.evaluation --folds 5 --seeds 13,1,2 --out reports/nlu.md
 	$(BIN)/python -m bot.redaction_eval
+	$(MAKE) --no-print-directory eval-urgency
+
+# Urgency on sets written apart from the training data (../shared/eval and tests/data) -> reports/urgency.md
+eval-urgency: setup $(MODEL)
+	$(BIN)/python -m bot.urgency_eval --out reports/urgency.md
 
 bench: setup $(MODEL)
 	$(BIN)/python -m bench.run --out bench/results.md

@@ -13,6 +13,9 @@ EventList = list[dict[str, Any]]
 
 # Slots of one intake, emptied when a new one starts (role and school type stay known).
 INTAKE_SLOTS = (
+    "urgency_level",
+    "danger_check",
+    "danger_retry",
     "theme",
     "question_type",
     "intake_text",
@@ -46,6 +49,21 @@ def typed_text(tracker: Tracker) -> str:
         if text and not text.startswith("/"):
             return text
     return ""
+
+
+def last_bot_action(tracker: Tracker) -> str | None:
+    """The last action the bot ran before the user's latest message (listening and slot filling aside)."""
+    events = tracker.events
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
+    skipped = ("action_listen", "action_extract_slots")
+    return next(
+        (
+            e.get("name")
+            for e in reversed(events[:last_user])
+            if e.get("event") == "action" and e.get("name") not in skipped
+        ),
+        None,
+    )
 
 
 def previous_user_intent(tracker: Tracker) -> str | None:

@@ -7,17 +7,16 @@ a new question, ...) is left unfilled, so the form is rejected and the rules tak
 
 from __future__ import annotations
 
-import dataclasses
 from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions.common import EventList
-from bot import contact_log, intake, labels
+from bot import contact_log, intake, labels, referrals
 from bot.redaction import redact
 
 FORM = "intake_form"
@@ -69,13 +68,35 @@ class ValidateIntakeForm(FormValidationAction):
     def read_answer(
         self, requested: str, reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> EventList | None:
+        if requested == "danger_check" and intake.answers_yes_or_no(reply) and not reply.danger_words:
+            return self.danger_check(reply, dispatcher, tracker)  # "nee, ze is nu bij haar tante" answers it
         if intake.interrupts(reply) or intake.is_new_question(reply):
             return None
-        if intake.is_unsure_urgent(reply):
-            dispatcher.utter_message(text=intake.texts()["urgent_reminder"])
-            answer = self.read_answer(requested, dataclasses.replace(reply, intent=None), dispatcher, tracker)
-            # Not treated as urgent: the category the slot mapping took from the message goes.
-            return None if answer is None else answer + [SlotSet("urgency", None)]
+        if requested == "danger_check":
+            return self.danger_check(reply, dispatcher, tracker)
+        answer = self.read_plain_answer(requested, reply, dispatcher, tracker)
+        if answer is not None and self.asks_about_danger(reply, tracker):
+            answer += [SlotSet("urgency_level", "mogelijk"), SlotSet("urgency", reply.classification.urgency_category)]
+            contact_log.update_contact(
+                tracker.sender_id,
+                urgency_level="mogelijk",
+                urgency_category=referrals.known(reply.classification.urgency_category),
+            )
+        return answer
+
+    @staticmethod
+    def asks_about_danger(reply: intake.Reply, tracker: Tracker) -> bool:
+        """An answer that may tell of danger: the check question comes next, once per intake.
+
+        An answer describes the case the first message already told, in the words of the question asked
+        ("ze zit in de pauze vaak alleen"), so the model's `mogelijk` alone does not bring up danger
+        there: the rules must see a danger word too. `acuut` always breaks off the intake.
+        """
+        return reply.possibly_dangerous and reply.danger_words and tracker.get_slot("danger_check") is None
+
+    def read_plain_answer(
+        self, requested: str, reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> EventList | None:
         if intake.answer_category(reply) == "stop":
             return self.stop(requested, dispatcher, tracker)
         if requested == "intake_confirmed":
@@ -89,6 +110,25 @@ class ValidateIntakeForm(FormValidationAction):
         if requested in intake.DOORVRAAG_SLOTS:
             return self.doorvraag(requested, reply, tracker)
         return None
+
+    def danger_check(self, reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
+        """Ja: the referral (action_refer_urgent) and the intake stops; nee: on; unsure: the first number, on."""
+        spec = intake.texts()["danger"]
+        answer = intake.answer_category(reply)
+        if answer not in ("ja", "nee", "weet_niet"):
+            if not tracker.get_slot("danger_retry"):
+                return [SlotSet("danger_retry", True)]  # asked once more
+            answer = "weet_niet"
+        contact_log.record_answer(tracker.sender_id, intake.DANGER_QUESTION, answer)
+        if answer == "ja":
+            return [SlotSet("danger_check", "ja"), FollowupAction("action_refer_urgent")]
+        if answer == "nee":
+            dispatcher.utter_message(text=spec["going_on"])
+        else:
+            category = tracker.get_slot("urgency")
+            pupil = referrals.writes_as_pupil(tracker.get_slot("caller_role"), tracker.get_slot("intake_text") or "")
+            dispatcher.utter_message(text=spec["unsure"].format(first=referrals.first_service(category, pupil)))
+        return [SlotSet("danger_check", answer)]
 
     def stop(self, requested: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
         dispatcher.utter_message(text=intake.texts()["doorvragen"]["stopped"])
@@ -184,6 +224,16 @@ class ValidateIntakeForm(FormValidationAction):
 
 
 # ---------------------------------------------------------------------- asking
+
+
+class ActionAskDangerCheck(Action):
+    def name(self) -> str:
+        return "action_ask_danger_check"
+
+    def run(self, dispatcher, tracker, domain) -> EventList:
+        text, buttons = intake.danger_message(retry=bool(tracker.get_slot("danger_retry")))
+        dispatcher.utter_message(text=text, buttons=buttons)
+        return []
 
 
 class ActionAskIntakeConfirmed(Action):

@@ -73,7 +73,7 @@ class ActionHandoff(Action):
             )
             return events + [SlotSet("helpdesk_open", True), SlotSet("intake_phase", None), ConversationPaused()]
         text = _fill(spec["closed"], now)
-        if tracker.get_slot("urgency"):
+        if tracker.get_slot("urgency") and tracker.get_slot("danger_check") != "nee":
             text = spec["urgent_reminder"] + " " + text
         dispatcher.utter_message(text=text)
         return (

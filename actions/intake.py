@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import EventList, previous_user_intent, reset_intake, typed_text, valid_code
+from actions.common import EventList, last_bot_action, previous_user_intent, reset_intake, typed_text, valid_code
 from bot import contact_log, intake, labels, referrals
 from bot.classifier import from_parse
 from bot.redaction import redact
@@ -33,6 +33,8 @@ class ActionStartIntake(Action):
         role = valid_code(result.caller_role or tracker.get_slot("caller_role"), labels.caller_roles())
         school = valid_code(result.school_type or tracker.get_slot("school_type"), labels.school_types())
         text = redact(typed_text(tracker))
+        # Possible danger, not sure enough to refer: the intake form asks the check question first.
+        possible_danger = result.urgency == "mogelijk"
         contact_log.open_contact(
             conversation,
             theme=result.theme,
@@ -41,6 +43,8 @@ class ActionStartIntake(Action):
             confidence=result.confidence,
             caller_role=role,
             school_type=school,
+            urgency_level="mogelijk" if possible_danger else None,
+            urgency_category=referrals.known(result.urgency_category) if possible_danger else None,
         )
         contact_log.log_message(
             conversation,
@@ -57,7 +61,8 @@ class ActionStartIntake(Action):
             SlotSet("caller_role", role),
             SlotSet("school_type", school),
             SlotSet("intake_phase", "intake"),
-            SlotSet("urgency", None),
+            SlotSet("urgency", result.urgency_category if possible_danger else None),
+            SlotSet("urgency_level", "mogelijk" if possible_danger else None),
         ]
 
 
@@ -69,9 +74,13 @@ class ActionReferUrgent(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> EventList:
         category = next(tracker.get_latest_entity_values("urgency"), None) or tracker.get_slot("urgency")
-        dispatcher.utter_message(text=referrals.referral_message(category))
-        conversation = tracker.sender_id
         result = from_parse(tracker.latest_message)
+        pupil = referrals.writes_as_pupil(result.caller_role or tracker.get_slot("caller_role"), typed_text(tracker))
+        dispatcher.utter_message(text=referrals.referral_message(category, pupil=pupil))
+        conversation = tracker.sender_id
+        # "ja" to the check question of a possible danger: the contact keeps the level the model saw.
+        level = "mogelijk" if tracker.get_slot("danger_check") == "ja" else "acuut"
+        urgency = {"urgent": True, "urgency_level": level, "urgency_category": referrals.known(category)}
         if tracker.get_slot("intake_phase") is None:
             contact_log.open_contact(
                 conversation,
@@ -79,10 +88,10 @@ class ActionReferUrgent(Action):
                 question_type=result.question_type,
                 intent=result.intent,
                 confidence=result.confidence,
-                urgent=True,
+                **urgency,
             )
         else:
-            contact_log.update_contact(conversation, urgent=True)
+            contact_log.update_contact(conversation, **urgency)
         contact_log.log_message(
             conversation,
             text_redacted=redact(tracker.latest_message.get("text")),
@@ -100,6 +109,11 @@ class ActionReferUrgent(Action):
         return events
 
 
+# The bot's last step was the urgent referral or its follow-up: a message not understood now is most
+# likely "ok, ik bel ze nu", and gets a calm reply instead of "sorry, ik begrijp je niet".
+AFTER_REFERRAL = ("action_refer_urgent", "utter_urgent_safe", "utter_urgent_unsafe")
+
+
 class ActionFallback(Action):
     """Not understood: first the likeliest themes as buttons, a second time in a row a human."""
 
@@ -115,6 +129,9 @@ class ActionFallback(Action):
             intent=labels.FALLBACK_INTENT,
             confidence=float((parse.get("intent") or {}).get("confidence") or 0.0),
         )
+        if last_bot_action(tracker) in AFTER_REFERRAL:
+            dispatcher.utter_message(text=spec["after_referral"])
+            return []
         if previous_user_intent(tracker) == labels.FALLBACK_INTENT:
             dispatcher.utter_message(
                 text=spec["second"],

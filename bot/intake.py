@@ -17,6 +17,8 @@ from bot import question_bank as qb
 from bot.classifier import Classification, from_parse
 from bot.redaction import redact
 
+# The answer to the check question is logged on the contact under this key (with ja / nee / weet_niet).
+DANGER_QUESTION = "gevaar_nu"
 MAX_DOORVRAGEN = 6
 MIN_DOORVRAGEN = 3
 DOORVRAAG_SLOTS = tuple(f"doorvraag_{n}" for n in range(1, MAX_DOORVRAGEN + 1))
@@ -53,8 +55,7 @@ class Reply:
     confidence: float
     entities: dict[str, str]
     classification: Classification
-    # The urgency rules matched danger words (their entity spans them; a model-only urgent's is empty).
-    urgency_trigger: bool = False
+    parse: Mapping[str, Any]
 
     @property
     def is_payload(self) -> bool:
@@ -67,34 +68,33 @@ class Reply:
         for entity in parse.get("entities") or []:
             if entity.get("entity") and entity.get("value") is not None:
                 entities.setdefault(entity["entity"], str(entity["value"]))
-        trigger = any(
-            e.get("entity") == "urgency" and (e.get("end") or 0) > (e.get("start") or 0)
-            for e in parse.get("entities") or []
-        )
         return cls(
             text=str(parse.get("text") or ""),
             intent=intent.get("name"),
             confidence=float(intent.get("confidence") or 0.0),
             entities=entities,
             classification=from_parse(parse),
-            urgency_trigger=trigger,
+            parse=parse,
         )
 
+    @property
+    def possibly_dangerous(self) -> bool:
+        """The urgency model's `mogelijk`: not sure enough to refer, too worrying to let pass unasked."""
+        return self.classification.urgency == "mogelijk"
 
-def is_unsure_urgent(reply: Reply) -> bool:
-    """Urgent from the model alone, not sure enough to break off an answer (no rule saw danger)."""
-    return (
-        reply.intent == labels.URGENT_INTENT
-        and not reply.is_payload
-        and not reply.urgency_trigger
-        and reply.confidence < texts()["urgent_model_only"]
-    )
+    @property
+    def danger_words(self) -> bool:
+        """The urgency rules matched danger words (the `urgency` entity then spans them)."""
+        return any(
+            e.get("entity") == "urgency" and (e.get("end") or 0) > (e.get("start") or 0)
+            for e in self.parse.get("entities") or []
+        )
 
 
 def interrupts(reply: Reply) -> bool:
     """Does this message break off the intake (urgent, a human, a robot question, off topic)?"""
     if reply.intent == labels.URGENT_INTENT:
-        return not is_unsure_urgent(reply)
+        return True  # acuut: the urgency model makes the intent urgent only then
     minimum = texts()["interrupt"].get(reply.intent or "")
     return minimum is not None and (reply.is_payload or reply.confidence >= minimum)
 
@@ -118,6 +118,10 @@ def is_new_question(reply: Reply) -> bool:
         return False
     starts = "|".join(spec["starts"])
     return norm.endswith("?") or bool(re.match(rf"(?:{starts})\b", norm))
+
+
+def answers_yes_or_no(reply: Reply) -> bool:
+    return answer_category(reply) in ("ja", "nee")
 
 
 def answer_category(reply: Reply) -> str:
@@ -151,10 +155,14 @@ class IntakeState:
     school_asked: bool = False
     intake_stopped: bool = False
     doorvraag_keys: list[str] | None = None
+    urgency_level: str | None = None
+    danger_check: str | None = None
 
     @classmethod
     def of(cls, slots: Mapping[str, Any]) -> IntakeState:
         return cls(
+            urgency_level=slots.get("urgency_level"),
+            danger_check=slots.get("danger_check"),
             theme=slots.get("theme") or labels.OVERIG,
             question_type=slots.get("question_type") or labels.OVERIG,
             caller_role=slots.get("caller_role"),
@@ -166,6 +174,11 @@ class IntakeState:
             intake_stopped=bool(slots.get("intake_stopped")),
             doorvraag_keys=slots.get("doorvraag_keys"),
         )
+
+    @property
+    def danger_pending(self) -> bool:
+        """Possible danger was seen and the check question is not answered yet."""
+        return self.urgency_level == "mogelijk" and self.danger_check is None
 
     @property
     def light(self) -> bool:
@@ -210,8 +223,10 @@ def needs_selection(state: IntakeState) -> bool:
 
 def required_slots(state: IntakeState) -> list[str]:
     """The slots of `intake_form` in the order they are asked (a filled one is skipped)."""
-    if state.intake_stopped:
+    if state.intake_stopped or state.danger_check == "ja":
         return []
+    if state.danger_pending:
+        return ["danger_check"]
     if not state.intake_confirmed:
         return ["intake_theme" if state.theme_needed or state.theme == labels.OVERIG else "intake_confirmed"]
     return profile_slots(state) + list(DOORVRAAG_SLOTS[: len(state.doorvraag_keys or ())])
@@ -222,6 +237,11 @@ def next_slot(required: Sequence[str], slots: Mapping[str, Any]) -> str | None:
 
 
 # ------------------------------------------------------------------ what the bot says
+
+
+def danger_message(retry: bool) -> tuple[str, list[Button]]:
+    spec = texts()["danger"]
+    return spec["retry" if retry else "ask"], [button(spec["ja"], "affirm"), button(spec["nee"], "deny")]
 
 
 def confirm_message(theme: str, question_type: str) -> tuple[str, list[Button]]:

@@ -1,32 +1,75 @@
-"""The urgent referral message, composed from bot/knowledge/referrals.yml."""
+"""The urgent referral message, composed from bot/knowledge/referrals.yml.
+
+domain.md §4: the referral in the first line, short and calm, at most one check question, no names
+asked; the services fit the kind of danger and the person (De Kindertelefoon only for a pupil).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from bot import knowledge
 
 GENERAL = "algemeen"
-OPENING = "Dit klinkt ernstig. Veiligheid gaat nu voor alles."
-CHECK_QUESTION = "Ben je nu zelf veilig?"
-AFTERWARDS = (
-    "Als je wilt, denk ik daarna met je mee over de volgende stappen op school. "
-    "Wacht niet op de helpdesk als er nu gevaar is."
-)
+OPENING = "Dit klinkt ernstig."
+AFTERWARDS = "Als je wilt, denk ik daarna met je mee over de volgende stappen op school."
 
 
-def services_for(category: str | None) -> list[str]:
-    categories = knowledge.load("referrals")["categories"]
-    spec = categories.get(category or GENERAL) or categories[GENERAL]
-    return list(spec["services"])
+def _spec() -> Mapping[str, Any]:
+    return knowledge.load("referrals")
 
 
-def referral_lines(category: str | None) -> list[str]:
-    """The lines of the referral, the urgent number first (domain.md §4)."""
-    services = knowledge.load("referrals")["services"]
-    lines = [OPENING]
-    lines += [services[key]["text"] for key in services_for(category)]
-    lines += [CHECK_QUESTION, AFTERWARDS]
+def _category(category: str | None) -> Mapping[str, Any]:
+    categories = _spec()["categories"]
+    return categories.get(category or GENERAL) or categories[GENERAL]
+
+
+def known(category: str | None) -> str:
+    """The category itself when referrals.yml knows it, else the general one."""
+    return category if category is not None and category in _spec()["categories"] else GENERAL
+
+
+def writes_as_pupil(caller_role: str | None, text: str) -> bool:
+    """A pupil writing about themselves: said so, or writes like a child about their own life."""
+    if caller_role is not None:
+        return caller_role == "leerling"
+    from bot.nlp.urgency_model import cue_counts
+
+    return cue_counts(text or "")["first_person_minor"] > 0
+
+
+def describe(category: str | None) -> str:
+    """For staff: the kind of danger and the services the bot referred to ("gedachten aan zelfdoding; ...")."""
+    names = ", ".join(_spec()["services"][key]["name"] for key in services_for(category))
+    return f"{_category(category)['label']}; verwezen naar {names}"
+
+
+def services_for(category: str | None, pupil: bool = False) -> list[str]:
+    services = list(_category(category)["services"])
+    if pupil:
+        services = [*_spec()["pupil_services"], *(s for s in services if s not in _spec()["pupil_services"])]
+    return services
+
+
+def check_question(category: str | None, pupil: bool = False) -> str:
+    return _spec()["pupil_check"] if pupil else _category(category)["check"]
+
+
+def first_service(category: str | None, pupil: bool = False) -> str:
+    """The one most urgent service's line, for a short reminder."""
+    return str(_spec()["services"][services_for(category, pupil)[0]]["text"])
+
+
+def referral_lines(category: str | None, pupil: bool = False) -> list[str]:
+    """The lines of the referral: the most urgent service first, in the first line."""
+    services = _spec()["services"]
+    first, *rest = services_for(category, pupil)
+    lines = [f"{OPENING} {services[first]['text']}"]
+    lines += [services[key]["text"] for key in rest]
+    lines += [check_question(category, pupil), AFTERWARDS]
     return lines
 
 
-def referral_message(category: str | None) -> str:
-    return "\n".join(referral_lines(category))
+def referral_message(category: str | None, pupil: bool = False) -> str:
+    return "\n".join(referral_lines(category, pupil))

@@ -14,7 +14,7 @@ def test_urgent_referral_first_and_category_kept(contact_db):
     assert len(messages) == 1
     text = messages[0]["text"]
     assert text == referrals.referral_message("zelfdoding")
-    assert text.splitlines()[1].startswith("Gaat het over gedachten aan zelfdoding? Bel **113**")
+    assert text.splitlines()[0].startswith("Dit klinkt ernstig. Gaat het over gedachten aan zelfdoding? Bel **113**")
     [contact] = contacts(contact_db)
     assert (contact.urgent, contact.status) == (True, "afgerond")
     assert contact.summary == "urgent=zelfdoding; doorverwezen"
@@ -27,7 +27,7 @@ def test_question_opens_a_contact_and_sets_the_slots(contact_db):
     assert events == reset_intake() + [
         SlotSet("theme", "pesten"), SlotSet("question_type", "incident"), SlotSet("intake_text", text),
         SlotSet("caller_role", "ib_zorg"), SlotSet("school_type", "po"),
-        SlotSet("intake_phase", "intake"), SlotSet("urgency", None)]
+        SlotSet("intake_phase", "intake"), SlotSet("urgency", None), SlotSet("urgency_level", None)]
     [contact] = contacts(contact_db, "test-question-1")
     assert (contact.status, contact.theme, contact.question_type) == ("lopend", "pesten", "incident")
     assert (contact.caller_role, contact.school_type, contact.corrected) == ("ib_zorg", "po", False)

@@ -226,6 +226,24 @@ def test_the_queue_puts_urgent_first_and_changes_are_audited(db, tracker_url):
         assert session.get(Contact, cid).queue_status == "afgerond"
 
 
+def test_an_urgent_contact_is_in_the_queue_at_once_with_what_was_referred(db, tracker_url):
+    """Nobody asked for a person, and the conversation is still going on: staff see it on top anyway."""
+    open_contact(db, "gesprek-urgent", theme="sociale_veiligheid", question_type="incident", urgent=True,
+                 urgency_level="acuut", urgency_category="zelfdoding")
+    with db.session() as session:
+        contact = session.get(Contact, contact_id_of(db, "gesprek-urgent"))
+        assert (contact.queue_status, contact.status, contact.handoff) == ("nieuw", "lopend", "geen")
+        assert contact.handed_off_at is not None
+
+    async def scenario(client):
+        await login(client, "staff")
+        return await (await client.get("/queue")).text()
+
+    queue = run(db, tracker_url, scenario)
+    [row] = [row for row in queue.split("<tr>") if "gedachten aan zelfdoding" in row]
+    assert "URGENT" in row and "verwezen naar 113 Zelfmoordpreventie, Alarmnummer" in row
+
+
 def contact_id_of(db, conversation):
     with db.session() as session:
         return session.scalars(select(Contact.id).where(Contact.conversation_id == conversation)).one()

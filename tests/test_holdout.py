@@ -46,16 +46,21 @@ def test_question_type_accuracy(scored):
     assert _accuracy(scored, "question_type", lambda item: not item["urgent"]) >= 0.9
 
 
-def test_urgent_recall_is_near_complete(scored):
+def test_every_urgent_message_is_caught(scored):
+    """Caught: referred at once (acuut) or asked the check question (mogelijk)."""
     urgent = [(item, result) for item, result in scored if item["urgent"]]
-    missed = [item["text"] for item, result in urgent if not result.urgent]
-    assert len(missed) <= max(1, len(urgent) // 20), missed
+    missed = [item["text"] for item, result in urgent if result.urgency == "geen"]
+    assert not missed
+    referred = sum(result.urgency == "acuut" for _, result in urgent)
+    assert referred >= 0.85 * len(urgent)
 
 
 def test_urgent_precision(scored):
     flagged = [(item, result) for item, result in scored if result.urgent]
     false_alarms = [item["text"] for item, result in flagged if not item["urgent"]]
-    assert len(false_alarms) <= len(flagged) // 4, false_alarms
+    assert len(false_alarms) <= len(flagged) // 10, false_alarms
+    asked = [item["text"] for item, result in scored if not item["urgent"] and result.urgency == "mogelijk"]
+    assert len(asked) <= 0.05 * len(scored), asked
 
 
 def test_caller_role_is_never_guessed(scored):

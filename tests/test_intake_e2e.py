@@ -172,11 +172,47 @@ def test_new_question_and_urgent_danger_in_the_middle_of_the_questions(closed):
     referral = texts(bot.say(me, "Er staat nu een vader met een mes bij het hek en hij dreigt"))
     assert referral[0].startswith("Dit klinkt ernstig.") and "**112**" in referral[0]
     assert bot.tracker(me).active_loop_name is None
-    assert texts(bot.say(me, "ja"))[0].startswith("Fijn dat je veilig bent.")
+    assert referral[0].splitlines()[-2] == "Zijn jij en de leerlingen nu op een veilige plek?"   # its one check
+    assert texts(bot.say(me, "ja"))[0].startswith("Goed. Wil je daarna met me meedenken")
+    assert texts(bot.say(me, "ok ik bel nu de politie")) == [
+        "Goed dat je er meteen mee aan de slag gaat. Bel gerust nu; ik ben er daarna nog als je wilt nadenken "
+        "over de volgende stappen op school."]
 
     first, second = the_contacts(db, me)
     assert (first.theme, first.status) == ("pesten", "onvolledig")
     assert (second.theme, second.status, second.urgent) == ("wet_en_regelgeving", "afgerond", True)
+    assert (second.urgency_level, second.urgency_category, second.summary) == (
+        "acuut", "acuut_gevaar", "urgent=acuut_gevaar; doorverwezen")
+
+
+# In the middle of the urgency model's `mogelijk` band (P(urgent) about 0.46 with the shipped data).
+POSSIBLE_DANGER = "een leerling vertelde dat het thuis niet zo leuk is en dat haar vader vaak boos wordt"
+
+
+def test_possible_danger_gets_one_check_question_then_the_intake_goes_on(closed):
+    bot, db = closed
+    me = "e2e-mogelijk"
+    [check] = bot.say(me, POSSIBLE_DANGER)
+    assert check["text"] == "Voordat ik verder vraag: is er op dit moment iemand in gevaar?"
+    assert payloads(check) == ["/affirm", "/deny"]
+    went_on, confirm = texts(bot.say(me, "nee, ze is nu bij haar tante"))
+    assert went_on == "Goed om te horen. Dan ga ik verder met je vraag."
+    assert confirm.startswith("Ik begrijp dat je vraag gaat over") and confirm.endswith("Klopt dat?")
+    [contact] = the_contacts(db, me)
+    assert (contact.status, contact.urgent, contact.urgency_level) == ("lopend", False, "mogelijk")
+    assert [(a.question_key, a.category) for a in contact.answers] == [("gevaar_nu", "nee")]
+
+
+def test_yes_to_the_check_question_gets_the_referral(closed):
+    bot, db = closed
+    me = "e2e-mogelijk-ja"
+    bot.say(me, POSSIBLE_DANGER)
+    referral = texts(bot.say(me, "ja"))
+    assert referral[0].startswith("Dit klinkt ernstig.") and "**112**" in referral[0]
+    assert "Kindertelefoon" not in " ".join(referral)                 # a teacher, not a pupil
+    assert bot.tracker(me).active_loop_name is None
+    [contact] = the_contacts(db, me)
+    assert (contact.status, contact.urgent, contact.urgency_level) == ("afgerond", True, "mogelijk")
 
 
 def test_nonsense_twice_offers_a_human_and_restart_starts_over(closed):

@@ -208,14 +208,83 @@ def test_a_new_question_is_told_apart_from_an_answer(message, new):
     assert intake.is_new_question(intake.Reply.of(message)) is new
 
 
-def test_model_only_urgent_that_is_unsure_is_an_answer_with_a_reminder(contact_db):
+def possible_danger(text, category="zelfdoding", trigger=None):
+    message = parse(text, "vraag_sociale_veiligheid_incident", 0.6)
+    start = text.find(trigger) if trigger else 0
+    end = start + len(trigger) if trigger else 0
+    message["entities"] = [{"entity": "urgency", "value": category, "start": start, "end": end},
+                           {"entity": "urgency_level", "value": "mogelijk", "start": 0, "end": 0}]
+    return message
+
+
+def test_a_possibly_dangerous_answer_without_danger_words_is_just_an_answer(contact_db):
     opened(contact_db, "test-form-doorvraag")
-    message = parse("Ze zit in de pauze vaak alleen", "urgent", 0.65)
-    message["entities"] = [{"entity": "urgency", "value": "algemeen", "start": 0, "end": 0}]  # model only
-    events, messages = validate(with_message(load_tracker("form_doorvraag"), message))
-    assert events[0] == SlotSet("doorvraag_2", "tekst")
-    assert SlotSet("urgency", None) in events
-    assert messages[0]["text"] == intake.texts()["urgent_reminder"]
+    answer = possible_danger("ze zit in de pauze vaak alleen")
+    events, messages = validate(with_message(load_tracker("form_doorvraag"), answer))
+    assert events[0] == SlotSet("doorvraag_2", "tekst") and messages == []
+    assert not [e for e in events if e["name"] in ("urgency_level", "urgency")]
+    assert events[-1] == SlotSet(REQ, "doorvraag_3")
+
+
+def test_a_possibly_dangerous_answer_counts_and_the_check_question_comes_next(contact_db):
+    opened(contact_db, "test-form-doorvraag")
+    answer = possible_danger("ze zegt soms dat ze niet meer wil leven", trigger="niet meer wil leven")
+    events, messages = validate(with_message(load_tracker("form_doorvraag"), answer))
+    assert events[0] == SlotSet("doorvraag_2", "tekst")                   # the answer is kept
+    assert SlotSet("urgency_level", "mogelijk") in events and SlotSet("urgency", "zelfdoding") in events
+    assert events[-1] == SlotSet(REQ, "danger_check") and messages == []
+    [contact] = contacts(contact_db)
+    assert (contact.urgency_level, contact.urgency_category, contact.urgent) == ("mogelijk", "zelfdoding", False)
+
+
+def test_an_acute_message_still_breaks_off_the_intake(contact_db):
     sure = parse("er is nu een vechtpartij met een mes", "urgent", 0.65)
-    sure["entities"] = [{"entity": "urgency", "value": "acuut_gevaar", "start": 29, "end": 32}]
+    sure["entities"] = [{"entity": "urgency", "value": "acuut_gevaar", "start": 29, "end": 32},
+                        {"entity": "urgency_level", "value": "acuut", "start": 0, "end": 0}]
     assert validate(with_message(load_tracker("form_doorvraag"), sure)) == ([], [])
+
+
+def danger_asked(text, intent="inform", **slots):
+    tracker = with_message(load_tracker("form_doorvraag"), parse(text, intent, 0.9))
+    tracker.slots.update({REQ: "danger_check", "urgency_level": "mogelijk", "urgency": "zelfdoding",
+                          "danger_check": None, **slots})
+    return tracker
+
+
+def test_yes_to_the_check_question_refers_and_stops_the_intake(contact_db):
+    from rasa_sdk.events import FollowupAction
+
+    opened(contact_db, "test-form-doorvraag")
+    events, messages = validate(danger_asked("ja", "affirm"))
+    assert events == [SlotSet("danger_check", "ja"), FollowupAction("action_refer_urgent"), SlotSet(REQ, None)]
+    [contact] = contacts(contact_db)
+    assert [(a.question_key, a.category) for a in contact.answers] == [("gevaar_nu", "ja")]
+
+
+def test_no_to_the_check_question_goes_on_and_is_logged(contact_db):
+    opened(contact_db, "test-form-doorvraag")
+    events, [message] = validate(danger_asked("nee hoor", "deny"))
+    assert events[0] == SlotSet("danger_check", "nee") and events[-1] != SlotSet(REQ, "danger_check")
+    assert message["text"] == intake.texts()["danger"]["going_on"]
+    [contact] = contacts(contact_db)
+    assert [(a.question_key, a.category) for a in contact.answers] == [("gevaar_nu", "nee")]
+
+
+def test_an_unclear_answer_is_asked_once_more_then_gets_the_first_number(contact_db):
+    opened(contact_db, "test-form-doorvraag")
+    events, messages = validate(danger_asked("hmm lastig"))
+    assert events == [SlotSet("danger_retry", True), SlotSet(REQ, "danger_check")] and messages == []
+    events, [message] = validate(danger_asked("hmm lastig", danger_retry=True))
+    assert events[0] == SlotSet("danger_check", "weet_niet")
+    assert "113" in message["text"] and "Kindertelefoon" not in message["text"]
+
+
+def test_the_check_question_has_yes_and_no_buttons_and_is_asked_before_anything_else():
+    from actions.form import ActionAskDangerCheck
+
+    _, [message] = run(ActionAskDangerCheck(), danger_asked("x"))
+    assert message["text"] == intake.texts()["danger"]["ask"]
+    assert [b["payload"] for b in message["buttons"]] == ["/affirm", "/deny"]
+    state = intake.IntakeState(theme="pesten", question_type="incident", urgency_level="mogelijk")
+    assert intake.required_slots(state) == ["danger_check"]
+    assert intake.required_slots(intake.IntakeState(urgency_level="mogelijk", danger_check="ja")) == []

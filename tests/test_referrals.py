@@ -11,10 +11,30 @@ from bot import knowledge, referrals
     ("vermissing", "112"),
     ("algemeen", "112"),
 ])
-def test_the_urgent_number_comes_first(category, first_number):
+def test_the_urgent_number_comes_first_in_the_first_line(category, first_number):
     lines = referrals.referral_lines(category)
-    assert lines[0] == referrals.OPENING
-    assert first_number in lines[1]
+    assert lines[0].startswith(referrals.OPENING)
+    assert f"**{first_number}" in lines[0] or f"{first_number}**" in lines[0]
+
+
+@pytest.mark.parametrize("category", ["acuut_gevaar", "zelfdoding", "kindermishandeling", "seksueel_misbruik",
+                                      "vermissing", "algemeen"])
+def test_adults_never_get_the_kindertelefoon_nor_a_question_whether_they_are_a_child(category):
+    message = referrals.referral_message(category)
+    assert "Kindertelefoon" not in message and "zelf een kind" not in message
+
+
+@pytest.mark.parametrize("category, also", [("zelfdoding", "113"), ("kindermishandeling", "0800-2000"),
+                                            ("acuut_gevaar", "112")])
+def test_a_pupil_gets_the_kindertelefoon_first_and_the_service_of_the_category(category, also):
+    lines = referrals.referral_lines(category, pupil=True)
+    assert "0800-0432" in lines[0] and any(also in line for line in lines[1:])
+    assert referrals.check_question(category, pupil=True) in lines
+
+
+def test_staff_read_the_kind_of_danger_and_the_services():
+    assert referrals.describe("zelfdoding") == (
+        "gedachten aan zelfdoding; verwezen naar 113 Zelfmoordpreventie, Alarmnummer")
 
 
 def test_unknown_category_falls_back_to_the_general_referral():
@@ -29,11 +49,11 @@ def test_every_category_names_existing_services():
             assert service in data["services"]
 
 
-def test_the_referral_asks_one_safety_question_and_does_not_say_wait():
-    message = referrals.referral_message("zelfdoding")
-    assert message.count("?") >= 1
-    assert "Ben je nu zelf veilig?" in message
-    assert "Wacht niet op de helpdesk" in message
+def test_the_referral_asks_one_check_question_of_its_category():
+    for category, spec in knowledge.load("referrals")["categories"].items():
+        lines = referrals.referral_lines(category)
+        questions = [line for line in lines if line.endswith("?") and "**" not in line]
+        assert questions == [spec["check"]], category
 
 
 def test_knowledge_is_read_only():

@@ -332,6 +332,8 @@ def test_migrated_check_constraints_allow_exactly_the_label_values(db):
         ("callback_requests", "channel"): values.CALLBACK_CHANNELS,
         ("callback_requests", "status"): values.CALLBACK_STATUSES,
         ("users", "role"): values.USER_ROLES,
+        ("contacts", "urgency_level"): values.URGENCY_LEVELS,
+        ("contacts", "urgency_category"): values.urgency_categories(),
     }
     inspector = inspect(db.engine)
     found = {}

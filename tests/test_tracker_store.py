@@ -8,6 +8,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import read_endpoint_config
 from sqlalchemy import create_engine, text
 
+from bot.storage import migrate
 from bot.tracker_store import DoorvraagTrackerStore, ensure_database
 from tests.conftest import ROOT
 
@@ -84,7 +85,7 @@ def test_db_upgrade_creates_missing_postgresql_databases_for_log_and_transcripts
         done = subprocess.run([str(ROOT / ".venv" / "bin" / "doorvraag"), "db", "upgrade"],
                               capture_output=True, text=True, env=env, cwd=ROOT)
         assert done.returncode == 0, done.stderr
-        assert "created database" in done.stdout and "revision 0002" in done.stdout
+        assert "created database" in done.stdout and f"revision {migrate.head_revision()}" in done.stdout
         with engine.connect() as connection:
             names = set(connection.execute(text(
                 "SELECT datname FROM pg_database WHERE datname LIKE 'doorvraag_cli_created%'")).scalars())

@@ -116,9 +116,11 @@ def test_a_fitted_model_separates_its_training_data(small_model):
 
 def test_the_rules_make_danger_now_at_least_mogelijk(small_model):
     model, _, _ = small_model
-    calm = model.assess([item("wij hebben een vraag over de ouderavond")])[0]
-    netted = model.assess([item("wij hebben een vraag over de ouderavond", strong=1, present=1)])[0]
-    assert calm.level == um.GEEN and netted.level == um.MOGELIJK
+    strict = um.UrgencyModel({**model.parts, "acute": 1.01, "possible": 1.01})   # the model alone flags nothing
+    text = "wij hebben een vraag over de ouderavond"
+    assert strict.assess([item(text)])[0].level == um.GEEN
+    assert strict.assess([item(text, strong=1)])[0].level == um.GEEN              # a danger word alone: no
+    assert strict.assess([item(text, strong=1, present=1)])[0].level == um.MOGELIJK
 
 
 def test_the_model_survives_persistence(small_model, tmp_path):

@@ -117,7 +117,7 @@ class UrgencyDetector(GraphComponent):
     Two entities carry the result: `urgency_level` and `urgency` (the category that picks the
     referral; its span is the rules' trigger when they found one). The model's ranking is left as
     it was, so theme and type can still be read from it. It trains on data/urgency/*.jsonl plus the
-    NLU data (the `urgent` intent's examples, and every question as an ordinary non-urgent one).
+    NLU data (the `urgent` intent's examples as urgent, every other example as not).
     """
 
     MODEL_FILE = "urgency_model.skops"
@@ -187,11 +187,12 @@ class UrgencyDetector(GraphComponent):
 
         examples = load_examples(Path(self._config["data"]))
         docs = [model.model(example.text) for example in examples]
+        # Every NLU example counts: `urgent` ones as urgent, questions and conversation turns ("ja",
+        # "nee, ze is nu bij haar tante", "ik ben mentor") as not, so short replies are not read as danger.
         for message in training_data.intent_examples:
             intent, text = message.get(INTENT), message.get(TEXT)
-            if intent == labels.URGENT_INTENT or labels.labels_of_intent(intent) is not None:
-                examples.append(Example(text, intent == labels.URGENT_INTENT, kind=f"nlu:{intent}"))
-                docs.append(message.get(SPACY_DOCS[TEXT]) or model.model(text))
+            examples.append(Example(text, intent == labels.URGENT_INTENT, kind=f"nlu:{intent}"))
+            docs.append(message.get(SPACY_DOCS[TEXT]) or model.model(text))
         items = [self._input(e.text, doc) for e, doc in zip(examples, docs, strict=True)]
         # The NLU data's urgent examples carry no category: the rules name one where they can.
         examples = [

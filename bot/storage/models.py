@@ -95,6 +95,9 @@ class Contact(Base):
     queue_status = Column(String(16), nullable=True)
     handed_off_at = Column(UtcDateTime, nullable=True)
     assigned_to = Column(String(values.MAX_USERNAME), nullable=True)
+    # Urgency (0003): what the bot saw and referred for; an urgent contact enters the queue at once.
+    urgency_level = Column(String(16), nullable=True)
+    urgency_category = Column(String(32), nullable=True)
 
     answers = relationship(
         "ContactAnswer",
@@ -115,6 +118,8 @@ class Contact(Base):
         one_of("handoff", values.HANDOFFS),
         one_of("status", values.STATUSES),
         one_of("queue_status", values.QUEUE_STATUSES),
+        one_of("urgency_level", values.URGENCY_LEVELS),
+        one_of("urgency_category", values.urgency_categories()),
         Index("ix_contacts_queue_status_handed_off_at", "queue_status", "handed_off_at"),
     )
 

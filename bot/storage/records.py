@@ -47,6 +47,8 @@ class ContactRecord:
     status: str
     summary: str | None
     answers: tuple[AnswerRecord, ...]
+    urgency_level: str | None = None
+    urgency_category: str | None = None
 
     @classmethod
     def of(cls, row: Contact) -> ContactRecord:
@@ -71,4 +73,6 @@ class ContactRecord:
             status=row.status,
             summary=row.summary,
             answers=tuple(AnswerRecord.of(answer) for answer in row.answers),
+            urgency_level=row.urgency_level,
+            urgency_category=row.urgency_category,
         )

@@ -61,6 +61,8 @@ def open_contact(
     school_type: str | None = None,
     corrected: bool = False,
     building_blocks: Mapping[str, str] | None = None,
+    urgency_level: str | None = None,
+    urgency_category: str | None = None,
     started_at: datetime | None = None,
 ) -> str:
     """Create the contact when the question is classified (status 'lopend'); returns its id.
@@ -80,6 +82,8 @@ def open_contact(
             "school_type": school_type,
             "corrected": corrected,
             "building_blocks": building_blocks or {},
+            "urgency_level": urgency_level,
+            "urgency_category": urgency_category,
         }
     )
     contact_id = new_id()
@@ -311,17 +315,27 @@ def _apply_open(session: Session, payload: Mapping) -> None:
     highest = session.scalar(
         select(func.coalesce(func.max(Contact.intake_number), 0)).where(Contact.conversation_id == conversation_id)
     )
-    session.add(
-        Contact(
-            id=payload["id"],
-            conversation_id=conversation_id,
-            intake_number=highest + 1,
-            started_at=started_at,
-            last_activity_at=started_at,
-            status=values.OPEN_STATUS,
-            **payload["fields"],
-        )
+    contact = Contact(
+        id=payload["id"],
+        conversation_id=conversation_id,
+        intake_number=highest + 1,
+        started_at=started_at,
+        last_activity_at=started_at,
+        status=values.OPEN_STATUS,
+        **payload["fields"],
     )
+    _queue_if_due(contact, started_at)
+    session.add(contact)
+
+
+def _queue_if_due(contact: Contact, at: datetime) -> None:
+    """Handed to staff (queue, call-back or mail) or urgent: the contact enters the console's queue, once.
+
+    An urgent contact goes in the moment it is flagged, also when nobody asked for a person, so staff
+    see the danger and the referral the bot gave while the conversation may still be going on.
+    """
+    if contact.queue_status is None and ((contact.handoff or "geen") != "geen" or contact.urgent):
+        contact.queue_status, contact.handed_off_at = "nieuw", at
 
 
 def _apply_update(session: Session, payload: Mapping) -> None:
@@ -334,7 +348,9 @@ def _apply_update(session: Session, payload: Mapping) -> None:
         fields["building_blocks"] = {**(contact.building_blocks or {}), **fields["building_blocks"]}
     for name, value in fields.items():
         setattr(contact, name, value)
-    _touch(contact, _moment(payload["at"]))
+    at = _moment(payload["at"])
+    _queue_if_due(contact, at)
+    _touch(contact, at)
 
 
 def _apply_answer(session: Session, payload: Mapping) -> None:
@@ -393,9 +409,7 @@ def _apply_close(session: Session, payload: Mapping) -> None:
         setattr(contact, name, value)
     contact.status = payload["status"]
     contact.ended_at = ended_at
-    if contact.handoff != "geen" and contact.queue_status is None:
-        # Handed to staff (queue, call-back or mail): it enters the console's queue.
-        contact.queue_status, contact.handed_off_at = "nieuw", ended_at
+    _queue_if_due(contact, ended_at)
     _touch(contact, ended_at)
 
 

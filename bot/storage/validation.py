@@ -21,8 +21,10 @@ CODED_FIELDS = {
     "theme": values.themes,
     "question_type": values.question_types,
     "handoff": lambda: values.HANDOFFS,
+    "urgency_level": lambda: values.URGENCY_LEVELS,
+    "urgency_category": values.urgency_categories,
 }
-OPTIONAL_CODES = ("caller_role", "school_type")
+OPTIONAL_CODES = ("caller_role", "school_type", "urgency_level", "urgency_category")
 FLAG_FIELDS = ("urgent", "corrected")
 UPDATABLE_FIELDS = tuple(CODED_FIELDS) + FLAG_FIELDS + ("intent", "confidence", "building_blocks", "summary")
 

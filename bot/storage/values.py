@@ -20,6 +20,8 @@ BLOCK_STATES: tuple[str, ...] = ("aanwezig", "ontbreekt", "onbekend")
 
 # Staff console: where a handed-off contact is in the queue (None while not handed off).
 QUEUE_STATUSES: tuple[str, ...] = ("nieuw", "in_behandeling", "afgerond")
+# Urgency (0003): the level the bot saw (None: no danger) and the category it referred for.
+URGENCY_LEVELS: tuple[str, ...] = ("acuut", "mogelijk")
 # Call-back and mail requests: the contact detail lives apart from the contact.
 CALLBACK_CHANNELS: tuple[str, ...] = ("terugbellen", "mail")
 CALLBACK_STATUSES: tuple[str, ...] = ("open", "afgehandeld")
@@ -51,3 +53,10 @@ def caller_roles() -> tuple[str, ...]:
 
 def school_types() -> tuple[str, ...]:
     return labels.school_types()
+
+
+def urgency_categories() -> tuple[str, ...]:
+    """The categories of bot/knowledge/referrals.yml, the general one included."""
+    from bot import knowledge
+
+    return tuple(knowledge.load("referrals")["categories"])

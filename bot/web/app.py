@@ -17,7 +17,7 @@ from pathlib import Path
 import jinja2
 from aiohttp import web
 
-from bot import labels
+from bot import labels, referrals
 from bot.analytics.charts import bar_chart_svg
 from bot.analytics.figures import AXES, compute, label_for
 from bot.analytics.report import figures_csv
@@ -65,7 +65,7 @@ class Console:
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=jinja2.StrictUndefined
         )
-        self.templates.globals.update(label=labels.label_text, QUEUE_NAMES=QUEUE_NAMES)
+        self.templates.globals.update(label=labels.label_text, QUEUE_NAMES=QUEUE_NAMES, urgency_text=referrals.describe)
 
     def render(self, request: web.Request, name: str, status: int = 200, **context) -> web.Response:
         page = self.templates.get_template(name).render(user=request.get("session"), **context)
