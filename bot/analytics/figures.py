@@ -14,26 +14,13 @@ from datetime import date
 from sqlalchemy import func, select
 
 from bot import labels
+from bot.hours import MONTH_NAMES
 from bot.storage import values
 from bot.storage.database import Database
 from bot.storage.dates import AMSTERDAM, day_range_utc
 from bot.storage.models import Contact
 
 UNKNOWN = "onbekend"
-MONTH_NAMES = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 
 @dataclass(frozen=True)

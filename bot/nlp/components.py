@@ -24,6 +24,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import labels
+from bot.nlp import persistence
 from bot.nlp.callers import ENTITIES as CALLER_ENTITIES
 from bot.nlp.callers import CallerTable
 from bot.nlp.urgency import UrgencyRules
@@ -205,22 +206,14 @@ class UrgencyDetector(GraphComponent):
         return self._resource
 
     def _persist(self) -> None:
-        import skops.io as sio
-
         assert self._model is not None
-        with self._model_storage.write_to(self._resource) as directory:
-            sio.dump(self._model.parts, directory / self.MODEL_FILE)
+        persistence.save(self._model_storage, self._resource, self.MODEL_FILE, self._model.parts)
 
     @classmethod
     def load(cls, config, model_storage, resource, execution_context, **kwargs) -> UrgencyDetector:
-        import skops.io as sio
-
         config = {**cls.get_default_config(), **config}
-        try:
-            with model_storage.read_from(resource) as directory:
-                path = directory / cls.MODEL_FILE
-                parts = sio.load(path, trusted=sio.get_untrusted_types(file=path))
-        except (ValueError, FileNotFoundError):
+        parts = persistence.load(model_storage, resource, cls.MODEL_FILE)
+        if parts is None:
             logger.warning("%s has no trained model; only the rules detect urgency.", cls.__name__)
             return cls(config, model_storage, resource)
         return cls(config, model_storage, resource, UrgencyModel(parts))

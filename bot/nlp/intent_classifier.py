@@ -24,6 +24,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, hstack, vstack
 
+from bot.nlp import persistence
+
 logger = logging.getLogger(__name__)
 
 
@@ -279,21 +281,13 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         return training_data
 
     def _persist(self) -> None:
-        import skops.io as sio
-
-        with self._model_storage.write_to(self._resource) as directory:
-            sio.dump(self._model, directory / self.MODEL_FILE)
+        persistence.save(self._model_storage, self._resource, self.MODEL_FILE, self._model)
 
     @classmethod
     def load(cls, config, model_storage, resource, execution_context, **kwargs) -> TfidfIntentClassifier:
-        import skops.io as sio
-
         config = {**cls.get_default_config(), **config}
-        try:
-            with model_storage.read_from(resource) as directory:
-                path = directory / cls.MODEL_FILE
-                model = sio.load(path, trusted=sio.get_untrusted_types(file=path))
-        except (ValueError, FileNotFoundError):
+        model = persistence.load(model_storage, resource, cls.MODEL_FILE)
+        if model is None:
             logger.warning("%s has no trained model; intents are not classified.", cls.__name__)
             return cls(config, model_storage, resource)
         return cls(config, model_storage, resource, model)
