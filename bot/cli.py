@@ -310,6 +310,16 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_answers_check(args: argparse.Namespace) -> int:
+    from bot import answers
+
+    folder = Path(args.folder) if args.folder else answers.FOLDER
+    findings = answers.check(folder)
+    for line in answers.report(findings, folder):
+        print(line)
+    return 1 if any(f.fatal for f in findings) else 0
+
+
 def cmd_console(args: argparse.Namespace) -> int:
     _quiet_libraries()
     from bot.web.app import serve
@@ -406,6 +416,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--actor", default=os.environ.get("USER") or "beheerder", help="who asked for the erasure, for the audit log"
     )
     forget_cmd.set_defaults(func=cmd_forget)
+
+    answers_cmd = commands.add_parser("answers", help="the knowledge base of practical answers")
+    answers_commands = answers_cmd.add_subparsers(dest="answers_command", required=True)
+    answers_check = answers_commands.add_parser(
+        "check", help="validate bot/knowledge/answers/ (fields, sources and their dates, duplicate examples)"
+    )
+    answers_check.add_argument("--folder", help="another folder of answer files")
+    answers_check.set_defaults(func=cmd_answers_check)
     return parser
 
 

@@ -56,6 +56,7 @@ def test_the_assistant_id_is_fixed_in_config():
     assert config["assistant_id"] == "doorvraag-helpdesk-intake"
 
 
+@pytest.mark.model  # trains the pipeline: needs the built spaCy folder, and belongs with the slow tier
 def test_the_nlu_pipeline_trains_on_a_small_sample(tmp_path):
     """Training smoke test: the shipped config trains on a few examples per intent and parses."""
     from rasa.model_training import train_nlu
