@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 from typing import Any
 
 from rasa.engine.graph import GraphComponent
@@ -40,6 +41,7 @@ from bot.nlp.urgency_model import (
 
 logger = logging.getLogger(__name__)
 
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 URGENCY_ENTITY = "urgency"
 URGENCY_LEVEL_ENTITY = "urgency_level"
 GENERAL_URGENCY = "algemeen"
@@ -141,17 +143,22 @@ class UrgencyDetector(GraphComponent):
     def required_components(cls) -> list[type]:
         return [SpacyNLP]
 
+    @staticmethod
+    def data_folder(config: dict[str, Any]) -> Path:
+        """The configured folder; a relative one is the project's (rasa train may run from elsewhere)."""
+        folder = Path(config["data"])
+        return folder if folder.is_absolute() else PROJECT_ROOT / folder
+
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """The training examples and cue lists live outside Rasa's training data: the cache must see them."""
         import hashlib
         import inspect
-        from pathlib import Path
 
         from bot.nlp import urgency_model
 
         digest = hashlib.sha256(inspect.getsource(urgency_model).encode("utf-8"))
-        folder = Path({**cls.get_default_config(), **config}["data"])
+        folder = cls.data_folder({**cls.get_default_config(), **config})
         for path in [*sorted(folder.glob("*.jsonl")), *urgency_model.KNOWLEDGE_FILES]:
             digest.update(path.name.encode("utf-8") + path.read_bytes())
         return digest.hexdigest()
@@ -184,9 +191,10 @@ class UrgencyDetector(GraphComponent):
         return UrgencyInput.of(text, [token.norm_ for token in doc], assessment)
 
     def train(self, training_data: TrainingData, model: SpacyModel) -> Resource:
-        from pathlib import Path
-
-        examples = load_examples(Path(self._config["data"]))
+        folder = self.data_folder(self._config)
+        if not any(folder.glob("*.jsonl")):
+            raise FileNotFoundError(f"the urgency model's training data is missing: no *.jsonl in {folder}")
+        examples = load_examples(folder)
         docs = [model.model(example.text) for example in examples]
         # Every NLU example counts: `urgent` ones as urgent, questions and conversation turns ("ja",
         # "nee, ze is nu bij haar tante", "ik ben mentor") as not, so short replies are not read as danger.
