@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import EventList, last_bot_action, previous_user_intent, reset_intake, typed_text, valid_code
@@ -25,6 +25,12 @@ class ActionStartIntake(Action):
         return "action_start_intake"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> EventList:
+        if last_bot_action(tracker) == "action_refer_urgent":
+            # "ja, ik ben op school" answers the referral's check question, whatever intent it got.
+            answer = intake.answer_category(intake.Reply.of(tracker.latest_message))
+            if answer in ("ja", "nee"):
+                dispatcher.utter_message(response="utter_urgent_safe" if answer == "ja" else "utter_urgent_unsafe")
+                return [FollowupAction("action_listen")]  # no intake: the rule's form does not start
         result = from_parse(tracker.latest_message)
         conversation = tracker.sender_id
         if tracker.get_slot("intake_phase") == "advies":

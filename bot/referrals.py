@@ -12,8 +12,6 @@ from typing import Any
 from bot import knowledge
 
 GENERAL = "algemeen"
-OPENING = "Dit klinkt ernstig."
-AFTERWARDS = "Als je wilt, denk ik daarna met je mee over de volgende stappen op school."
 
 
 def _spec() -> Mapping[str, Any]:
@@ -58,16 +56,21 @@ def check_question(category: str | None, pupil: bool = False) -> str:
 
 def first_service(category: str | None, pupil: bool = False) -> str:
     """The one most urgent service's line, for a short reminder."""
-    return str(_spec()["services"][services_for(category, pupil)[0]]["text"])
+    return _service_text(services_for(category, pupil)[0], pupil)
+
+
+def _service_text(key: str, pupil: bool) -> str:
+    service = _spec()["services"][key]
+    return str(service.get("pupil_text") if pupil and service.get("pupil_text") else service["text"])
 
 
 def referral_lines(category: str | None, pupil: bool = False) -> list[str]:
     """The lines of the referral: the most urgent service first, in the first line."""
-    services = _spec()["services"]
+    spec = _spec()
     first, *rest = services_for(category, pupil)
-    lines = [f"{OPENING} {services[first]['text']}"]
-    lines += [services[key]["text"] for key in rest]
-    lines += [check_question(category, pupil), AFTERWARDS]
+    lines = [f"{spec['opening']} {_service_text(first, pupil)}"]
+    lines += [_service_text(key, pupil) for key in rest]
+    lines += [check_question(category, pupil), spec["pupil_afterwards" if pupil else "afterwards"]]
     return lines
 
 

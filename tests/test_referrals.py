@@ -13,7 +13,7 @@ from bot import knowledge, referrals
 ])
 def test_the_urgent_number_comes_first_in_the_first_line(category, first_number):
     lines = referrals.referral_lines(category)
-    assert lines[0].startswith(referrals.OPENING)
+    assert lines[0].startswith(knowledge.load("referrals")["opening"])
     assert f"**{first_number}" in lines[0] or f"{first_number}**" in lines[0]
 
 
@@ -30,6 +30,8 @@ def test_a_pupil_gets_the_kindertelefoon_first_and_the_service_of_the_category(c
     lines = referrals.referral_lines(category, pupil=True)
     assert "0800-0432" in lines[0] and any(also in line for line in lines[1:])
     assert referrals.check_question(category, pupil=True) in lines
+    assert lines[-1] == knowledge.load("referrals")["pupil_afterwards"]             # no school intake
+    assert "een kind thuis" not in " ".join(lines)                                  # spoken to, not about
 
 
 def test_staff_read_the_kind_of_danger_and_the_services():
