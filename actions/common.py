@@ -51,10 +51,17 @@ def typed_text(tracker: Tracker) -> str:
     return ""
 
 
+def last_user_index(events: list[dict[str, Any]]) -> int | None:
+    """Where the user's latest message is in the event list."""
+    return max((i for i, e in enumerate(events) if e.get("event") == "user"), default=None)
+
+
 def last_bot_action(tracker: Tracker) -> str | None:
     """The last action the bot ran before the user's latest message (listening and slot filling aside)."""
     events = tracker.events
-    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
+    last_user = last_user_index(events)
+    if last_user is None:
+        last_user = len(events)
     skipped = ("action_listen", "action_extract_slots")
     return next(
         (

@@ -15,7 +15,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
-from actions.common import EventList
+from actions.common import EventList, last_user_index
 from bot import contact_log, intake, labels, referrals
 from bot.redaction import redact
 
@@ -28,7 +28,7 @@ def is_answer_turn(tracker: Tracker, form: str) -> bool:
     if tracker.active_loop.get("name") != form:
         return False
     events = tracker.events
-    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=None)
+    last_user = last_user_index(events)
     if last_user is None:
         return False
     actions = [e.get("name") for e in events[last_user + 1 :] if e.get("event") == "action"]
@@ -76,10 +76,13 @@ class ValidateIntakeForm(FormValidationAction):
             return self.danger_check(reply, dispatcher, tracker)
         answer = self.read_plain_answer(requested, reply, dispatcher, tracker)
         if answer is not None and self.asks_about_danger(reply, tracker):
-            answer += [SlotSet("urgency_level", "mogelijk"), SlotSet("urgency", reply.classification.urgency_category)]
+            answer += [
+                SlotSet("urgency_level", labels.MOGELIJK),
+                SlotSet("urgency", reply.classification.urgency_category),
+            ]
             contact_log.update_contact(
                 tracker.sender_id,
-                urgency_level="mogelijk",
+                urgency_level=labels.MOGELIJK,
                 urgency_category=referrals.known(reply.classification.urgency_category),
             )
         return answer

@@ -40,7 +40,7 @@ class ActionStartIntake(Action):
         school = valid_code(result.school_type or tracker.get_slot("school_type"), labels.school_types())
         text = redact(typed_text(tracker))
         # Possible danger, not sure enough to refer: the intake form asks the check question first.
-        possible_danger = result.urgency == "mogelijk"
+        possible_danger = result.urgency == labels.MOGELIJK
         contact_log.open_contact(
             conversation,
             theme=result.theme,
@@ -49,7 +49,7 @@ class ActionStartIntake(Action):
             confidence=result.confidence,
             caller_role=role,
             school_type=school,
-            urgency_level="mogelijk" if possible_danger else None,
+            urgency_level=labels.MOGELIJK if possible_danger else None,
             urgency_category=referrals.known(result.urgency_category) if possible_danger else None,
         )
         contact_log.log_message(
@@ -68,7 +68,7 @@ class ActionStartIntake(Action):
             SlotSet("school_type", school),
             SlotSet("intake_phase", "intake"),
             SlotSet("urgency", result.urgency_category if possible_danger else None),
-            SlotSet("urgency_level", "mogelijk" if possible_danger else None),
+            SlotSet("urgency_level", labels.MOGELIJK if possible_danger else None),
         ]
 
 
@@ -79,13 +79,13 @@ class ActionReferUrgent(Action):
         return "action_refer_urgent"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> EventList:
-        category = next(tracker.get_latest_entity_values("urgency"), None) or tracker.get_slot("urgency")
+        category = next(tracker.get_latest_entity_values(labels.URGENCY_ENTITY), None) or tracker.get_slot("urgency")
         result = from_parse(tracker.latest_message)
         pupil = referrals.writes_as_pupil(result.caller_role or tracker.get_slot("caller_role"), typed_text(tracker))
         dispatcher.utter_message(text=referrals.referral_message(category, pupil=pupil))
         conversation = tracker.sender_id
         # "ja" to the check question of a possible danger: the contact keeps the level the model saw.
-        level = "mogelijk" if tracker.get_slot("danger_check") == "ja" else "acuut"
+        level = labels.MOGELIJK if tracker.get_slot("danger_check") == "ja" else labels.ACUUT
         urgency = {"urgent": True, "urgency_level": level, "urgency_category": referrals.known(category)}
         if tracker.get_slot("intake_phase") is None:
             contact_log.open_contact(

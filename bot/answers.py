@@ -162,10 +162,6 @@ def load(folder: Path = FOLDER) -> tuple[Answer, ...]:
     return tuple(_answer(_read(path)) for path in sorted(folder.glob("*.yml")))
 
 
-def by_key(folder: Path = FOLDER) -> Mapping[str, Answer]:
-    return {answer.key: answer for answer in load(folder)}
-
-
 def applies_to(answer: Answer, sector: str | None) -> bool:
     return sector is None or sector in answer.sectors
 

@@ -12,10 +12,6 @@ from typing import Any
 from bot import labels
 from bot.nlp.callers import CALLER_ROLE, SCHOOL_TYPE
 
-URGENCY_LEVEL = "urgency_level"  # entities set by bot.nlp.components.UrgencyDetector
-URGENCY_CATEGORY = "urgency"
-NO_URGENCY = "geen"
-
 DEFAULT_MODEL = Path(os.environ.get("DOORVRAAG_MODEL", "models/doorvraag.tar.gz"))
 
 
@@ -34,7 +30,7 @@ class Classification:
     caller_role: str | None
     school_type: str | None
     # acuut (refer now; `urgent` is then true), mogelijk (ask one check question) or geen.
-    urgency: str = NO_URGENCY
+    urgency: str = labels.GEEN
     urgency_category: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -80,8 +76,8 @@ def from_parse(parse: Mapping[str, Any]) -> Classification:
         confidence=round(float(intent.get("confidence") or 0.0), 4),
         caller_role=_first_entity(entities, CALLER_ROLE),
         school_type=_first_entity(entities, SCHOOL_TYPE),
-        urgency=_first_entity(entities, URGENCY_LEVEL) or NO_URGENCY,
-        urgency_category=_first_entity(entities, URGENCY_CATEGORY),
+        urgency=_first_entity(entities, labels.URGENCY_LEVEL_ENTITY) or labels.GEEN,
+        urgency_category=_first_entity(entities, labels.URGENCY_ENTITY),
     )
 
 

@@ -80,13 +80,13 @@ class Reply:
     @property
     def possibly_dangerous(self) -> bool:
         """The urgency model's `mogelijk`: not sure enough to refer, too worrying to let pass unasked."""
-        return self.classification.urgency == "mogelijk"
+        return self.classification.urgency == labels.MOGELIJK
 
     @property
     def danger_words(self) -> bool:
         """The urgency rules matched danger words (the `urgency` entity then spans them)."""
         return any(
-            e.get("entity") == "urgency" and (e.get("end") or 0) > (e.get("start") or 0)
+            e.get("entity") == labels.URGENCY_ENTITY and (e.get("end") or 0) > (e.get("start") or 0)
             for e in self.parse.get("entities") or []
         )
 
@@ -178,7 +178,7 @@ class IntakeState:
     @property
     def danger_pending(self) -> bool:
         """Possible danger was seen and the check question is not answered yet."""
-        return self.urgency_level == "mogelijk" and self.danger_check is None
+        return self.urgency_level == labels.MOGELIJK and self.danger_check is None
 
     @property
     def light(self) -> bool:

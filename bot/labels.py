@@ -41,6 +41,12 @@ URGENT_INTENT: str = knowledge.load("labels")["intents"]["urgent"]
 # The intent Rasa's FallbackClassifier predicts when the model is unsure or torn between two.
 FALLBACK_INTENT = "nlu_fallback"
 
+# The urgency model's levels (bot/nlp/urgency_model.py): refer now, ask one check question, nothing.
+ACUUT, MOGELIJK, GEEN = "acuut", "mogelijk", "geen"
+# The entities bot.nlp.components.UrgencyDetector sets: the level, and the category that picks the referral.
+URGENCY_LEVEL_ENTITY = "urgency_level"
+URGENCY_ENTITY = "urgency"
+
 
 @dataclass(frozen=True)
 class QuestionLabels:

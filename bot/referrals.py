@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot import knowledge
+from bot.nlp.cues import cue_counts
 
 GENERAL = "algemeen"
 
@@ -32,8 +33,6 @@ def writes_as_pupil(caller_role: str | None, text: str) -> bool:
     """A pupil writing about themselves: said so, or writes like a child about their own life."""
     if caller_role is not None:
         return caller_role == "leerling"
-    from bot.nlp.urgency_model import cue_counts
-
     return cue_counts(text or "")["first_person_minor"] > 0
 
 

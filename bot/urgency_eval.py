@@ -24,6 +24,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.labels import ACUUT, GEEN, MOGELIJK
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
 OWN_SET = ROOT / "tests" / "data" / "urgency_own.jsonl"
@@ -49,7 +51,7 @@ class Scored:
 
     @property
     def caught(self) -> bool:
-        return self.level != "geen"
+        return self.level != GEEN
 
 
 def read_cases(path: Path) -> list[Case]:
@@ -76,17 +78,17 @@ def _share(hits: int, total: int) -> float:
 def figures(scored: Sequence[Scored]) -> dict[str, float]:
     urgent = [s for s in scored if s.case.urgent]
     calm = [s for s in scored if not s.case.urgent]
-    acute = [s for s in scored if s.level == "acuut"]
+    acute = [s for s in scored if s.level == ACUUT]
     caught_urgent = [s for s in urgent if s.caught]
     ordinary = [s for s in calm if s.case.kind == "ordinary"]
     return {
         "urgent": len(urgent),
         "non_urgent": len(calm),
         "recall": _share(len(caught_urgent), len(urgent)),
-        "acuut_recall": _share(sum(s.level == "acuut" for s in urgent), len(urgent)),
+        "acuut_recall": _share(sum(s.level == ACUUT for s in urgent), len(urgent)),
         "acuut_precision": _share(sum(s.case.urgent for s in acute), len(acute)),
-        "mogelijk_non_urgent": _share(sum(s.level == "mogelijk" for s in calm), len(calm)),
-        "acuut_non_urgent": _share(sum(s.level == "acuut" for s in calm), len(calm)),
+        "mogelijk_non_urgent": _share(sum(s.level == MOGELIJK for s in calm), len(calm)),
+        "acuut_non_urgent": _share(sum(s.level == ACUUT for s in calm), len(calm)),
         "caught_ordinary": _share(sum(s.caught for s in ordinary), len(ordinary)),
         "category_accuracy": _share(sum(s.category == s.case.category for s in caught_urgent), len(caught_urgent)),
     }
@@ -98,7 +100,7 @@ def per_category(scored: Sequence[Scored]) -> list[str]:
         cases = [s for s in scored if s.case.urgent and s.case.category == category]
         caught = [s for s in cases if s.caught]
         right = sum(s.category == category for s in caught)
-        acute = sum(s.level == "acuut" for s in cases)
+        acute = sum(s.level == ACUUT for s in cases)
         lines.append(f"| {category} | {len(cases)} | {len(caught)} | {acute} | {right} of {len(caught)} |")
     return lines
 

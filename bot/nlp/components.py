@@ -42,8 +42,6 @@ from bot.nlp.urgency_model import (
 logger = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-URGENCY_ENTITY = "urgency"
-URGENCY_LEVEL_ENTITY = "urgency_level"
 GENERAL_URGENCY = "algemeen"
 
 
@@ -155,9 +153,9 @@ class UrgencyDetector(GraphComponent):
         import hashlib
         import inspect
 
-        from bot.nlp import urgency_model
+        from bot.nlp import cues, urgency_model
 
-        digest = hashlib.sha256(inspect.getsource(urgency_model).encode("utf-8"))
+        digest = hashlib.sha256((inspect.getsource(urgency_model) + inspect.getsource(cues)).encode("utf-8"))
         folder = cls.data_folder({**cls.get_default_config(), **config})
         for path in [*sorted(folder.glob("*.jsonl")), *urgency_model.KNOWLEDGE_FILES]:
             digest.update(path.name.encode("utf-8") + path.read_bytes())
@@ -263,8 +261,8 @@ class UrgencyDetector(GraphComponent):
         start = max(text.find(trigger), 0) if trigger else 0
         end = start + len(trigger) if trigger else 0
         found = [
-            {"entity": URGENCY_ENTITY, "value": category, "start": start, "end": end},
-            {"entity": URGENCY_LEVEL_ENTITY, "value": result.level, "start": 0, "end": 0},
+            {"entity": labels.URGENCY_ENTITY, "value": category, "start": start, "end": end},
+            {"entity": labels.URGENCY_LEVEL_ENTITY, "value": result.level, "start": 0, "end": 0},
         ]
         extractor = {"confidence_entity": result.probability, "extractor": self.__class__.__name__}
         message.set(ENTITIES, message.get(ENTITIES, []) + [{**e, **extractor} for e in found], add_to_output=True)

@@ -23,22 +23,18 @@ docs and calls :meth:`UrgencyModel.assess`.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from bot import knowledge
+from bot.labels import ACUUT, GEEN, MOGELIJK
+from bot.nlp.cues import cue_counts, cue_groups, normalise
 from bot.nlp.urgency import UrgencyAssessment
 
-ACUUT = "acuut"
-MOGELIJK = "mogelijk"
-GEEN = "geen"
-LEVELS = (ACUUT, MOGELIJK, GEEN)
 KNOWLEDGE_FILES = (knowledge.KNOWLEDGE_DIR / "urgency_cues.yml", knowledge.KNOWLEDGE_DIR / "urgency.yml")
 RULE_FEATURES = ("strong", "weak", "present", "defused", "resolved", "rules_urgent")
 
@@ -115,23 +111,6 @@ def load_examples(folder: Path) -> list[Example]:
 
 
 # ------------------------------------------------------------------ cue features
-
-
-def normalise(text: str) -> str:
-    from bot.question_bank import normalise as normalise_text
-
-    return normalise_text(text)
-
-
-@cache
-def cue_groups() -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
-    groups = knowledge.load("urgency_cues")["groups"]
-    return tuple((name, tuple(re.compile(p) for p in patterns)) for name, patterns in groups.items())
-
-
-def cue_counts(text: str) -> dict[str, float]:
-    norm = normalise(text)
-    return {name: float(sum(len(p.findall(norm)) for p in patterns)) for name, patterns in cue_groups()}
 
 
 def dense_features(item: UrgencyInput) -> list[float]:

@@ -21,7 +21,7 @@ BLOCK_STATES: tuple[str, ...] = ("aanwezig", "ontbreekt", "onbekend")
 # Staff console: where a handed-off contact is in the queue (None while not handed off).
 QUEUE_STATUSES: tuple[str, ...] = ("nieuw", "in_behandeling", "afgerond")
 # Urgency (0003): the level the bot saw (None: no danger) and the category it referred for.
-URGENCY_LEVELS: tuple[str, ...] = ("acuut", "mogelijk")
+URGENCY_LEVELS: tuple[str, ...] = (labels.ACUUT, labels.MOGELIJK)
 # Call-back and mail requests: the contact detail lives apart from the contact.
 CALLBACK_CHANNELS: tuple[str, ...] = ("terugbellen", "mail")
 CALLBACK_STATUSES: tuple[str, ...] = ("open", "afgehandeld")
