@@ -302,3 +302,19 @@ def describe(report: TrendReport) -> list[str]:
     if not report.signals:
         return ["Deze week valt niets op: alles ligt binnen wat je op grond van eerdere weken mag verwachten."]
     return [signal.sentence() for signal in report.signals]
+
+
+def week_documents(db: Database, week: Week) -> dict[str, str]:
+    """The week's redacted messages, joined per contact (or per conversation without a contact)."""
+    start, end = week.utc_range()
+    with db.session() as session:
+        rows = session.execute(
+            select(MessageLog.contact_id, MessageLog.conversation_id, MessageLog.text_redacted).where(
+                MessageLog.text_redacted.is_not(None), MessageLog.sent_at >= start, MessageLog.sent_at < end
+            )
+        ).all()
+    documents: dict[str, str] = {}
+    for contact_id, conversation_id, text in rows:
+        key = contact_id or f"gesprek:{conversation_id}"
+        documents[key] = f"{documents[key]} {text}" if key in documents else text
+    return documents
