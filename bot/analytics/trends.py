@@ -113,6 +113,7 @@ class TrendReport:
     holiday_rate: float
     school_share: float
     total: int
+    expected_total: float = 0.0  # the themes' expected counts added up: the week's expected contacts
 
     def as_list(self) -> list[dict[str, object]]:
         return [signal.as_dict() for signal in self.signals]
@@ -239,6 +240,7 @@ def trends(
         holiday_rate=rate,
         school_share=calendar.school_share(week),
         total=len(target.codes),
+        expected_total=sum(s.expected for s in candidates if s.kind == "theme"),
     )
 
 
