@@ -17,7 +17,7 @@ TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml data/
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help setup db run test check soak train eval eval-urgency bench scaleout validate check-python clean
+.PHONY: help setup db run test check soak train eval eval-urgency bench bench-analytics scaleout validate check-python clean
 
 # The fast tier: what needs no trained model, no server and no browser (tests/conftest.py marks them).
 FAST_TESTS := not model and not server and not browser
@@ -31,7 +31,7 @@ help:
 	@echo "make db     apply the contact-log migrations to DATABASE_URL (default: SQLite)"
 	@echo "make eval   5-fold cross-validation (3 fold seeds) with baselines -> reports/nlu.md; redaction precision/recall;"
 	@echo "            urgency on independent sets -> reports/urgency.md (make eval-urgency alone)"
-	@echo "make bench  benchmarks -> bench/results.md"
+	@echo "make bench  benchmarks -> bench/results.md (make bench-analytics: trends and the year report only)"
 	@echo "make scaleout  two Rasa instances behind nginx with Redis and PostgreSQL, load test -> bench/scaleout.md"
 
 check-python:
@@ -106,6 +106,12 @@ eval-urgency: setup $(MODEL)
 
 bench: setup $(MODEL)
 	$(BIN)/python -m bench.run --out bench/results.md
+	$(MAKE) --no-print-directory bench-analytics
+
+# Trends and the year report over 5 synthetic years (6,000 contacts, 50,000 messages); needs no model,
+# and replaces only its own section of bench/results.md.
+bench-analytics: setup
+	$(BIN)/python -m bench.analytics --out bench/results.md
 
 scaleout: setup db $(MODEL)
 	bash scripts/scaleout.sh

@@ -197,6 +197,12 @@ def main(argv=None) -> int:
         f"{classify['per_line_ms']:.1f} ms |",
         "",
     ])
+    # `make bench-analytics` (bench/analytics.py) adds its own section after this; keep one already there.
+    from bench.analytics import HEADING
+
+    previous = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+    if HEADING in previous:
+        report = report.rstrip("\n") + "\n\n" + previous[previous.index(HEADING):]
     args.out.write_text(report, encoding="utf-8")
     print(report)
     return 0

@@ -1,4 +1,5 @@
-"""The `doorvraag` command line: classify, build-spacy, db upgrade, export, purge, forget."""
+"""The `doorvraag` command line: classify, build-spacy, db upgrade, export, import, report, trends, digest,
+purge, forget."""
 
 from __future__ import annotations
 
@@ -251,7 +252,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     _quiet_libraries()
     from sqlalchemy.exc import SQLAlchemyError
 
-    from bot.analytics.figures import compute
+    from bot.analytics.compare import compare
     from bot.analytics.report import write_report
 
     if args.date_from > args.date_to:
@@ -261,18 +262,129 @@ def cmd_report(args: argparse.Namespace) -> int:
     if database is None:
         return 1
     try:
-        figures = compute(database, args.date_from, args.date_to)
+        comparison = compare(database, args.date_from, args.date_to)
     except SQLAlchemyError as error:
         print(f"doorvraag report: {_database_problem(error)} (has 'doorvraag db upgrade' run?)", file=sys.stderr)
         return 1
     finally:
         database.dispose()
     try:
-        page = write_report(figures, Path(args.out))
+        page = write_report(comparison, Path(args.out))
     except OSError as error:
         print(f"doorvraag report: cannot write {args.out}: {error.strerror or error}", file=sys.stderr)
         return 1
-    print(f"{figures.total} contacts; report written to {page}", file=sys.stderr)
+    print(
+        f"{comparison.current.total} contacts ({comparison.previous.total} a year earlier); report written to {page}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    _quiet_libraries()
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.storage.importer import MAX_REPORTED, ImportFileError, import_contacts
+
+    try:
+        raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    except OSError as error:
+        print(f"doorvraag import: cannot read {args.file}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    database = _open_database("import")
+    if database is None:
+        return 1
+    try:
+        result = import_contacts(database, raw, name=args.file, skip_bad=args.skip_bad, actor=args.actor)
+    except ImportFileError as error:
+        print(f"doorvraag import: {args.file}: {error}; nothing imported", file=sys.stderr)
+        return 2
+    except SQLAlchemyError as error:
+        print(f"doorvraag import: {_database_problem(error)} (has 'doorvraag db upgrade' run?)", file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+    for problem in result.errors[:MAX_REPORTED]:
+        print(f"doorvraag import: {args.file} {problem}", file=sys.stderr)
+    if len(result.errors) > MAX_REPORTED:
+        print(f"doorvraag import: ... and {len(result.errors) - MAX_REPORTED} more bad rows", file=sys.stderr)
+    print(json.dumps(result.as_dict()))
+    if result.errors and not args.skip_bad:
+        print(
+            f"doorvraag import: {len(result.errors)} bad rows; nothing imported (fix them, or use --skip-bad)",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _week_argument(text: str):
+    from bot.analytics.calendar import parse_week
+
+    try:
+        return parse_week(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _default_week():
+    from bot.analytics.calendar import previous_complete_week
+    from bot.hours import current_time
+
+    return previous_complete_week(current_time().date())
+
+
+def cmd_trends(args: argparse.Namespace) -> int:
+    _quiet_libraries()
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.analytics.trends import describe, trends
+
+    database = _open_database("trends")
+    if database is None:
+        return 1
+    try:
+        report = trends(database, args.week or _default_week(), fdr=args.fdr)
+    except SQLAlchemyError as error:
+        print(f"doorvraag trends: {_database_problem(error)} (has 'doorvraag db upgrade' run?)", file=sys.stderr)
+        return 1
+    except ValueError as error:
+        print(f"doorvraag trends: {error}", file=sys.stderr)
+        return 2
+    finally:
+        database.dispose()
+    if args.json:
+        print(json.dumps(report.as_list(), ensure_ascii=False))
+    else:
+        print(f"Opvallend in {report.week} ({report.total} contacten):")
+        for line in describe(report):
+            print(f"- {line}")
+    return 0
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    _quiet_libraries()
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.analytics.digest import digest_html
+
+    database = _open_database("digest")
+    if database is None:
+        return 1
+    week = args.week or _default_week()
+    try:
+        page = digest_html(database, week)
+    except SQLAlchemyError as error:
+        print(f"doorvraag digest: {_database_problem(error)} (has 'doorvraag db upgrade' run?)", file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+    try:
+        Path(args.out).write_text(page, encoding="utf-8")
+    except OSError as error:
+        print(f"doorvraag digest: cannot write {args.out}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    print(f"digest of {week} written to {args.out}", file=sys.stderr)
     return 0
 
 
@@ -376,6 +488,32 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--to", dest="date_to", type=_date_argument, required=True, metavar="YYYY-MM-DD")
     report.add_argument("--out", required=True, metavar="DIR", help="folder for index.html and figures.csv")
     report.set_defaults(func=cmd_report)
+
+    import_cmd = commands.add_parser(
+        "import",
+        help="add coded contacts of earlier years: JSON lines with export's keys, or CSV with the same columns",
+    )
+    import_cmd.add_argument(
+        "file", metavar="FILE", help="a .jsonl or .csv file (UTF-8, comma or semicolon); - for stdin"
+    )
+    import_cmd.add_argument("--skip-bad", action="store_true", help="import the good rows even when some are bad")
+    import_cmd.add_argument(
+        "--actor", default=os.environ.get("USER") or "import", help="who imports, for the audit log"
+    )
+    import_cmd.set_defaults(func=cmd_import)
+
+    trends_cmd = commands.add_parser(
+        "trends", help="what rose in a week (themes, question types, terms) against earlier weeks and years"
+    )
+    trends_cmd.add_argument("--week", type=_week_argument, metavar="YYYY-Www", help="default: last week")
+    trends_cmd.add_argument("--json", action="store_true", help="one JSON array of signals, strongest first")
+    trends_cmd.add_argument("--fdr", type=float, help="false-discovery rate (default DOORVRAAG_TRENDS_FDR or 0.05)")
+    trends_cmd.set_defaults(func=cmd_trends)
+
+    digest_cmd = commands.add_parser("digest", help="the week's figures and signals as one HTML page fit to mail")
+    digest_cmd.add_argument("--week", type=_week_argument, metavar="YYYY-Www", help="default: last week")
+    digest_cmd.add_argument("--out", required=True, metavar="FILE.html")
+    digest_cmd.set_defaults(func=cmd_digest)
 
     user_cmd = commands.add_parser("user", help="console accounts")
     user_commands = user_cmd.add_subparsers(dest="user_command", required=True)

@@ -10,6 +10,7 @@ from xml.etree import ElementTree
 import pytest
 
 from bot.analytics.charts import bar_chart_svg
+from bot.analytics.compare import compare
 from bot.analytics.figures import compute
 from bot.analytics.report import figures_csv, html_report
 from bot.storage import Database, close_contact, migrate, open_contact, update_contact
@@ -66,23 +67,28 @@ def test_the_chart_is_valid_svg_with_escaped_labels():
     svg = bar_chart_svg("Per <thema>", {"a": 3, "b": 0}, {"a": "pesten & <script>", "b": "overig"})
     root = ElementTree.fromstring(svg)
     assert root.get("role") == "img" and "<script>" not in svg
-    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    texts = ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
     assert "pesten & <script>" in texts and "Per <thema>" in texts
     widths = [int(r.get("width")) for r in root.iter("{http://www.w3.org/2000/svg}rect")]
     assert widths[0] > 0 and widths[1] == 0
 
 
 def test_csv_rows_and_formula_injection(db):
-    rows = list(csv.reader(io.StringIO(figures_csv(compute(db, date(2026, 1, 1), date(2026, 3, 31))))))
-    assert rows[0] == ["section", "key", "label", "count"]
-    assert ["by_theme", "pesten", "pesten", "2"] in rows
-    assert ["by_month", "2026-02", "februari 2026", "1"] in rows
+    text = figures_csv(compute(db, date(2026, 1, 1), date(2026, 3, 31)))
+    assert text.startswith("\ufeff"), "Dutch Excel needs the byte order mark to read UTF-8"
+    rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+    assert rows[0] == ["onderdeel", "code", "omschrijving", "aantal", "vorig jaar", "verschil met vorig jaar (%)"]
+    assert ["thema", "pesten", "pesten", "2", "", ""] in rows
+    assert ["maand", "2026-02", "februari 2026", "1", "", ""] in rows
+    # 2 of 4 handed off and 1 of 4 urgent: Dutch numbers with a decimal comma.
+    assert ["percentage", "overgedragen", "overgedragen aan een medewerker (%)", "50,00", "", ""] in rows
+    assert ["percentage", "urgent", "urgent (%)", "25,00", "", ""] in rows
     from bot.analytics.report import _safe
     assert _safe("=HYPERLINK()") == "'=HYPERLINK()" and _safe("pesten") == "pesten"
 
 
 def test_the_report_is_self_contained(db):
-    page = html_report(compute(db, date(2026, 1, 1), date(2026, 3, 31)))
+    page = html_report(compare(db, date(2026, 1, 1), date(2026, 3, 31)))
     assert page.count("<svg") == 6
     assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "https://" not in page and "<script" not in page
@@ -95,9 +101,9 @@ def test_doorvraag_report_writes_html_and_csv(db, database_url, tmp_path):
                            "--out", str(out)], capture_output=True, text=True, cwd=ROOT,
                           env={**os.environ, "DATABASE_URL": database_url})
     assert done.returncode == 0, done.stderr
-    assert "4 contacts" in done.stderr
+    assert "4 contacts (1 a year earlier)" in done.stderr  # "e" on 31 December 2025
     assert (out / "index.html").read_text(encoding="utf-8").count("<svg") == 6
-    assert "by_channel,telefoon,telefoon,1" in (out / "figures.csv").read_text(encoding="utf-8")
+    assert "kanaal;telefoon;telefoon;1;0;" in (out / "figures.csv").read_text(encoding="utf-8-sig")
     wrong = subprocess.run([sys.executable, "-m", "bot.cli", "report", "--from", "2026-12-31", "--to", "2026-01-01",
                             "--out", str(out)], capture_output=True, text=True, cwd=ROOT,
                            env={**os.environ, "DATABASE_URL": database_url})

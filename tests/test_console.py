@@ -278,7 +278,8 @@ def test_analysts_see_figures_not_transcripts_or_contact_details(db, tracker_url
     page, csv = run(db, tracker_url, scenario)
     assert "1 contacten" in page and page.count("<svg") == 6
     assert "0612345678" not in page + csv and "hoi" not in page
-    assert "by_theme,pesten,pesten,1" in csv
+    assert csv.startswith("\ufeff") and "\r\nthema;pesten;pesten;1;" in csv
+    assert "Opvallend in week" in page and "Vergeleken met dezelfde periode vorig jaar" in page
 
 
 def test_the_intents_view_shows_redacted_text_escaped_and_relabels(db, tracker_url):

@@ -21,6 +21,9 @@ from bot.storage.dates import AMSTERDAM, day_range_utc
 from bot.storage.models import Contact
 
 UNKNOWN = "onbekend"
+# One word for a contact handed to staff, in the dashboard, the report, the CSV and the digest
+# ("doorverwijzen" is what the bot does when it sends someone to Veilig Thuis or 112).
+HANDED_OFF = "overgedragen aan een medewerker"
 
 
 @dataclass(frozen=True)
@@ -150,3 +153,23 @@ AXES: tuple[tuple[str, str, str], ...] = (
     ("by_sector", "school_types", "Contacten per sector"),
     ("by_channel", "channel", "Contacten per kanaal"),
 )
+
+
+def cross_table(db: Database, date_from: date | None = None, date_to: date | None = None) -> dict[str, dict[str, int]]:
+    """Theme x question type for the period: every theme and type in label order, zeros included."""
+    start, end = day_range_utc(date_from, date_to)
+    conditions = []
+    if start is not None:
+        conditions.append(Contact.started_at >= start)
+    if end is not None:
+        conditions.append(Contact.started_at < end)
+    with db.session() as session:
+        rows = session.execute(
+            select(Contact.theme, Contact.question_type, func.count())
+            .where(*conditions)
+            .group_by(Contact.theme, Contact.question_type)
+        ).all()
+    counts = {(theme, kind): int(n) for theme, kind, n in rows}
+    return {
+        theme: {kind: counts.get((theme, kind), 0) for kind in labels.question_types()} for theme in labels.themes()
+    }

@@ -19,8 +19,9 @@ from aiohttp import web
 
 from bot import labels, referrals
 from bot.analytics.charts import bar_chart_svg
-from bot.analytics.figures import AXES, compute, label_for
+from bot.analytics.figures import AXES, HANDED_OFF, label_for
 from bot.analytics.report import figures_csv
+from bot.organisation import organisation_name
 from bot.storage import values
 from bot.storage.database import Database
 from bot.storage.dates import parse_date
@@ -279,20 +280,48 @@ def _period(request: web.Request) -> tuple[date, date]:
 
 
 async def dashboard(request: web.Request) -> web.Response:
+    from bot.analytics.calendar import parse_week, previous_complete_week
+    from bot.analytics.compare import compare
+    from bot.analytics.report import cross_table_html
+    from bot.analytics.trends import describe, trends
+
     app = console(request)
     start, end = _period(request)
-    figures = compute(app.db, start, end)
+    try:
+        week = parse_week(request.query["week"]) if request.query.get("week") else previous_complete_week(_now().date())
+    except ValueError:
+        raise web.HTTPBadRequest(text="Gebruik een week als 2026-W07.") from None
+    comparison = compare(app.db, start, end)
+    figures = comparison.current
     charts = [
         bar_chart_svg(title, getattr(figures, attribute), {c: label_for(axis, c) for c in getattr(figures, attribute)})
         for attribute, axis, title in AXES
         if getattr(figures, attribute)
     ]
-    return app.render(request, "dashboard.html", figures=figures, charts=charts, start=start, end=end)
+    signals = trends(app.db, week)
+    return app.render(
+        request,
+        "dashboard.html",
+        figures=figures,
+        comparison=comparison,
+        cross_table=cross_table_html(comparison.cross),
+        signals=signals,
+        signal_lines=describe(signals),
+        handed_off_text=HANDED_OFF,
+        organisation=organisation_name(),
+        charts=charts,
+        start=start,
+        end=end,
+        week=week,
+    )
 
 
 async def dashboard_csv(request: web.Request) -> web.Response:
+    from bot.analytics.compare import compare
+
     start, end = _period(request)
-    body = figures_csv(compute(console(request).db, start, end))
+    comparison = compare(console(request).db, start, end)
+    body = figures_csv(comparison.current, comparison.previous, comparison.cross)
     return web.Response(
         text=body,
         content_type="text/csv",
