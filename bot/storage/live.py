@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.storage.database import Database
@@ -19,7 +19,7 @@ from bot.storage.models import ConsoleEvent
 from bot.storage.timestamps import utc_now
 
 KINDS = ("queued", "claimed", "transferred", "status", "reply", "resumed", "note", "callback_done")
-KEEP = timedelta(days=2)  # only needed while a console page is open
+KEEP = timedelta(days=2)  # only needed while a console page is open; `doorvraag purge` removes older rows
 
 
 def record_event(session: Session, kind: str, contact_id: str | None = None) -> None:
@@ -33,9 +33,3 @@ def record_event(session: Session, kind: str, contact_id: str | None = None) -> 
 def latest_event_id(db: Database) -> int:
     with db.session() as session:
         return int(session.scalar(select(func.coalesce(func.max(ConsoleEvent.id), 0))) or 0)
-
-
-def prune_events(db: Database) -> int:
-    """Events older than two days go; returns how many."""
-    with db.session() as session, session.begin():
-        return session.execute(delete(ConsoleEvent).where(ConsoleEvent.at < utc_now() - KEEP)).rowcount

@@ -197,7 +197,7 @@ async def contact_page(request: web.Request, warning: str | None = None, status:
 
 
 async def claim_contact(request: web.Request) -> web.Response:
-    """"Ik pak dit op": the name goes on the contact for everyone, and the user hears a person joined."""
+    """ "Ik pak dit op": the name goes on the contact for everyone, and the user hears a person joined."""
     app = console(request)
     form = await request.post()
     contact_id = request.match_info["contact_id"]
@@ -583,7 +583,7 @@ def create_app(
         if state.tracker is not None:
             state.tracker.dispose()
 
-    app.on_cleanup.append(dispose)
+    app.on_cleanup.append(dispose)  # type: ignore[arg-type]  # aiohttp's stub types the signal oddly
     return app
 
 

@@ -24,7 +24,7 @@ def replies(theme: str | None = None) -> list[Canned]:
     known = answers.load()
     on_theme = [a for a in known if theme and a.theme == theme]
     others = [a for a in known if a not in on_theme]
-    if on_theme:
+    if theme and on_theme:
         group = f"Antwoorden over {labels.label_text('themes', theme)}"
         found += [Canned(group, a.title, a.answer) for a in on_theme]
     found += [Canned("Andere antwoorden", a.title, a.answer) for a in others]
