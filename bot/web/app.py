@@ -310,7 +310,7 @@ async def _takeover(request: web.Request, action: str) -> web.Response:
         return await contact_page(request, _claimed_warning(taken.owner), status=409)
     try:
         if action == "reply":
-            if claimed is not None and claimed.claimed_at and not _has_spoken(app, conversation):
+            if claimed is not None and not _has_spoken(app, conversation):
                 await _announce_join(app, claimed)
             await app.rasa.send_staff_message(conversation, reply, me)
         else:
