@@ -46,6 +46,19 @@ def _summary(tracker: Tracker, handoff: str) -> str:
     )
 
 
+def _waiting_lines(conversation: str, spec: dict) -> list[str]:
+    """ "Je bent nummer N in de wachtrij" and the expected wait, when the contact log can tell."""
+    lines = []
+    position = contact_log.queue_position(conversation)
+    if position:
+        lines.append(spec["position"].format(position=position))
+    wait = contact_log.expected_wait()
+    if wait is not None:
+        minutes = max(1, round(wait.total_seconds() / 60))
+        lines.append(spec["expected_wait"].format(minutes=minutes, unit="minuut" if minutes == 1 else "minuten"))
+    return lines
+
+
 class ActionHandoff(Action):
     def name(self) -> str:
         return "action_handoff"
@@ -67,10 +80,10 @@ class ActionHandoff(Action):
             events += [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
         now = hours.current_time()
         if hours.is_open(now):
-            dispatcher.utter_message(text=spec["open"])
             contact_log.close_contact(
                 conversation, status="overgedragen", handoff="wachtrij", summary=_summary(tracker, "wachtrij")
             )
+            dispatcher.utter_message(text=" ".join([spec["open"], *_waiting_lines(conversation, spec)]))
             return events + [SlotSet("helpdesk_open", True), SlotSet("intake_phase", None), ConversationPaused()]
         text = _fill(spec["closed"], now)
         if tracker.get_slot("urgency") and tracker.get_slot("danger_check") != "nee":

@@ -48,3 +48,16 @@ def log_message(conversation_id: str, **fields: Any) -> bool | None:
 
 def close_contact(conversation_id: str, **fields: Any) -> bool | None:
     return _safe("close_contact", storage.close_contact, conversation_id, **fields)
+
+
+def queue_position(conversation_id: str) -> int | None:
+    from bot.storage.waiting import queue_position as read
+
+    return _safe("queue_position", read, conversation_id)
+
+
+def expected_wait():
+    """The expected wait for a person (a timedelta), or None when there is no recent handoff to go by."""
+    from bot.storage.waiting import expected_wait as read
+
+    return _safe("expected_wait", read)

@@ -115,11 +115,12 @@ def chromium_binary() -> str:
 
 @contextmanager
 def live_bot(folder: Path, extra_env: Optional[Dict[str, str]] = None,
-             api_token: Optional[str] = None, cors: Optional[str] = None) -> Iterator[LiveBot]:
-    """Contact log and tracker store in `folder`, a live action server, and `rasa run`."""
+             api_token: Optional[str] = None, cors: Optional[str] = None,
+             now: Optional[str] = None) -> Iterator[LiveBot]:
+    """Contact log and tracker store in `folder`, a live action server (its clock fixed at `now`), and `rasa run`."""
     database_url = migrated_database(folder / "contacts.db")
     tracker_url = f"sqlite:///{folder / 'tracker.db'}"
-    with action_server(database_url) as action_url:
+    with action_server(database_url, now) as action_url:
         with rasa_server(folder, action_url, database_url, tracker_url, extra_env, api_token=api_token,
                          cors=cors) as bot:
             yield bot

@@ -176,13 +176,13 @@ def test_staff_take_over_through_the_real_rasa_api_which_needs_the_token(live_ch
     bot, _console = live_chat
     sender = "overname-1"
     bot.say(sender, "hoi")
-    asyncio.run(RasaClient(bot.url, API_TOKEN).send_staff_message(sender, "Hoi, met Anna van de helpdesk."))
+    asyncio.run(RasaClient(bot.url, API_TOKEN).send_staff_message(sender, "Hoi, met Anna van de helpdesk.", "anna"))
     with pytest.raises(TakeoverError):
-        asyncio.run(RasaClient(bot.url, "verkeerd").send_staff_message(sender, "mag niet"))
-    asyncio.run(RasaClient(bot.url, API_TOKEN).resume(sender))
+        asyncio.run(RasaClient(bot.url, "verkeerd").send_staff_message(sender, "mag niet", "anna"))
+    asyncio.run(RasaClient(bot.url, API_TOKEN).resume(sender, "anna"))
     texts = [e[2] for e in socket_events(bot) if e[0] == sender and e[1] == "bot"]
-    assert "Hoi, met Anna van de helpdesk." in texts and "mag niet" not in texts
-    assert texts[-1].startswith("Je praat weer met de digitale assistent")
+    assert "Anna (helpdesk): Hoi, met Anna van de helpdesk." in texts and not any("mag niet" in t for t in texts)
+    assert texts[-1].startswith("Anna heeft het gesprek teruggegeven. Je praat weer met de digitale assistent")
 
 
 # rasa-webchat keeps the whole widget under a display:none wrapper until its Socket.IO session is confirmed, so

@@ -93,6 +93,12 @@ def message_id(db):
         return session.scalars(select(MessageLog.id)).first()
 
 
+def callback_id(db):
+    from bot.storage.models import CallbackRequest
+    with db.session() as session:
+        return session.scalars(select(CallbackRequest.id)).first() or "geen"
+
+
 def contact_id(db):
     with db.session() as session:
         return session.scalars(select(Contact.id)).one()
@@ -107,6 +113,12 @@ EXPECTED = {
     ("POST", "/contacts/{contact_id}/notes"): {"staff", "admin"},
     ("POST", "/contacts/{contact_id}/reply"): {"staff", "admin"},
     ("POST", "/contacts/{contact_id}/resume"): {"staff", "admin"},
+    ("POST", "/contacts/{contact_id}/claim"): {"staff", "admin"},
+    ("POST", "/contacts/{contact_id}/transfer"): {"staff", "admin"},
+    ("GET", "/callbacks"): {"staff", "admin"},
+    ("POST", "/callbacks/{request_id}/done"): {"staff", "admin"},
+    ("GET", "/live"): {"staff", "admin"},
+    ("GET", "/console.js"): {"staff", "analyst", "admin"},
     ("POST", "/contacts/new"): {"staff", "admin"},
     ("GET", "/dashboard"): {"analyst", "admin"},
     ("GET", "/dashboard.csv"): {"analyst", "admin"},
@@ -141,6 +153,15 @@ def test_every_route_for_every_role(db, tracker_url, role):
             if path in ("/login", "/logout"):
                 continue
             url = path.replace("{contact_id}", cid).replace("{message_id}", message_id(db))
+            url = url.replace("{request_id}", callback_id(db))
+            if path == "/live":
+                url = f"/live?contact={cid}"
+            if method == "GET" and path == "/live" and role in allowed:
+                async with client.get(url, allow_redirects=False) as stream:
+                    first = await stream.content.readuntil(b"\n\n")   # the stream opens with its retry hint
+                    assert first.startswith(b"retry:")
+                    results[(method, path)] = stream.status
+                continue
             if method == "GET":
                 answer = await client.get(url, allow_redirects=False)
             else:
@@ -148,6 +169,7 @@ def test_every_route_for_every_role(db, tracker_url, role):
                     page = await client.get("/dashboard" if role == "analyst" else "/queue")
                     token = re.search(r'name="csrf" value="([^"]+)"', await page.text()).group(1)
                 data = {"csrf": token or "", "status": "in_behandeling", "note": "gebeld", "reply": "hallo",
+                        "to": "staff",
                         "intent": "vraag_pesten_incident",
                         "channel": "telefoon", "theme": "pesten", "question_type": "beleid"}
                 answer = await client.post(url, data=data, allow_redirects=False)
@@ -367,7 +389,7 @@ def test_user_add_never_takes_the_password_as_an_argument(db, tmp_path):
 def test_staff_take_over_and_hand_back_through_rasas_api(db, tracker_url):
     from aiohttp import web
 
-    from bot.web.takeover import BACK_TO_BOT, RasaClient
+    from bot.web.takeover import RasaClient, resume_events
 
     received = []
     failing = {"on": False}
@@ -403,8 +425,12 @@ def test_staff_take_over_and_hand_back_through_rasas_api(db, tracker_url):
     assert statuses[:4] == (303, 400, 303, 502)
     assert "Terug naar de bot" in statuses[4]
     query = {"token": "geheim", "output_channel": "latest", "execute_side_effects": "true"}
-    assert received[0] == ("gesprek-1", query, [{"event": "bot", "text": "Hoi, met Anna.", "metadata": {"from": "staff"}}])
-    assert received[1] == ("gesprek-1", query, [{"event": "resume"}, {"event": "bot", "text": BACK_TO_BOT}])
+    # The reply goes under the staff member's name; the metadata says who wrote it.
+    assert received[0] == ("gesprek-1", query, [{"event": "bot", "text": "Staff (helpdesk): Hoi, met Anna.",
+                                                 "metadata": {"from": "staff", "staff": "staff"}}])
+    # Back to the bot: resume, a line that says so, and the tracker left listening for the next message.
+    assert received[1] == ("gesprek-1", query, resume_events("staff"))
+    assert received[1][2][-1] == {"event": "action", "name": "action_listen"}
     with db.session() as session:
         actions = [e.action for e in session.scalars(select(AuditEntry).where(AuditEntry.target_id == cid))]
         assert actions.count("staff_reply") == 1 and actions.count("back_to_bot") == 1

@@ -91,3 +91,95 @@ def test_the_colours_of_our_pages_meet_wcag_aa(foreground, background):
         colours = set(__import__("re").findall(r"#[0-9a-f]{6}", text))
         assert colours <= {"#1a1a1a", "#1f5f8b", "#ffffff", "#fff", "#8b1f1f", "#f3f7fa", "#fbf3f3", "#333333",
                            "#cccccc", "#dddddd", "#f0b400", "#333"}, colours
+
+
+# ------------------------------------------------------------------ both sides live: the user's widget and the console
+
+API_TOKEN = "test-token-voor-de-overname"
+OPEN_HOURS = "2026-11-24T10:30:00+01:00"      # a Tuesday morning: the helpdesk is open, a handoff goes to the queue
+
+TYPE_AND_SEND = """
+(() => {
+  const box = document.querySelector('.rw-new-message');
+  if (!box) { return false; }
+  const setter = Object.getOwnPropertyDescriptor(window.HTMLTextAreaElement.prototype, 'value').set;
+  setter.call(box, %s);
+  box.dispatchEvent(new Event('input', { bubbles: true }));
+  document.querySelector('.rw-send').click();
+  return true;
+})()
+"""
+
+
+@pytest.fixture(scope="module")
+def live_stack():
+    """Action server (clock in opening hours), `rasa run` with its API, and the console with the chat page."""
+    from pathlib import Path
+
+    from tests.e2e_harness import free_port
+    from tests.server_harness import live_bot
+
+    with tempfile.TemporaryDirectory(prefix="doorvraag-live-console-") as folder:
+        port = free_port()
+        with live_bot(Path(folder), api_token=API_TOKEN, cors=f"http://127.0.0.1:{port}", now=OPEN_HOURS) as bot:
+            db = Database(bot.database_url)
+            create_user(db, "sanne", PASSWORD, "staff")
+            db.dispose()
+            env = {"DATABASE_URL": bot.database_url, "TRACKER_DATABASE_URL": bot.tracker_url,
+                   "DOORVRAAG_CHAT_SOCKET_URL": bot.url, "RASA_URL": bot.url, "RASA_TOKEN": API_TOKEN,
+                   "DOORVRAAG_CONSOLE_POLL_SECONDS": "0.5"}
+            with console_server(env, port=port) as console:
+                yield bot, console
+
+
+def say(user, text):
+    import json as _json
+    user.wait_until(TYPE_AND_SEND % _json.dumps(text), timeout=30, what="the chat's message box")
+
+
+def test_staff_and_the_user_talk_live_and_the_bot_answers_again_after_terug_naar_de_bot(chromium, live_stack):
+    _bot, console = live_stack
+    staff, user = Browser(chromium), Browser(chromium)
+    try:
+        log_in(staff, console, "sanne")
+        staff.wait_for("Overgedragen gesprekken")
+        staff.evaluate("window.notReloaded = true")          # gone if the page were loaded again
+        staff.wait_until("document.body.dataset.connected === '1'", timeout=15, what="the console's live feed")
+
+        user.text_after(f"{console}/chat?open=1", "digitale assistent van de helpdesk sociale veiligheid")
+        say(user, "ik wil graag met een medewerker praten")
+        assert "nummer 1 in de wachtrij" in user.wait_for("in de wachtrij", timeout=60)
+
+        # The handoff appears in the queue without a reload, with the count in the tab title.
+        staff.wait_until("document.querySelectorAll('#queue tbody tr').length === 1", timeout=15,
+                         what="the handoff in the queue")
+        assert staff.evaluate("window.notReloaded === true")
+        assert staff.wait_until("document.title.startsWith('(1) ')", timeout=5, what="the count in the tab title")
+
+        staff.evaluate("document.querySelector('#queue tbody a').click(), true")
+        staff.wait_for("Ik pak dit op")
+        staff.evaluate("document.getElementById('claim-button').click(), true")
+        staff.wait_for("Opgepakt door Sanne")
+        staff.evaluate("""(() => { document.getElementById('reply').value = 'Hoi, ik ben Sanne. Vertel maar.';
+                          document.getElementById('reply-form').submit(); return true; })()""")
+
+        # The user sees that a person joined, and the reply under the staff member's name.
+        chat = user.wait_for("Sanne (helpdesk): Hoi, ik ben Sanne. Vertel maar.", timeout=30)
+        assert "Sanne van de helpdesk is er nu" in chat
+
+        # The user's answer appears in the console without a reload.
+        staff.wait_for("Terug naar de bot")
+        staff.evaluate("window.notReloaded = true")
+        say(user, "het gaat om een leerling die gepest wordt")
+        staff.wait_until("document.querySelector('#conversation').innerText.includes("
+                         "'het gaat om een leerling die gepest wordt')", timeout=15, what="the user's answer")
+        assert staff.evaluate("window.notReloaded === true")
+
+        # After "Terug naar de bot" the user's next message is answered by the bot.
+        staff.evaluate("document.querySelector('form[action$=\"/resume\"]').submit(), true")
+        user.wait_for("heeft het gesprek teruggegeven", timeout=30)
+        say(user, "ik ben mentor in de brugklas en een meisje wordt gepest via instagram")
+        assert "Klopt dat?" in user.wait_for("Klopt dat?", timeout=60)
+    finally:
+        staff.close()
+        user.close()

@@ -76,9 +76,33 @@ def test_open_helpdesk_queues_the_conversation_and_pauses_the_bot(contact_db, cl
     events, [message] = run(ActionHandoff(), tracker)
     assert events == [ActiveLoop(None), SlotSet(REQ, None), SlotSet("helpdesk_open", True),
                       SlotSet("intake_phase", None), ConversationPaused()]
-    assert message["text"] == intake.texts()["handoff"]["open"]
+    spec = intake.texts()["handoff"]
+    # Alone in the queue, and no recent handoff to estimate the wait from.
+    assert message["text"] == spec["open"] + " " + spec["position"].format(position=1)
     [contact] = contacts(contact_db)
     assert (contact.status, contact.handoff) == ("overgedragen", "wachtrij")
+
+
+def test_a_waiting_person_hears_their_place_and_the_expected_wait(contact_db, clock):
+    """Two earlier handoffs were claimed after 4 and 8 minutes; one is still waiting: this one is second."""
+    from datetime import datetime, timedelta, timezone
+
+    from bot.storage import close_contact, open_contact
+    from bot.storage.models import Contact
+
+    clock("2026-11-24T10:30:00+01:00")
+    base = datetime.now(timezone.utc) - timedelta(hours=2)
+    for name, claimed_after in (("eerder-1", 4), ("eerder-2", 8), ("wacht-nog", None)):
+        open_contact(contact_db, name, theme="pesten", question_type="incident", started_at=base)
+        close_contact(contact_db, name, status="overgedragen", handoff="wachtrij", ended_at=base)
+        if claimed_after:
+            with contact_db.session() as session, session.begin():
+                row = session.query(Contact).filter_by(conversation_id=name).one()
+                row.assigned_to, row.claimed_at = "sanne", base + timedelta(minutes=claimed_after)
+    start("test-form-doorvraag")
+    tracker = with_message(load_tracker("form_doorvraag"), parse("/ask_human", "ask_human"))
+    _events, [message] = run(ActionHandoff(), tracker)
+    assert message["text"].endswith("Je bent nummer 2 in de wachtrij. De verwachte wachttijd is ongeveer 6 minuten.")
 
 
 def test_closed_helpdesk_says_when_it_opens_and_offers_a_call_back(contact_db, clock):

@@ -98,6 +98,8 @@ class Contact(Base):
     # Urgency (0003): what the bot saw and referred for; an urgent contact enters the queue at once.
     urgency_level = Column(String(16), nullable=True)
     urgency_category = Column(String(32), nullable=True)
+    # Claim (0005): when a staff member took the contact on; the waiting time of recent handoffs.
+    claimed_at = Column(UtcDateTime, nullable=True)
 
     answers = relationship(
         "ContactAnswer",
@@ -235,3 +237,35 @@ class AuditEntry(Base):
     target_type = Column(String(32), nullable=True)
     target_id = Column(String(values.MAX_CONVERSATION_ID), nullable=True)
     detail = Column(JSON, nullable=False, default=dict)
+
+
+class ConsoleSession(Base):
+    """A console login, kept in the database so it survives a restart and is shared by every console process.
+
+    Only a hash of the cookie's token is stored: a copy of this table opens no session.
+    `last_seen` is in seconds of the session store's clock (wall time), for the idle timeout.
+    """
+
+    __tablename__ = "console_sessions"
+
+    token_hash = Column(String(64), primary_key=True)
+    username = Column(String(values.MAX_USERNAME), nullable=False)
+    role = Column(String(16), nullable=False)
+    csrf = Column(String(64), nullable=False)
+    created_at = Column(UtcDateTime, nullable=False)
+    last_seen = Column(Float, nullable=False, index=True)
+
+
+class ConsoleEvent(Base):
+    """Something the console should show at once (a handoff, a claim, a reply): ids and codes only.
+
+    Its id only grows, so each console process learns of new events by asking for ids above the last
+    one it saw: one cheap query per second, on SQLite and PostgreSQL alike.
+    """
+
+    __tablename__ = "console_events"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    at = Column(UtcDateTime, nullable=False, index=True)
+    kind = Column(String(32), nullable=False)
+    contact_id = Column(String(ID_LENGTH), ForeignKey("contacts.id", ondelete="CASCADE"), nullable=True, index=True)

@@ -23,7 +23,8 @@ from sqlalchemy.engine import Engine
 
 from bot.storage.audit import SYSTEM_ACTOR, record_audit
 from bot.storage.database import Database
-from bot.storage.models import CallbackRequest, Contact, ContactAnswer, ContactNote, MessageLog
+from bot.storage.live import KEEP as LIVE_EVENTS_KEPT
+from bot.storage.models import CallbackRequest, ConsoleEvent, Contact, ContactAnswer, ContactNote, MessageLog
 from bot.storage.timestamps import as_utc, utc_now
 
 DEFAULT_RETENTION_DAYS = 365
@@ -166,6 +167,11 @@ def purge(
             )
             .execution_options(synchronize_session=False)
         ).rowcount
+        session.execute(  # the console's live feed is only needed while a page is open
+            delete(ConsoleEvent)
+            .where(ConsoleEvent.at < now - LIVE_EVENTS_KEPT)
+            .execution_options(synchronize_session=False)
+        )
         tracker_events = _delete_tracker_events(tracker_url, older_than=cutoff)
         report = PurgeReport(answer_texts, message_texts, notes, callbacks, tracker_events)
         record_audit(
@@ -226,6 +232,10 @@ def forget(db: Database, tracker_url: str | None, conversation_id: str, *, actor
             .where(or_(MessageLog.conversation_id == conversation_id, MessageLog.contact_id.in_(ids)))
             .execution_options(synchronize_session=False)
         ).rowcount
+        # The live feed's rows carry exact times for these contacts: they go too.
+        session.execute(
+            delete(ConsoleEvent).where(ConsoleEvent.contact_id.in_(ids)).execution_options(synchronize_session=False)
+        )
         anonymous = f"anoniem-{new_id()}"
         for number, contact in enumerate(contacts, start=1):
             month = _month_start(contact.started_at)
@@ -234,6 +244,7 @@ def forget(db: Database, tracker_url: str | None, conversation_id: str, *, actor
             contact.ended_at = month if contact.ended_at else None
             contact.summary = contact.intent = contact.confidence = contact.assigned_to = None
             contact.handed_off_at = month if contact.handed_off_at else None
+            contact.claimed_at = month if contact.claimed_at else None
         tracker_events = _delete_tracker_events(tracker_url, sender_id=conversation_id)
         report = ForgetReport(len(contacts), answers, messages, notes, callbacks, tracker_events)
         record_audit(

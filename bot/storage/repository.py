@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, selectinload
 from bot.storage import validation, values, writes
 from bot.storage.database import Database
 from bot.storage.dates import AMSTERDAM, day_range_utc
+from bot.storage.live import record_event
 from bot.storage.models import ID_LENGTH, Contact, ContactAnswer, MessageLog
 from bot.storage.outbox import Write
 from bot.storage.records import ContactRecord
@@ -324,11 +325,11 @@ def _apply_open(session: Session, payload: Mapping) -> None:
         status=values.OPEN_STATUS,
         **payload["fields"],
     )
-    _queue_if_due(contact, started_at)
     session.add(contact)
+    _queue_if_due(session, contact, started_at)
 
 
-def _queue_if_due(contact: Contact, at: datetime) -> None:
+def _queue_if_due(session: Session, contact: Contact, at: datetime) -> None:
     """Handed to staff (queue, call-back or mail) or urgent: the contact enters the console's queue, once.
 
     An urgent contact goes in the moment it is flagged, also when nobody asked for a person, so staff
@@ -336,6 +337,7 @@ def _queue_if_due(contact: Contact, at: datetime) -> None:
     """
     if contact.queue_status is None and ((contact.handoff or "geen") != "geen" or contact.urgent):
         contact.queue_status, contact.handed_off_at = "nieuw", at
+        record_event(session, "queued", contact.id)
 
 
 def _apply_update(session: Session, payload: Mapping) -> None:
@@ -349,7 +351,7 @@ def _apply_update(session: Session, payload: Mapping) -> None:
     for name, value in fields.items():
         setattr(contact, name, value)
     at = _moment(payload["at"])
-    _queue_if_due(contact, at)
+    _queue_if_due(session, contact, at)
     _touch(contact, at)
 
 
@@ -409,7 +411,7 @@ def _apply_close(session: Session, payload: Mapping) -> None:
         setattr(contact, name, value)
     contact.status = payload["status"]
     contact.ended_at = ended_at
-    _queue_if_due(contact, ended_at)
+    _queue_if_due(session, contact, ended_at)
     _touch(contact, ended_at)
 
 

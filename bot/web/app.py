@@ -8,14 +8,16 @@ become markup here.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 import jinja2
 from aiohttp import web
+from sqlalchemy import create_engine
 
 from bot import labels, referrals
 from bot.analytics.charts import bar_chart_svg
@@ -25,12 +27,15 @@ from bot.organisation import organisation_name
 from bot.storage import values
 from bot.storage.database import Database
 from bot.storage.dates import parse_date
-from bot.web import chat, console_data
+from bot.storage.privacy import RetentionPolicy
+from bot.web import canned, chat, console_data, live, staff_lines, transcript, wording
 from bot.web.auth import LoginLimiter, SessionStore, csrf_ok, verify_login
 from bot.web.takeover import RasaClient, TakeoverError
 
+log = logging.getLogger(__name__)
 COOKIE = "doorvraag_console"
 TEMPLATES = Path(__file__).parent / "templates"
+CONSOLE_JS = Path(__file__).parent / "static" / "console.js"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 STAFF = frozenset({"staff", "admin"})
 ANALYSTS = frozenset({"analyst", "admin"})
@@ -42,13 +47,16 @@ PUBLIC: frozenset[str] = frozenset()
 class ConsoleSettings:
     secure_cookies: bool = False
     idle_minutes: int = 30
+    poll_seconds: float = 1.0
 
     @classmethod
     def from_env(cls) -> ConsoleSettings:
-        """DOORVRAAG_CONSOLE_SECURE_COOKIES=1 behind https; DOORVRAAG_CONSOLE_IDLE_MINUTES (30)."""
+        """DOORVRAAG_CONSOLE_SECURE_COOKIES=1 behind https; DOORVRAAG_CONSOLE_IDLE_MINUTES (30);
+        DOORVRAAG_CONSOLE_POLL_SECONDS (1): how often a live page asks the database for news."""
         return cls(
             os.environ.get("DOORVRAAG_CONSOLE_SECURE_COOKIES", "") in ("1", "true", "yes"),
             int(os.environ.get("DOORVRAAG_CONSOLE_IDLE_MINUTES", "30") or 30),
+            min(5.0, max(0.2, float(os.environ.get("DOORVRAAG_CONSOLE_POLL_SECONDS", "1") or 1))),
         )
 
 
@@ -62,11 +70,18 @@ class Console:
     rasa: RasaClient | None = None
 
     def __post_init__(self) -> None:
-        self.sessions.idle_seconds = self.settings.idle_minutes * 60
+        # The store keeps its sessions in this console's database, with the configured idle timeout.
+        idle = self.settings.idle_minutes * 60
+        self.sessions = replace(self.sessions, db=self.sessions.db or self.db, idle_seconds=idle)
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=jinja2.StrictUndefined
         )
-        self.templates.globals.update(label=labels.label_text, QUEUE_NAMES=QUEUE_NAMES, urgency_text=referrals.describe)
+        self.templates.globals.update(
+            label=labels.label_text, QUEUE_NAMES=QUEUE_NAMES, urgency_text=referrals.describe, **wording.GLOBALS
+        )
+        self.templates.filters["local"] = wording.local_time
+        # One engine for the tracker store: the live feed asks it every second.
+        self.tracker = create_engine(self.tracker_url, future=True, hide_parameters=True) if self.tracker_url else None
 
     def render(self, request: web.Request, name: str, status: int = 200, **context) -> web.Response:
         page = self.templates.get_template(name).render(user=request.get("session"), **context)
@@ -151,22 +166,113 @@ async def home(request: web.Request) -> web.Response:
 
 async def queue_page(request: web.Request) -> web.Response:
     app = console(request)
-    return app.render(request, "queue.html", contacts=console_data.queue(app.db), now=_now())
+    return app.render(
+        request,
+        "queue.html",
+        contacts=console_data.queue(app.db),
+        waiting=console_data.waiting_count(app.db),
+        now=_now(),
+    )
 
 
-async def contact_page(request: web.Request) -> web.Response:
+async def contact_page(request: web.Request, warning: str | None = None, status: int = 200) -> web.Response:
     app = console(request)
     found = console_data.contact(app.db, request.match_info["contact_id"], request["session"].username)
     if found is None:
         raise web.HTTPNotFound(text="Dit contact bestaat niet (meer).")
-    lines = console_data.transcript(app.tracker_url, found["contact"].conversation_id)
+    conversation = found["contact"].conversation_id
     return app.render(
         request,
         "contact.html",
-        transcript=lines,
+        status=status,
+        chat=transcript.read(app.tracker, conversation),
         statuses=values.QUEUE_STATUSES,
         takeover=app.rasa is not None,
+        colleagues=console_data.staff_members(app.db),
+        canned=canned.grouped(found["contact"].theme),
+        warning=warning,
+        waiting=console_data.waiting_count(app.db),
+        now=_now(),
         **found,
+    )
+
+
+async def claim_contact(request: web.Request) -> web.Response:
+    """ "Ik pak dit op": the name goes on the contact for everyone, and the user hears a person joined."""
+    app = console(request)
+    form = await request.post()
+    contact_id = request.match_info["contact_id"]
+    me = request["session"].username
+    try:
+        claimed = console_data.claim(app.db, contact_id, me, take_over=form.get("take_over") == "1")
+    except console_data.Claimed as taken:
+        return await contact_page(request, _claimed_warning(taken.owner), status=409)
+    if claimed is None:
+        raise web.HTTPNotFound(text="Dit contact bestaat niet (meer).")
+    await _announce_join(app, claimed)
+    raise web.HTTPSeeOther(f"/contacts/{contact_id}")
+
+
+def _claimed_warning(owner: str) -> str:
+    return (
+        f"{staff_lines.display_name(owner)} heeft dit gesprek al opgepakt. Overleg eerst, "
+        "of kies bewust voor overnemen."
+    )
+
+
+async def _announce_join(app: Console, claimed) -> None:
+    """Tell the waiting user a person joined; a chat that can't be reached does not undo the claim."""
+    if app.rasa is None or claimed.channel != "chat" or claimed.handoff != "wachtrij":
+        return
+    try:
+        await app.rasa.announce_join(claimed.conversation_id, claimed.assigned_to)
+    except TakeoverError:
+        log.warning("console: the join line could not be sent (Rasa unreachable)")
+
+
+async def transfer_contact(request: web.Request) -> web.Response:
+    app = console(request)
+    form = await request.post()
+    try:
+        done = console_data.transfer(
+            app.db, request.match_info["contact_id"], str(form.get("to", "")), request["session"].username
+        )
+    except ValueError:
+        raise web.HTTPBadRequest(text="Kies een collega uit de lijst.") from None
+    if not done:
+        raise web.HTTPNotFound(text="Dit contact bestaat niet (meer).")
+    raise web.HTTPSeeOther(f"/contacts/{request.match_info['contact_id']}")
+
+
+async def callbacks_page(request: web.Request) -> web.Response:
+    app = console(request)
+    return app.render(
+        request,
+        "callbacks.html",
+        callbacks=console_data.open_callbacks(app.db),
+        grace_days=RetentionPolicy.from_env().callback_grace.days,
+        waiting=console_data.waiting_count(app.db),
+        now=_now(),
+    )
+
+
+async def callback_done(request: web.Request) -> web.Response:
+    app = console(request)
+    if not console_data.callback_done(app.db, request.match_info["request_id"], request["session"].username):
+        raise web.HTTPNotFound(text="Dit verzoek bestaat niet of is al afgehandeld.")
+    form = await request.post()
+    back = str(form.get("back", ""))
+    raise web.HTTPSeeOther(back if back.startswith("/contacts/") else "/callbacks")
+
+
+async def live_feed(request: web.Request) -> web.StreamResponse:
+    """Server-Sent Events: a `change` event whenever the queue or this contact's conversation changed."""
+    return await live.stream(request, console(request))
+
+
+async def console_script(request: web.Request) -> web.StreamResponse:
+    return web.FileResponse(
+        CONSOLE_JS, headers={"Content-Type": "application/javascript; charset=utf-8", "Cache-Control": "no-cache"}
     )
 
 
@@ -182,7 +288,6 @@ async def change_status(request: web.Request) -> web.Response:
 
 
 async def _takeover(request: web.Request, action: str) -> web.Response:
-    from bot.storage.audit import record_audit
     from bot.storage.models import Contact
 
     app = console(request)
@@ -195,24 +300,33 @@ async def _takeover(request: web.Request, action: str) -> web.Response:
     if app.rasa is None:
         raise web.HTTPServiceUnavailable(text="Overnemen kan niet: de Rasa-API is niet ingesteld (RASA_TOKEN).")
     form = await request.post()
+    me = request["session"].username
+    reply = str(form.get("reply", ""))
+    if action == "reply" and not reply.strip():
+        raise web.HTTPBadRequest(text="Een antwoord mag niet leeg zijn.")
+    try:
+        # Replying picks the contact up; someone else's contact only after the warning was acknowledged.
+        claimed = console_data.claim(app.db, contact_id, me, take_over=form.get("take_over") == "1")
+    except console_data.Claimed as taken:
+        return await contact_page(request, _claimed_warning(taken.owner), status=409)
     try:
         if action == "reply":
-            await app.rasa.send_staff_message(conversation, str(form.get("reply", "")))
+            if claimed is not None and not _has_spoken(app, conversation):
+                await _announce_join(app, claimed)
+            await app.rasa.send_staff_message(conversation, reply, me)
         else:
-            await app.rasa.resume(conversation)
+            await app.rasa.resume(conversation, me)
     except ValueError:
         raise web.HTTPBadRequest(text="Een antwoord mag niet leeg zijn.") from None
     except TakeoverError:
         raise web.HTTPBadGateway(text="Het gesprek kon niet worden bereikt. Probeer het zo nog eens.") from None
-    with app.db.session() as session, session.begin():
-        record_audit(
-            session,
-            actor=request["session"].username,
-            action="staff_reply" if action == "reply" else "back_to_bot",
-            target_type="contact",
-            target_id=contact_id,
-        )
+    console_data.record_takeover(app.db, contact_id, me, "staff_reply" if action == "reply" else "back_to_bot")
     raise web.HTTPSeeOther(f"/contacts/{contact_id}")
+
+
+def _has_spoken(app: Console, conversation: str) -> bool:
+    """Whether a person already joined this conversation (a join line or a staff reply is in it)."""
+    return any(line.kind in ("medewerker", "melding") for line in transcript.read(app.tracker, conversation).lines)
 
 
 async def staff_reply(request: web.Request) -> web.Response:
@@ -404,6 +518,12 @@ ROUTES: tuple[tuple[str, str, Handler, frozenset[str]], ...] = (
     ("POST", "/contacts/{contact_id}/notes", add_note, STAFF),
     ("POST", "/contacts/{contact_id}/reply", staff_reply, STAFF),
     ("POST", "/contacts/{contact_id}/resume", back_to_bot, STAFF),
+    ("POST", "/contacts/{contact_id}/claim", claim_contact, STAFF),
+    ("POST", "/contacts/{contact_id}/transfer", transfer_contact, STAFF),
+    ("GET", "/callbacks", callbacks_page, STAFF),
+    ("POST", "/callbacks/{request_id}/done", callback_done, STAFF),
+    ("GET", "/live", live_feed, STAFF),
+    ("GET", "/console.js", console_script, STAFF | ANALYSTS),
     ("GET", "/dashboard", dashboard, ANALYSTS),
     ("GET", "/dashboard.csv", dashboard_csv, ANALYSTS),
     ("GET", "/intents", intents_page, ANALYSTS),
@@ -487,6 +607,12 @@ def create_app(
     app["console"] = state
     for method, path, handler, _roles in ROUTES:
         app.router.add_route(method, path, handler)
+
+    async def dispose(_app: web.Application) -> None:
+        if state.tracker is not None:
+            state.tracker.dispose()
+
+    app.on_cleanup.append(dispose)  # type: ignore[arg-type]  # aiohttp's stub types the signal oddly
     return app
 
 

@@ -1,13 +1,14 @@
 """Accounts, sessions, CSRF tokens and the login rate limit of the console.
 
-Passwords are stored only as argon2 hashes. Sessions live on the server (a
-random token in an HttpOnly cookie) with an idle timeout; each has its own CSRF
-token for every form. State is held by objects the app owns, never by module
+Passwords are stored only as argon2 hashes. Sessions live on the server, in
+the database (a random token in an HttpOnly cookie, stored hashed) with an idle
+timeout; each has its own CSRF token for every form. State is held by objects the app owns, never by module
 globals, and time comes from an injectable clock so tests need no sleeping.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 import time
@@ -17,12 +18,12 @@ from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bot.storage import values
 from bot.storage.audit import record_audit
 from bot.storage.database import Database
-from bot.storage.models import User
+from bot.storage.models import ConsoleSession, User
 from bot.storage.timestamps import utc_now
 
 Clock = Callable[[], float]
@@ -76,7 +77,7 @@ def verify_login(db: Database, username: str, password: str) -> User | None:
         return user
 
 
-@dataclass
+@dataclass(frozen=True)
 class Session:
     token: str
     username: str
@@ -85,30 +86,66 @@ class Session:
     last_seen: float
 
 
-@dataclass
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
 class SessionStore:
+    """Sessions in the database (console_sessions), so a console restart logs nobody out and every
+    console process knows every session. The cookie's token is stored only as a hash.
+
+    The clock is wall time (seconds), injectable for tests; `last_seen` is written at most every
+    `touch_seconds`, so a busy page does not write on every request.
+    """
+
+    db: Database | None = None
     idle_seconds: float = 30 * 60
-    clock: Clock = time.monotonic
-    _sessions: dict[str, Session] = field(default_factory=dict)
+    clock: Clock = time.time
+    touch_seconds: float = 15.0
+
+    def _database(self) -> Database:
+        if self.db is None:
+            raise RuntimeError("the session store has no database")
+        return self.db
 
     def create(self, username: str, role: str) -> Session:
-        session = Session(secrets.token_urlsafe(32), username, role, secrets.token_urlsafe(32), self.clock())
-        self._sessions[session.token] = session
+        now = self.clock()
+        session = Session(secrets.token_urlsafe(32), username, role, secrets.token_urlsafe(32), now)
+        with self._database().session() as db_session, db_session.begin():
+            db_session.execute(delete(ConsoleSession).where(ConsoleSession.last_seen < now - self.idle_seconds))
+            db_session.add(
+                ConsoleSession(
+                    token_hash=_hash(session.token),
+                    username=username,
+                    role=role,
+                    csrf=session.csrf,
+                    created_at=utc_now(),
+                    last_seen=now,
+                )
+            )
         return session
 
     def get(self, token: str | None) -> Session | None:
-        session = self._sessions.get(token or "")
-        if session is None:
+        if not token:
             return None
         now = self.clock()
-        if now - session.last_seen > self.idle_seconds:
-            del self._sessions[session.token]
-            return None
-        session.last_seen = now
-        return session
+        with self._database().session() as db_session, db_session.begin():
+            row = db_session.get(ConsoleSession, _hash(token))
+            if row is None:
+                return None
+            if now - row.last_seen > self.idle_seconds:
+                db_session.delete(row)
+                return None
+            if now - row.last_seen >= self.touch_seconds:
+                row.last_seen = now
+            return Session(token, row.username, row.role, row.csrf, row.last_seen)
 
     def end(self, token: str | None) -> None:
-        self._sessions.pop(token or "", None)
+        if not token:
+            return
+        with self._database().session() as db_session, db_session.begin():
+            db_session.execute(delete(ConsoleSession).where(ConsoleSession.token_hash == _hash(token)))
 
 
 def csrf_ok(session: Session, submitted: str | None) -> bool:

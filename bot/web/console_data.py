@@ -1,35 +1,39 @@
-"""What the staff console reads and changes: the queue, one contact, its transcript and notes.
+"""What the staff console reads and changes: the queue, one contact, claims, notes and call-backs.
 
-Every change is written with its audit entry in one unit of work. Notes are
-redacted like every free-text field. The transcript comes from Rasa's tracker
-store (its own database), read-only.
+Every change is written with its audit entry and its live event (bot/storage/live.py) in one
+unit of work. Notes are redacted like every free-text field. The transcript is read by
+bot/web/transcript.py.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import case, create_engine, inspect, select, text
+from sqlalchemy import case, func, select
 
 from bot import labels
 from bot.redaction import redact
 from bot.storage import open_contact, values
 from bot.storage.audit import audit_entries, record_audit
 from bot.storage.database import Database
-from bot.storage.models import AuditEntry, CallbackRequest, Contact, ContactNote
+from bot.storage.live import record_event
+from bot.storage.models import AuditEntry, CallbackRequest, Contact, ContactNote, User
+from bot.storage.privacy import close_callback
 from bot.storage.timestamps import utc_now
 
 MAX_NOTE = 2000
+# Opening a contact is audited once per staff member per half hour, not on every live refresh or reload.
+OPENED_AGAIN_AFTER = timedelta(minutes=30)
+STAFF_ROLES = ("staff", "admin")
 
 
-@dataclass(frozen=True)
-class Line:
-    who: str  # "gebruiker" | "bot"
-    text: str
-    at: datetime | None
+class Claimed(Exception):
+    """The contact is someone else's: the caller must say it knows before it takes over."""
+
+    def __init__(self, owner: str):
+        super().__init__(owner)
+        self.owner = owner
 
 
 def queue(db: Database) -> list[Contact]:
@@ -65,10 +69,126 @@ def contact(db: Database, contact_id: str, actor: str) -> dict[str, Any] | None:
                 .order_by(CallbackRequest.created_at)
             )
         )
-        record_audit(session, actor=actor, action="contact_opened", target_type="contact", target_id=contact_id)
-        history = audit_entries(session, target_type="contact", target_id=contact_id, limit=50)
+        _audit_opening(session, contact_id, actor)
+        history = [
+            entry
+            for entry in audit_entries(session, target_type="contact", target_id=contact_id, limit=100)
+            if entry.action != "contact_opened"
+        ][:50]
         session.expunge_all()
     return {"contact": found, "answers": answers, "notes": notes, "callbacks": callbacks, "history": history}
+
+
+def _audit_opening(session, contact_id: str, actor: str) -> None:
+    recent = session.scalar(
+        select(AuditEntry.id).where(
+            AuditEntry.action == "contact_opened",
+            AuditEntry.target_id == contact_id,
+            AuditEntry.actor == actor[:64],
+            AuditEntry.at >= utc_now() - OPENED_AGAIN_AFTER,
+        )
+    )
+    if recent is None:
+        record_audit(session, actor=actor, action="contact_opened", target_type="contact", target_id=contact_id)
+
+
+def waiting_count(db: Database) -> int:
+    """How many contacts wait for someone to pick them up (the number in the console's tab title)."""
+    with db.session() as session:
+        return int(session.scalar(select(func.count(Contact.id)).where(Contact.queue_status == "nieuw")) or 0)
+
+
+def staff_members(db: Database) -> list[str]:
+    with db.session() as session:
+        return list(
+            session.scalars(
+                select(User.username).where(User.active.is_(True), User.role.in_(STAFF_ROLES)).order_by(User.username)
+            )
+        )
+
+
+def claim(db: Database, contact_id: str, actor: str, *, take_over: bool = False) -> Contact | None:
+    """ "Ik pak dit op": the contact carries the actor's name for everyone; None when it does not exist.
+
+    Someone else's contact raises Claimed unless `take_over` says the actor was warned.
+    """
+    with db.session() as session, session.begin():
+        found = session.get(Contact, contact_id)
+        if found is None:
+            return None
+        if found.assigned_to and found.assigned_to != actor and not take_over:
+            raise Claimed(found.assigned_to)
+        before = found.assigned_to
+        found.assigned_to = actor
+        found.claimed_at = found.claimed_at or utc_now()
+        if found.queue_status in (None, "nieuw"):
+            found.queue_status = "in_behandeling"
+        if before != actor:
+            record_audit(
+                session,
+                actor=actor,
+                action="claimed",
+                target_type="contact",
+                target_id=contact_id,
+                detail={"from": before} if before else {},
+            )
+            record_event(session, "claimed", contact_id)
+        session.expunge(found)
+        return found
+
+
+def transfer(db: Database, contact_id: str, to: str, actor: str) -> bool:
+    """Hand the contact to a colleague (an active staff member or admin)."""
+    if to not in staff_members(db):
+        raise ValueError("unknown colleague")
+    with db.session() as session, session.begin():
+        found = session.get(Contact, contact_id)
+        if found is None:
+            return False
+        before = found.assigned_to
+        found.assigned_to = to
+        found.claimed_at = found.claimed_at or utc_now()
+        if found.queue_status in (None, "nieuw"):
+            found.queue_status = "in_behandeling"
+        record_audit(
+            session,
+            actor=actor,
+            action="transferred",
+            target_type="contact",
+            target_id=contact_id,
+            detail={"from": before, "to": to},
+        )
+        record_event(session, "transferred", contact_id)
+    return True
+
+
+def record_takeover(db: Database, contact_id: str, actor: str, action: str) -> None:
+    """A staff reply or "terug naar de bot": audited, and announced to every console."""
+    with db.session() as session, session.begin():
+        record_audit(session, actor=actor, action=action, target_type="contact", target_id=contact_id)
+        record_event(session, "reply" if action == "staff_reply" else "resumed", contact_id)
+
+
+def open_callbacks(db: Database) -> list[CallbackRequest]:
+    """Call-backs and mails still to do, the oldest request first."""
+    with db.session() as session:
+        found = list(
+            session.scalars(
+                select(CallbackRequest).where(CallbackRequest.status == "open").order_by(CallbackRequest.created_at)
+            )
+        )
+        session.expunge_all()
+        return found
+
+
+def callback_done(db: Database, request_id: str, actor: str) -> bool:
+    """ "Gedaan": the request is closed, and purge's grace period for its detail starts now."""
+    if not close_callback(db, request_id, actor):
+        return False
+    with db.session() as session, session.begin():
+        request = session.get(CallbackRequest, request_id)
+        record_event(session, "callback_done", request.contact_id if request else None)
+    return True
 
 
 def set_status(db: Database, contact_id: str, status: str, actor: str) -> bool:
@@ -80,7 +200,8 @@ def set_status(db: Database, contact_id: str, status: str, actor: str) -> bool:
             return False
         before = found.queue_status
         found.queue_status = status
-        found.assigned_to = actor if status == "in_behandeling" else found.assigned_to
+        if status == "in_behandeling" and not found.assigned_to:
+            found.assigned_to, found.claimed_at = actor, found.claimed_at or utc_now()
         record_audit(
             session,
             actor=actor,
@@ -89,6 +210,7 @@ def set_status(db: Database, contact_id: str, status: str, actor: str) -> bool:
             target_id=contact_id,
             detail={"from": before, "to": status},
         )
+        record_event(session, "status", contact_id)
     return True
 
 
@@ -101,6 +223,7 @@ def add_note(db: Database, contact_id: str, note: str, actor: str) -> bool:
             return False
         session.add(ContactNote(contact_id=contact_id, author=actor, created_at=utc_now(), text=clean))
         record_audit(session, actor=actor, action="note_added", target_type="contact", target_id=contact_id)
+        record_event(session, "note", contact_id)
     return True
 
 
@@ -144,35 +267,6 @@ def enter_contact(db: Database, fields: dict[str, str], actor: str) -> str:
             detail={"channel": channel},
         )
         return found.id
-
-
-def transcript(tracker_url: str | None, conversation_id: str, limit: int = 500) -> list[Line]:
-    """User and bot messages of a conversation from Rasa's tracker store, oldest first."""
-    if not tracker_url:
-        return []
-    engine = create_engine(tracker_url, future=True, hide_parameters=True)
-    try:
-        if not inspect(engine).has_table("events"):
-            return []
-        with engine.connect() as connection:
-            rows = connection.execute(
-                text(
-                    "SELECT type_name, timestamp, data FROM events WHERE sender_id = :sender "
-                    "AND type_name IN ('user', 'bot') ORDER BY id LIMIT :limit"
-                ),
-                {"sender": conversation_id, "limit": limit},
-            ).all()
-    finally:
-        engine.dispose()
-    lines = []
-    for type_name, stamp, data in rows:
-        try:
-            said = json.loads(data or "{}").get("text") or ""
-        except ValueError:
-            said = ""
-        at = datetime.fromtimestamp(stamp).astimezone() if stamp else None
-        lines.append(Line("gebruiker" if type_name == "user" else "bot", said, at))
-    return lines
 
 
 def audit_log(db: Database, limit: int = 300) -> list[AuditEntry]:

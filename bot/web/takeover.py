@@ -15,8 +15,20 @@ from urllib.parse import quote
 
 import aiohttp
 
-BACK_TO_BOT = "Je praat weer met de digitale assistent. Stel gerust een nieuwe vraag."
+from bot.web import staff_lines
+
 MAX_REPLY = 2000
+
+
+def _bot_line(text: str, source: str, username: str) -> dict:
+    """A bot event whose metadata says who wrote it: "staff" (their reply) or "system" (joined, left)."""
+    return {"event": "bot", "text": text, "metadata": {"from": source, "staff": username}}
+
+
+def resume_events(username: str) -> list[dict]:
+    """The bot takes over again: a line that says so, and the tracker left listening (see `resume`)."""
+    text = staff_lines.BACK_TO_BOT.format(name=staff_lines.display_name(username))
+    return [{"event": "resume"}, _bot_line(text, "system", username), {"event": "action", "name": "action_listen"}]
 
 
 class TakeoverError(RuntimeError):
@@ -47,11 +59,25 @@ class RasaClient:
         except aiohttp.ClientError as error:
             raise TakeoverError(f"Rasa is unreachable ({type(error).__name__})") from None
 
-    async def send_staff_message(self, conversation_id: str, text: str) -> None:
+    async def send_staff_message(self, conversation_id: str, text: str, username: str) -> None:
+        """The reply under the staff member's name; the metadata says who wrote it."""
         text = text.strip()[:MAX_REPLY]
         if not text:
             raise ValueError("empty reply")
-        await self._append(conversation_id, [{"event": "bot", "text": text, "metadata": {"from": "staff"}}])
+        await self._append(conversation_id, [_bot_line(staff_lines.staff_text(username, text), "staff", username)])
 
-    async def resume(self, conversation_id: str) -> None:
-        await self._append(conversation_id, [{"event": "resume"}, {"event": "bot", "text": BACK_TO_BOT}])
+    async def announce_join(self, conversation_id: str, username: str) -> None:
+        """The line that tells the user a person joined (when a staff member claims the conversation)."""
+        said = staff_lines.JOINED.format(name=staff_lines.display_name(username))
+        await self._append(conversation_id, [_bot_line(said, "system", username)])
+
+    async def resume(self, conversation_id: str, username: str) -> None:
+        """Resume the bot and leave the tracker listening, so the user's next message is answered.
+
+        The handoff paused the conversation right after `action_handoff`: a paused tracker runs no
+        `action_listen`. Without one, the next message is predicted from "the last action was
+        action_handoff", which the rule "Helpdesk open, the staff queue takes over" answers with
+        `action_listen`: the message got no reply at all. Appending `action_listen` after the
+        resume puts the tracker where a normal turn starts.
+        """
+        await self._append(conversation_id, resume_events(username))
