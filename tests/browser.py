@@ -122,23 +122,35 @@ class Browser:
         """A real key press on the current page, as a user's keyboard sends it (one of KEYS)."""
         asyncio.run(self._press(key, shift))
 
+    async def _insert_text(self, text: str) -> None:
+        async with aiohttp.ClientSession() as session, session.ws_connect(self.ws_url, max_msg_size=0) as ws:
+            await self._call(ws, "Input.insertText", text=text)
+
+    def type_text(self, text: str) -> None:
+        """Text typed into the focused field, as a keyboard (or an on-screen one) enters it."""
+        asyncio.run(self._insert_text(text))
+
     def new_tab(self) -> None:
         """A new, empty tab (its own sessionStorage, the same profile); later calls talk to it."""
         request = urllib.request.Request(f"http://127.0.0.1:{self.port}/json/new?about:blank", method="PUT")
         page = json.load(urllib.request.urlopen(request, timeout=5))
         self.ws_url, self.page_id = page["webSocketDebuggerUrl"], page["id"]
 
-    def close_tab(self) -> None:
-        """Close the current tab, as a user closes it, and talk to another open tab (a new one if none is)."""
-        urllib.request.urlopen(f"http://127.0.0.1:{self.port}/json/close/{self.page_id}", timeout=5).read()
+    def close_tab(self, page_id: Optional[str] = None) -> None:
+        """Close a tab (the current one by default), as a user closes it; closing the current one moves to
+        another open tab, or a new one if none is left."""
+        closing = page_id or self.page_id
+        urllib.request.urlopen(f"http://127.0.0.1:{self.port}/json/close/{closing}", timeout=5).read()
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             pages = json.load(urllib.request.urlopen(f"http://127.0.0.1:{self.port}/json/list", timeout=5))
-            if not any(p["id"] == self.page_id for p in pages):
+            if not any(p["id"] == closing for p in pages):
                 break
             if time.monotonic() > deadline:
-                raise WaitTimeout(f"the tab {self.page_id} did not close within {START_TIMEOUT:.0f} s")
+                raise WaitTimeout(f"the tab {closing} did not close within {START_TIMEOUT:.0f} s")
             time.sleep(POLL)
+        if closing != self.page_id:
+            return
         others = [p for p in pages if p["type"] == "page"]
         if others:
             self.ws_url, self.page_id = others[0]["webSocketDebuggerUrl"], others[0]["id"]

@@ -133,7 +133,10 @@
       setOnce(replies[r], "role", "button");
       setOnce(replies[r], "tabindex", "0");
     }
-    var texts = document.querySelectorAll(".rw-message-text, .rw-markdown");
+    var titles = document.getElementsByClassName("rw-title");  // an <h4> under the page's <h1>: level 2
+    for (var h = 0; h < titles.length; h++) { setOnce(titles[h], "aria-level", "2"); }
+    // Numbers in the bot's and staff's messages (not in what the user typed) become tap-to-call links.
+    var texts = document.querySelectorAll(".rw-response .rw-message-text");
     for (var t = 0; t < texts.length; t++) { linkPhoneNumbers(texts[t]); }
   }
 
