@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping, Optional
 
 NAME_ENV = "DOORVRAAG_ORG_NAME"
 COLOUR_ENV = "DOORVRAAG_ORG_COLOR"
@@ -47,7 +47,7 @@ class Branding:
     link: str  # text colour for links and accents on the white page
 
     @classmethod
-    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Branding":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Branding:
         env = os.environ if env is None else env
         name = " ".join((env.get(NAME_ENV) or "").split())[:MAX_NAME] or DEFAULT_NAME
         given = (env.get(COLOUR_ENV) or "").strip()
