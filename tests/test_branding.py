@@ -74,5 +74,5 @@ def test_the_chat_page_shows_the_configured_name_and_colour(tmp_path, monkeypatc
                                       DOORVRAAG_ORG_COLOR="#F0B400", DOORVRAAG_QUICK_EXIT_URL="https://nos.nl/")
     assert "Stichting &lt;b&gt;Veilig&lt;/b&gt; Leren" in html and "<b>Veilig</b>" not in html     # escaped
     assert "--brand: #f0b400; --on-brand: #000000;" in html                 # light colour, dark text
-    assert 'data-brand="#f0b400"' in html and 'data-url="https://nos.nl/"' in html
+    assert 'data-brand="#f0b400"' in html and 'href="https://nos.nl/"' in html
     assert css_status == 200 and css_type.startswith("text/css")

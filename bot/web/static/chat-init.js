@@ -7,19 +7,20 @@
   var ESCAPE_TWICE_MS = 1500;
   var root = document.getElementById("webchat");
 
-  // ---- "Snel weg": a neutral site, replacing this page in the history so Back does not return to it.
-  function quickExit() {
-    var button = document.getElementById("quick-exit");
+  // ---- "Snel weg": a neutral site, replacing this page in the history so Back does not return to it. It is a
+  // plain link (it works without JavaScript too); the page sends no referrer, so that site can't see where from.
+  var exitLink = document.getElementById("quick-exit");
+  function quickExit(event) {
+    if (event) { event.preventDefault(); }
     try { sessionStorage.clear(); } catch (e) { /* storage blocked: nothing kept either */ }
-    window.location.replace(button ? button.dataset.url : "https://www.google.nl/");
+    window.location.replace(exitLink ? exitLink.href : "https://www.google.nl/");
   }
-  var exitButton = document.getElementById("quick-exit");
-  if (exitButton) { exitButton.addEventListener("click", quickExit); }
+  if (exitLink) { exitLink.addEventListener("click", quickExit); }
   var lastEscape = 0;
   window.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") { return; }
     var now = Date.now();
-    if (now - lastEscape <= ESCAPE_TWICE_MS) { quickExit(); }
+    if (now - lastEscape <= ESCAPE_TWICE_MS) { quickExit(null); }
     lastEscape = now;
   }, true);
 
