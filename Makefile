@@ -53,11 +53,12 @@ $(STAMPS)/venv: pyproject.toml constraints.txt | check-python
 $(SPACY_MODEL)/meta.json: $(STAMPS)/venv bot/nlp/spacy_pipeline.py bot/nlp/lemmas.yml
 	$(BIN)/doorvraag build-spacy --out $(SPACY_MODEL)
 
-# The chat widget (rasa-webchat from the npm registry, self-hosted): installed from the lock file.
+# The chat widget (rasa-webchat from the npm registry, self-hosted): installed from the lock file, with
+# axe-core (a dev dependency) that the accessibility tests inject into the pages.
 $(STAMPS)/webchat: web/chat/package.json web/chat/package-lock.json
 	@command -v npm >/dev/null 2>&1 || { echo "error: npm was not found; the chat page needs Node.js and npm (apt-get install nodejs npm)"; exit 1; }
 	@mkdir -p $(STAMPS)
-	cd web/chat && npm ci --omit=dev --no-audit --no-fund --ignore-scripts --loglevel=error
+	cd web/chat && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	@touch $@
 
 setup: $(STAMPS)/venv $(SPACY_MODEL)/meta.json $(STAMPS)/webchat

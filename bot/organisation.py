@@ -1,7 +1,7 @@
-"""The helpdesk's own name, for reports, the digest and the dashboard.
+"""The helpdesk's own name: chat page, widget header, reports, the digest and the dashboard.
 
-From DOORVRAAG_ORGANISATION, so every helpdesk that runs Doorvraag shows its own
-name; the default is the name the chat widget already uses.
+From DOORVRAAG_ORG_NAME (one variable for every place), so every helpdesk that runs
+Doorvraag shows its own name.
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-ORGANISATION_ENV = "DOORVRAAG_ORGANISATION"
+ORGANISATION_ENV = "DOORVRAAG_ORG_NAME"
 DEFAULT_ORGANISATION = "Helpdesk Sociale Veiligheid"
-MAX_NAME = 120
+MAX_NAME = 80
 
 
 def organisation_name(environ: Mapping[str, str] | None = None) -> str:

@@ -133,6 +133,7 @@ EXPECTED = {
     ("GET", "/chat"): set(ROLES),
     ("GET", "/chat/webchat.js"): set(ROLES),
     ("GET", "/chat/init.js"): set(ROLES),
+    ("GET", "/chat/chat.css"): set(ROLES),
 }
 
 

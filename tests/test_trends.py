@@ -192,7 +192,7 @@ def test_trends_json_output_shape(spiked, monkeypatch, capsys):
 
 def test_the_digest_is_self_contained_with_the_weeks_signals(spiked, tmp_path, monkeypatch):
     url, database = spiked
-    monkeypatch.setenv("DOORVRAAG_ORGANISATION", "Stichting <Veilig>")
+    monkeypatch.setenv("DOORVRAAG_ORG_NAME", "Stichting <Veilig>")
     monkeypatch.setenv("DATABASE_URL", url)
     out = tmp_path / "digest.html"
     assert cli.main(["digest", "--week", str(SPIKE_WEEK), "--out", str(out)]) == 0
