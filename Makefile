@@ -10,14 +10,14 @@ SPACY_MODEL ?= .cache/spacy/nl_doorvraag
 MODEL := models/doorvraag.tar.gz
 
 # Everything that changes the trained model: training only reruns when one of these changes.
-TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml data/stories/*.yml data/urgency/*.jsonl) \
+TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml data/stories/*.yml data/urgency/*.jsonl data/answers/*.jsonl) \
                 $(wildcard bot/nlp/*.py) bot/labels.py bot/knowledge/labels.yml bot/knowledge/urgency.yml \
-                bot/knowledge/urgency_cues.yml $(SPACY_MODEL)/meta.json
+                bot/knowledge/urgency_cues.yml $(wildcard bot/knowledge/answers/*.yml) bot/answers.py $(SPACY_MODEL)/meta.json
 
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help setup db run test check soak train eval eval-urgency bench bench-analytics scaleout validate check-python clean
+.PHONY: help setup db run test check soak train eval eval-urgency eval-answers eval-confirmation eval-conversations bench bench-analytics scaleout validate check-python clean
 
 # The fast tier: what needs no trained model, no server and no browser (tests/conftest.py marks them).
 FAST_TESTS := not model and not server and not browser
@@ -99,7 +99,19 @@ run: setup db $(MODEL)
 eval: setup $(MODEL)
 	$(BIN)/python -m bot.evaluation --folds 5 --seeds 13,1,2 --out reports/nlu.md
 	$(BIN)/python -m bot.redaction_eval
-	$(MAKE) --no-print-directory eval-urgency
+	$(MAKE) --no-print-directory eval-urgency eval-answers eval-confirmation eval-conversations
+
+# Practical questions written apart: the right knowledge-base answer or the honest line -> reports/answers.md
+eval-answers: setup $(MODEL)
+	$(BIN)/python -m bot.answers_eval --out reports/answers.md
+
+# From which confidence the topic is confirmed implicitly (tests/data/holdout.yml) -> reports/confirmation.md
+eval-confirmation: setup $(MODEL)
+	$(BIN)/python -m bot.confirm_eval --out reports/confirmation.md
+
+# Scripted conversations through the real bot, scored on the contact they log -> reports/conversations.md
+eval-conversations: setup $(MODEL)
+	$(BIN)/python -m tests.conversation_eval --out reports/conversations.md
 
 # Urgency on sets written apart from the training data (../shared/eval and tests/data) -> reports/urgency.md
 eval-urgency: setup $(MODEL)

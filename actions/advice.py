@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import Restarted, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import EventList, valid_code
-from bot import contact_log, intake, labels
+from bot import contact_log, hours, intake, labels
 from bot import question_bank as qb
 
 
@@ -52,12 +52,23 @@ class ActionCloseIntake(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> EventList:
         phase = tracker.get_slot("intake_phase")
         if phase:
-            status = "afgerond" if phase == "advies" else "onvolledig"
+            # A question answered from the knowledge base is done, like one that got its advice.
+            status = "afgerond" if phase in ("advies", "antwoord") else "onvolledig"
             contact_log.close_contact(tracker.sender_id, status=status)
-        texts = intake.texts()["close"]
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        dispatcher.utter_message(text=texts.get(intent) or texts["default"])
-        return [SlotSet("intake_phase", None)]
+        if phase == "antwoord" and tracker.get_slot("ask_on") == "nee" and intent not in intake.ENDING_INTENTS:
+            text = intake.texts()["answer"]["declined"].format(
+                helpdesk=qb.helpdesk_phone(), hours=hours.opening_hours_text()
+            )
+        else:
+            texts = intake.texts()["close"]
+            text = texts.get(intent) or texts["default"]
+        dispatcher.utter_message(text=text)
+        events: EventList = [SlotSet("intake_phase", None)]
+        if tracker.active_loop.get("name"):
+            events += [ActiveLoop(None), SlotSet("requested_slot", None)]
+        # Closed is closed: the next step is the user's (also when the intake form ended here).
+        return events + [FollowupAction("action_listen")]
 
 
 class ActionRestart(Action):

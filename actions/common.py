@@ -16,6 +16,10 @@ INTAKE_SLOTS = (
     "urgency_level",
     "danger_check",
     "danger_retry",
+    "implicit_confirmed",
+    "answer_key",
+    "answer_feedback",
+    "ask_on",
     "theme",
     "question_type",
     "intake_text",
@@ -82,3 +86,23 @@ def previous_user_intent(tracker: Tracker) -> str | None:
 
 def valid_code(value: str | None, allowed) -> str | None:
     return value if value in allowed else None
+
+
+def after_referral(tracker: Tracker) -> bool:
+    """An urgent referral was given and no new intake has started since (its category is still set)."""
+    return bool(tracker.get_slot("urgency")) and tracker.get_slot("intake_phase") is None
+
+
+def note_profile(tracker: Tracker) -> dict[str, str]:
+    """Role and school type the latest message named, kept on the conversation's contact (nothing said is lost)."""
+    from bot import contact_log, labels
+
+    told: dict[str, str] = {}
+    for entity in tracker.latest_message.get("entities") or []:
+        name, value = entity.get("entity"), entity.get("value")
+        allowed = {"caller_role": labels.caller_roles(), "school_type": labels.school_types()}.get(name)
+        if allowed and value in allowed:
+            told.setdefault(name, value)
+    if told:
+        contact_log.update_contact(tracker.sender_id, **told)
+    return told

@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions.common import EventList, last_user_index
-from bot import contact_log, intake, labels, referrals
+from bot import answers, contact_log, intake, labels, referrals
 from bot.redaction import redact
 
 FORM = "intake_form"
@@ -49,9 +49,19 @@ class ValidateIntakeForm(FormValidationAction):
         events: EventList = []
         requested = tracker.get_slot(REQUESTED_SLOT)
         if requested and is_answer_turn(tracker, FORM):
-            answer = self.read_answer(requested, intake.Reply.of(tracker.latest_message), dispatcher, tracker)
+            reply = intake.Reply.of(tracker.latest_message)
+            answer: EventList | None
+            if tracker.get_slot("implicit_confirmed") and (
+                intake.corrects_topic(reply) or self.names_other_theme(reply, tracker)
+            ):
+                answer = self.reopen_topic(reply, tracker)
+            else:
+                answer = self.read_answer(requested, reply, dispatcher, tracker)
             if answer is None:
                 return []  # no answer: the form is rejected and a rule handles the message
+            answer = self.told_profile(requested, reply, tracker) + answer
+            if tracker.get_slot("implicit_confirmed"):
+                answer.append(SlotSet("implicit_confirmed", None))  # answered: the correction button is gone
             events += answer
             tracker.add_slots(answer)
         state = intake.IntakeState.of(tracker.slots)
@@ -70,7 +80,14 @@ class ValidateIntakeForm(FormValidationAction):
     ) -> EventList | None:
         if requested == "danger_check" and intake.answers_yes_or_no(reply) and not reply.danger_words:
             return self.danger_check(reply, dispatcher, tracker)  # "nee, ze is nu bij haar tante" answers it
-        if intake.interrupts(reply) or intake.is_new_question(reply):
+        kind = intake.meta_of(reply.text)
+        about_us = kind is not None and requested != "danger_check" and not reply.danger_words
+        if intake.interrupts(reply) and not (about_us and reply.intent == labels.URGENT_INTENT):
+            return None  # urgent, a human asked for clearly, ...: the rules take over
+        if about_us and kind is not None:
+            # "dit duurt me te lang": about the conversation (even if the urgency model saw danger in it).
+            return self.meta(kind, requested, dispatcher)
+        if intake.is_new_question(reply):
             return None
         if requested == "danger_check":
             return self.danger_check(reply, dispatcher, tracker)
@@ -88,6 +105,61 @@ class ValidateIntakeForm(FormValidationAction):
         return answer
 
     @staticmethod
+    def names_other_theme(reply: intake.Reply, tracker: Tracker) -> bool:
+        """ "nee, het gaat over pesten" right after an implicit confirmation of another theme."""
+        named = intake.theme_named(reply.text)
+        return named is not None and named != tracker.get_slot("theme") and intake.answer_category(reply) == "nee"
+
+    @staticmethod
+    def reopen_topic(reply: intake.Reply, tracker: Tracker) -> EventList:
+        """The implicit confirmation was wrong: the theme the user named, or the theme question."""
+        named = intake.theme_named(reply.text)
+        if named is not None:
+            contact_log.update_contact(tracker.sender_id, theme=named, corrected=True)
+            return [SlotSet("theme", named), SlotSet("corrected", True)]
+        return [SlotSet("intake_confirmed", None), SlotSet("theme_needed", True)]
+
+    @staticmethod
+    def told_profile(requested: str, reply: intake.Reply, tracker: Tracker) -> EventList:
+        """A role or school type in any answer is kept, whatever was asked; a later one overrides.
+
+        ("ja, ik ben zijn mentor", "nee, het is een vso-school"): never lost, never asked again.
+        """
+        events: EventList = []
+        for slot, asked, allowed in (
+            ("caller_role", "role_asked", labels.caller_roles()),
+            ("school_type", "school_asked", labels.school_types()),
+        ):
+            value = reply.entities.get(slot)
+            if slot == requested or value not in allowed:
+                continue
+            # The slot may already hold it (its from_entity mapping ran first); the contact does not yet.
+            contact_log.update_contact(tracker.sender_id, **{slot: value})
+            events += [SlotSet(slot, value), SlotSet(asked, True)]
+        return events
+
+    @staticmethod
+    def meta(kind: str, requested: str, dispatcher: CollectingDispatcher) -> EventList:
+        """A message about the conversation itself gets a fitting step, never a repeat of the question.
+
+        ending: close politely; just_answer: no more questions (after an answer: close); not_chat: the
+        phone number and the handoff (a call-back when closed); complaint: sorry, the phone number and
+        how to reach a person, then the question once more.
+        """
+        if kind == "ending":
+            return [FollowupAction("action_close_intake")]
+        if kind == "person":
+            return [FollowupAction("action_handoff")]
+        dispatcher.utter_message(text=intake.meta_reply(kind))
+        if kind == "just_answer":
+            if requested in ("answer_feedback", "ask_on"):
+                return [SlotSet("ask_on", "nee"), FollowupAction("action_close_intake")]
+            return [SlotSet("intake_stopped", True)]
+        if kind in ("not_chat", "person"):
+            return [FollowupAction("action_handoff")]
+        return []
+
+    @staticmethod
     def asks_about_danger(reply: intake.Reply, tracker: Tracker) -> bool:
         """An answer that may tell of danger: the check question comes next, once per intake.
 
@@ -100,6 +172,10 @@ class ValidateIntakeForm(FormValidationAction):
     def read_plain_answer(
         self, requested: str, reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> EventList | None:
+        if requested == "answer_feedback":
+            return self.answer_feedback(reply, tracker)
+        if requested == "ask_on":
+            return self.ask_on(reply, tracker)
         if intake.answer_category(reply) == "stop":
             return self.stop(requested, dispatcher, tracker)
         if requested == "intake_confirmed":
@@ -133,6 +209,45 @@ class ValidateIntakeForm(FormValidationAction):
             dispatcher.utter_message(text=spec["unsure"].format(first=referrals.first_service(category, pupil)))
         return [SlotSet("danger_check", answer)]
 
+    def answer_feedback(self, reply: intake.Reply, tracker: Tracker) -> EventList:
+        """ "Had je hier iets aan?": ja or nee is logged with the answer's key; anything else is not asked twice."""
+        if intake.tells_more(reply):
+            # No verdict on the answer, but the case told further: go on with the intake, keep every word.
+            return [SlotSet("answer_feedback", "weet_niet"), *self.go_on(reply, tracker)]
+        category = intake.feedback_category(reply)
+        if category in ("stop", "einde"):
+            return self.decline_asking_on(tracker, feedback="weet_niet")
+        contact_log.record_answer(tracker.sender_id, intake.answer_log_key(tracker.get_slot("answer_key")), category)
+        return [SlotSet("answer_feedback", category)]
+
+    @staticmethod
+    def go_on(reply: intake.Reply, tracker: Tracker) -> EventList:
+        """The user tells more about the case: the intake goes on, the topic implicitly confirmed, the text kept."""
+        return [
+            SlotSet("ask_on", "ja"),
+            SlotSet("intake_confirmed", True),
+            SlotSet("intake_phase", "intake"),
+            SlotSet("intake_text", intake.joined_text(tracker.get_slot("intake_text"), reply.text)),
+        ]
+
+    def ask_on(self, reply: intake.Reply, tracker: Tracker) -> EventList:
+        """May we ask on? Yes: the intake goes on, the topic implicitly confirmed by the answer; no: close."""
+        if intake.tells_more(reply):
+            return self.go_on(reply, tracker)
+        category = intake.feedback_category(reply)
+        if category == "ja":
+            return [SlotSet("ask_on", "ja"), SlotSet("intake_confirmed", True), SlotSet("intake_phase", "intake")]
+        if category in ("nee", "stop", "einde") or tracker.get_slot("confirm_retry"):
+            return self.decline_asking_on(tracker)
+        return [SlotSet("confirm_retry", True)]  # asked once more, then taken as a no
+
+    @staticmethod
+    def decline_asking_on(tracker: Tracker, feedback: str | None = None) -> EventList:
+        events: EventList = [SlotSet("ask_on", "nee"), FollowupAction("action_close_intake")]
+        if feedback is not None:
+            events.insert(0, SlotSet("answer_feedback", feedback))
+        return events
+
     def stop(self, requested: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
         dispatcher.utter_message(text=intake.texts()["doorvragen"]["stopped"])
         events = [SlotSet("intake_stopped", True)]
@@ -155,9 +270,21 @@ class ValidateIntakeForm(FormValidationAction):
                 SlotSet("corrected", True),
                 SlotSet("intake_confirmed", True),
             ]
+        named = intake.theme_named(reply.text)
+        if named is not None and named != tracker.get_slot("theme"):
+            # "nee, het gaat over pesten": the correction itself, no extra question.
+            contact_log.update_contact(conversation, theme=named, corrected=True)
+            return [SlotSet("theme", named), SlotSet("corrected", True), SlotSet("intake_confirmed", True)]
         category = intake.answer_category(reply)
-        if category == "ja":
+        if category == "ja" or (category not in ("nee", "weet_niet") and intake.tells_profile(reply)):
+            # "ik ben mentor op een vmbo" goes on with the intake: the topic stands (the role is kept by run()).
             return [SlotSet("intake_confirmed", True)]
+        if intake.tells_more(reply):
+            # The case told further instead of a yes: the topic stands, and the words count for the questions.
+            return [
+                SlotSet("intake_confirmed", True),
+                SlotSet("intake_text", intake.joined_text(tracker.get_slot("intake_text"), reply.text)),
+            ]
         if category == "nee":
             return [SlotSet("theme_needed", True)]
         if tracker.get_slot("confirm_retry"):
@@ -166,7 +293,7 @@ class ValidateIntakeForm(FormValidationAction):
 
     def choose_theme(self, reply: intake.Reply, tracker: Tracker) -> EventList:
         conversation = tracker.sender_id
-        chosen = reply.entities.get("theme")
+        chosen = reply.entities.get("theme") or intake.theme_named(reply.text)
         original = tracker.get_slot("theme")
         if chosen in labels.themes():
             corrected = bool(tracker.get_slot("corrected")) or original != labels.OVERIG
@@ -229,6 +356,13 @@ class ValidateIntakeForm(FormValidationAction):
 # ---------------------------------------------------------------------- asking
 
 
+def utter_moving_on(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, buttons: list) -> None:
+    """A question of the intake; the first one after an implicit confirmation says what the bot understood."""
+    if tracker.get_slot("implicit_confirmed"):
+        text, buttons = intake.with_implicit_confirmation(text, buttons, tracker.get_slot("theme") or labels.OVERIG)
+    dispatcher.utter_message(text=text, buttons=buttons)
+
+
 class ActionAskDangerCheck(Action):
     def name(self) -> str:
         return "action_ask_danger_check"
@@ -236,6 +370,33 @@ class ActionAskDangerCheck(Action):
     def run(self, dispatcher, tracker, domain) -> EventList:
         text, buttons = intake.danger_message(retry=bool(tracker.get_slot("danger_retry")))
         dispatcher.utter_message(text=text, buttons=buttons)
+        return []
+
+
+class ActionAskAnswerFeedback(Action):
+    """The knowledge-base answer with its source, then "Had je hier iets aan?" (only the question on a retry)."""
+
+    def name(self) -> str:
+        return "action_ask_answer_feedback"
+
+    def run(self, dispatcher, tracker, domain) -> EventList:
+        spec = intake.texts()["answer"]
+        answer = answers.by_key().get(tracker.get_slot("answer_key") or "")
+        if answer is not None:
+            dispatcher.utter_message(text=answers.reply_text(answer, tracker.get_slot("school_type"), spec))
+        dispatcher.utter_message(text=spec["helped"], buttons=intake.yes_no_buttons(spec["helped_buttons"]))
+        return []
+
+
+class ActionAskAskOn(Action):
+    def name(self) -> str:
+        return "action_ask_ask_on"
+
+    def run(self, dispatcher, tracker, domain) -> EventList:
+        spec = intake.texts()["answer"]
+        reaction = {"ja": spec["helped_yes"], "nee": spec["helped_no"]}.get(tracker.get_slot("answer_feedback") or "")
+        text = spec["ask_on"] if tracker.get_slot("confirm_retry") or not reaction else f"{reaction} {spec['ask_on']}"
+        dispatcher.utter_message(text=text, buttons=intake.yes_no_buttons(spec["ask_on_buttons"]))
         return []
 
 
@@ -271,8 +432,7 @@ class ActionAskCallerRole(Action):
         return "action_ask_caller_role"
 
     def run(self, dispatcher, tracker, domain) -> EventList:
-        text, buttons = intake.role_message()
-        dispatcher.utter_message(text=text, buttons=buttons)
+        utter_moving_on(dispatcher, tracker, *intake.role_message())
         return []
 
 
@@ -281,8 +441,7 @@ class ActionAskSchoolType(Action):
         return "action_ask_school_type"
 
     def run(self, dispatcher, tracker, domain) -> EventList:
-        text, buttons = intake.school_message()
-        dispatcher.utter_message(text=text, buttons=buttons)
+        utter_moving_on(dispatcher, tracker, *intake.school_message())
         return []
 
 
@@ -308,7 +467,7 @@ class ActionAskDoorvraag(Action, ABC):
         text, buttons = intake.question_message(
             keys[number - 1], number, len(keys), retry=tracker.get_slot("doorvraag_retry") == self.slot
         )
-        dispatcher.utter_message(text=text, buttons=buttons)
+        utter_moving_on(dispatcher, tracker, text, buttons)
         return []
 
 

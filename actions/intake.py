@@ -8,9 +8,19 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import EventList, last_bot_action, previous_user_intent, reset_intake, typed_text, valid_code
-from bot import contact_log, intake, labels, referrals
-from bot.classifier import from_parse
+from actions.common import (
+    EventList,
+    after_referral,
+    last_bot_action,
+    note_profile,
+    previous_user_intent,
+    reset_intake,
+    typed_text,
+    valid_code,
+)
+from bot import answers, contact_log, hours, intake, labels, referrals
+from bot import question_bank as qb
+from bot.classifier import Classification, from_parse
 from bot.redaction import redact
 
 
@@ -27,9 +37,11 @@ class ActionStartIntake(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> EventList:
         if last_bot_action(tracker) == "action_refer_urgent":
             # "ja, ik ben op school" answers the referral's check question, whatever intent it got.
-            answer = intake.answer_category(intake.Reply.of(tracker.latest_message))
-            if answer in ("ja", "nee"):
-                dispatcher.utter_message(response="utter_urgent_safe" if answer == "ja" else "utter_urgent_unsafe")
+            reply_to_check = intake.answer_category(intake.Reply.of(tracker.latest_message))
+            if reply_to_check in ("ja", "nee"):
+                dispatcher.utter_message(
+                    response="utter_urgent_safe" if reply_to_check == "ja" else "utter_urgent_unsafe"
+                )
                 return [FollowupAction("action_listen")]  # no intake: the rule's form does not start
         result = from_parse(tracker.latest_message)
         conversation = tracker.sender_id
@@ -60,16 +72,73 @@ class ActionStartIntake(Action):
             theme=result.theme,
             question_type=result.question_type,
         )
-        return reset_intake() + [
-            SlotSet("theme", result.theme),
-            SlotSet("question_type", result.question_type),
-            SlotSet("intake_text", text),
-            SlotSet("caller_role", role),
-            SlotSet("school_type", school),
-            SlotSet("intake_phase", "intake"),
-            SlotSet("urgency", result.urgency_category if possible_danger else None),
-            SlotSet("urgency_level", labels.MOGELIJK if possible_danger else None),
-        ]
+        answer = self.answer_first(dispatcher, conversation, result, school, text)
+        # Reached through the fallback (no question intent, so no rule starts the form): start it here.
+        start_form = [FollowupAction("intake_form")] if result.intent == labels.FALLBACK_INTENT else []
+        implicit = answer is None and intake.confirms_implicitly(result.label_confidence, result.theme)
+        return (
+            start_form
+            + reset_intake()
+            + [
+                SlotSet("answer_key", answer),
+                SlotSet("intake_confirmed", True if answer or implicit else None),
+                SlotSet("implicit_confirmed", implicit or None),
+                SlotSet("theme", result.theme),
+                SlotSet("question_type", result.question_type),
+                SlotSet("intake_text", text),
+                SlotSet("caller_role", role),
+                SlotSet("school_type", school),
+                SlotSet("intake_phase", "antwoord" if answer else "intake"),
+                SlotSet("urgency", result.urgency_category if possible_danger else None),
+                SlotSet("urgency_level", labels.MOGELIJK if possible_danger else None),
+            ]
+        )
+
+    @staticmethod
+    def answer_first(
+        dispatcher: CollectingDispatcher, conversation: str, result: Classification, school: str | None, text: str
+    ) -> str | None:
+        """The knowledge-base answer for the user's sector (the form gives it), or the honest line for a question.
+
+        The answer itself is said by the form (action_ask_answer_feedback), after the check question when
+        the message may tell of danger. A question with no sure answer gets the honest line now.
+        """
+        answer = answers.choose(result.answers, school)
+        if answer is not None:
+            contact_log.record_answer(conversation, intake.answer_log_key(answer.key), "weet_niet")
+            return answer.key
+        if intake.is_question(result.text):
+            spec = intake.texts()["answer"]
+            dispatcher.utter_message(
+                text=spec["none"].format(helpdesk=qb.helpdesk_phone(), hours=hours.opening_hours_text())
+            )
+            contact_log.record_answer(conversation, intake.answer_log_key(None), "tekst", text)
+        return None
+
+
+class ActionGreet(Action):
+    """The greeting, with the helpdesk's hours and number from bot/knowledge (never written twice)."""
+
+    def name(self) -> str:
+        return "action_greet"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> EventList:
+        text = intake.texts()["greet"].format(hours=hours.opening_hours_text(), helpdesk=qb.helpdesk_phone())
+        dispatcher.utter_message(text=text)
+        return []
+
+
+class ActionNoteProfile(Action):
+    """A role or school type told outside the intake: kept on the contact, and a reply that fits the moment."""
+
+    def name(self) -> str:
+        return "action_note_profile"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> EventList:
+        note_profile(tracker)
+        spec = intake.texts()["noted"]
+        dispatcher.utter_message(text=spec["after_referral"] if after_referral(tracker) else spec["default"])
+        return []
 
 
 class ActionReferUrgent(Action):
@@ -135,9 +204,17 @@ class ActionFallback(Action):
             intent=labels.FALLBACK_INTENT,
             confidence=float((parse.get("intent") or {}).get("confidence") or 0.0),
         )
-        if last_bot_action(tracker) in AFTER_REFERRAL:
+        note_profile(tracker)
+        if last_bot_action(tracker) in AFTER_REFERRAL or after_referral(tracker):
+            # "ok, ik bel ze nu", "de conciërge heeft 112 gebeld": calm, never "sorry, ik begrijp je niet".
             dispatcher.utter_message(text=spec["after_referral"])
             return []
+        result = from_parse(parse)
+        text = str(parse.get("text") or "")
+        if result.theme != labels.OVERIG and len(text.split()) >= int(spec["min_words_as_question"]):
+            # Not sure of the intent, fairly sure it is a question on a safety theme: start its intake
+            # (the form confirms the topic explicitly) rather than offering buttons.
+            return [FollowupAction("action_start_intake")]
         if previous_user_intent(tracker) == labels.FALLBACK_INTENT:
             dispatcher.utter_message(
                 text=spec["second"],

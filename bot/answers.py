@@ -26,6 +26,8 @@ ALL_ROLES = "alle"
 STALE_AFTER = timedelta(days=365)
 FIELDS = ("key", "title", "answer", "sectors", "roles", "building_block", "theme", "sources", "unverified", "examples")
 SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+# An answer that already says for which schools it holds ("Dit geldt voor het po, vo en (v)so.").
+SAYS_SECTORS = re.compile(r"\bgeld(t|en)\b[^.]*\b(po|vo|\(v\)so|so|mbo|basisonderwijs|voortgezet)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,10 @@ class Finding:
 
 def _sentences(text: str) -> int:
     return len(SENTENCE_END.findall(text.strip()))
+
+
+def sentences(text: str) -> list[str]:
+    return [part.strip() for part in re.split(r"(?<=[.!?])\s+", " ".join(text.split())) if part.strip()]
 
 
 def _normalise(question: str) -> str:
@@ -171,3 +177,37 @@ def report(findings: Sequence[Finding], folder: Path = FOLDER) -> Iterable[str]:
     yield from (str(f) for f in findings)
     count = len(list(folder.glob("*.yml")))
     yield f"{count} answers; {len(fatal)} errors, {len(findings) - len(fatal)} warnings"
+
+
+def by_key() -> Mapping[str, Answer]:
+    return {answer.key: answer for answer in load()}
+
+
+def choose(keys: Sequence[str], sector: str | None) -> Answer | None:
+    """The best answer (keys best first) that holds for the user's sector; None when none does.
+
+    A question an mbo teacher asks about the Wet veiligheid op school must not get the po/vo answer:
+    the next candidate that applies (often the mbo one) is given, or none at all.
+    """
+    known = by_key()
+    for key in keys:
+        answer = known.get(key)
+        if answer is not None and applies_to(answer, sector):
+            return answer
+    return None
+
+
+def _sector_words(sectors: Sequence[str], names: Mapping[str, str]) -> str:
+    words = [names[code] for code in labels.school_types() if code in sectors]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " en " + words[-1]
+
+
+def reply_text(answer: Answer, sector: str | None, texts: Mapping[str, Any]) -> str:
+    """The answer as the bot says it: the answer, for whom it holds when that matters, its source as links."""
+    parts = [answer.answer]
+    if sector is None and set(answer.sectors) != set(labels.school_types()) and not SAYS_SECTORS.search(answer.answer):
+        parts.append(texts["sectors"].format(sectors=_sector_words(answer.sectors, texts["sector_names"])))
+    if answer.unverified:
+        parts.append(texts["unverified"])
+    links = ", ".join(f"[{source.title}]({source.url})" for source in answer.sources)
+    return " ".join(parts) + "\n\n" + texts["source"].format(links=links)

@@ -32,6 +32,16 @@ class Classification:
     # acuut (refer now; `urgent` is then true), mogelijk (ask one check question) or geen.
     urgency: str = labels.GEEN
     urgency_category: str | None = None
+    # Knowledge-base answers sure enough to give, best first (bot/nlp/answer_component.py).
+    answers: tuple[str, ...] = ()
+    # The share of the question intents' probability on the chosen theme and type (0 when no question).
+    theme_confidence: float = 0.0
+    type_confidence: float = 0.0
+
+    @property
+    def label_confidence(self) -> float:
+        """How sure the theme-and-type reading is: the weaker of the two axes."""
+        return min(self.theme_confidence, self.type_confidence)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -61,11 +71,8 @@ def from_parse(parse: Mapping[str, Any]) -> Classification:
         is_question = question_mass >= 0.5
     else:
         is_question = labels.labels_of_intent(name) is not None or name == labels.URGENT_INTENT
-    if is_question:
-        axes = labels.marginal_labels(ranking)
-        theme, qtype = axes.theme, axes.question_type
-    else:
-        theme = qtype = labels.OVERIG
+    axes = labels.marginal_labels(ranking) if is_question else labels.AxisScores(labels.OVERIG, 0.0, labels.OVERIG, 0.0)
+    theme, qtype = axes.theme, axes.question_type
     entities = parse.get("entities") or []
     return Classification(
         text=parse.get("text", ""),
@@ -78,6 +85,9 @@ def from_parse(parse: Mapping[str, Any]) -> Classification:
         school_type=_first_entity(entities, SCHOOL_TYPE),
         urgency=_first_entity(entities, labels.URGENCY_LEVEL_ENTITY) or labels.GEEN,
         urgency_category=_first_entity(entities, labels.URGENCY_ENTITY),
+        answers=tuple(str(e["value"]) for e in entities if e.get("entity") == labels.ANSWER_ENTITY and e.get("value")),
+        theme_confidence=round(axes.theme_confidence, 4),
+        type_confidence=round(axes.question_type_confidence, 4),
     )
 
 

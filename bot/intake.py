@@ -12,13 +12,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot import knowledge, labels
+from bot import hours, knowledge, labels
 from bot import question_bank as qb
 from bot.classifier import Classification, from_parse
 from bot.redaction import redact
 
 # The answer to the check question is logged on the contact under this key (with ja / nee / weet_niet).
 DANGER_QUESTION = "gevaar_nu"
+# A practical question the knowledge base has no answer for is logged under antwoord:geen (its redacted text).
+NO_ANSWER_KEY = "geen"
 MAX_DOORVRAGEN = 6
 MIN_DOORVRAGEN = 3
 DOORVRAAG_SLOTS = tuple(f"doorvraag_{n}" for n in range(1, MAX_DOORVRAGEN + 1))
@@ -116,8 +118,95 @@ def is_new_question(reply: Reply) -> bool:
         return False
     if len(norm.split()) < spec["min_words"] or qb.classify_answer(reply.text) != "tekst":
         return False
-    starts = "|".join(spec["starts"])
-    return norm.endswith("?") or bool(re.match(rf"(?:{starts})\b", norm))
+    return is_question(reply.text)
+
+
+# Intents that end the conversation whatever was asked ("nee, dat was het, bedankt", "doei").
+ENDING_INTENTS = ("goodbye",)
+
+
+def feedback_category(reply: Reply) -> str:
+    """ja / nee / stop / einde / weet_niet for a reply to a yes-no offer; thanks counts as a yes."""
+    category = answer_category(reply)
+    if category in ("ja", "nee", "stop", "weet_niet"):
+        return category
+    if reply.intent in ENDING_INTENTS:
+        return "einde"
+    if reply.intent == "thanks":
+        return "ja"
+    return "weet_niet"
+
+
+def answer_log_key(answer_key: str | None) -> str:
+    """The question key under which the contact logs whether an answer helped: antwoord:<key>."""
+    return f"antwoord:{answer_key or NO_ANSWER_KEY}"
+
+
+def is_question(text: str) -> bool:
+    """Phrased as a question: ends with '?' or starts like one (dialogue.yml's new_question starts)."""
+    norm = qb.normalise(text)
+    starts = "|".join(texts()["new_question"]["starts"])
+    return norm.rstrip().endswith("?") or bool(re.match(rf"(?:{starts})\b", norm))
+
+
+def yes_no_buttons(titles: Mapping[str, str]) -> list[Button]:
+    return [button(titles["ja"], "affirm"), button(titles["nee"], "deny")]
+
+
+def theme_named(text: str) -> str | None:
+    """The one theme a typed message names with its labels.yml `words` ("nee, het gaat over pesten"), or None."""
+    if text.startswith("/"):
+        return None
+    norm = qb.normalise(text)
+    named = [
+        code
+        for code, spec in knowledge.load("labels")["themes"].items()
+        if any(re.search(pattern, norm) for pattern in spec.get("words", ()))
+    ]
+    return named[0] if len(named) == 1 else None
+
+
+def tells_more(reply: Reply) -> bool:
+    """A typed reply that is no yes, no or don't-know but a sentence about the case ("hij zit nu thuis en ...")."""
+    return (
+        not reply.is_payload
+        and answer_category(reply) == "tekst"
+        and len(reply.text.split()) >= texts()["tells_more_min_words"]
+    )
+
+
+def joined_text(earlier: str | None, text: str) -> str:
+    """The case in the user's words so far (redacted), for choosing the questions that are still open."""
+    return " ".join(part for part in (earlier, redact(text)) if part)
+
+
+def tells_profile(reply: Reply) -> bool:
+    """The message names a role or school type (typed or clicked)."""
+    return bool(reply.entities.get("caller_role") or reply.entities.get("school_type"))
+
+
+META_KINDS = ("ending", "person", "just_answer", "not_chat", "complaint")
+
+
+def meta_of(text: str) -> str | None:
+    """What a message says about the conversation: ending / just_answer / not_chat / complaint, or None.
+
+    Read at every step, whatever was asked, so "nee, dat was het" or "geef nou gewoon antwoord" never
+    counts as an answer to the question on screen.
+    """
+    if text.startswith("/"):
+        return None
+    norm = qb.normalise(text)
+    spec = texts()["meta"]
+    words = len(norm.split())
+    for kind in META_KINDS:
+        if words <= spec["max_words"][kind] and any(re.search(pattern, norm) for pattern in spec["kinds"][kind]):
+            return kind
+    return None
+
+
+def meta_reply(kind: str) -> str:
+    return texts()["meta"]["replies"][kind].format(helpdesk=qb.helpdesk_phone(), hours=hours.opening_hours_text())
 
 
 def answers_yes_or_no(reply: Reply) -> bool:
@@ -157,10 +246,16 @@ class IntakeState:
     doorvraag_keys: list[str] | None = None
     urgency_level: str | None = None
     danger_check: str | None = None
+    answer_key: str | None = None
+    answer_feedback: str | None = None
+    ask_on: str | None = None
 
     @classmethod
     def of(cls, slots: Mapping[str, Any]) -> IntakeState:
         return cls(
+            answer_key=slots.get("answer_key"),
+            answer_feedback=slots.get("answer_feedback"),
+            ask_on=slots.get("ask_on"),
             urgency_level=slots.get("urgency_level"),
             danger_check=slots.get("danger_check"),
             theme=slots.get("theme") or labels.OVERIG,
@@ -227,6 +322,10 @@ def required_slots(state: IntakeState) -> list[str]:
         return []
     if state.danger_pending:
         return ["danger_check"]
+    if state.answer_key:
+        # The answer first (asked with "Had je hier iets aan?"), then whether the user lets us ask on.
+        if state.ask_on in (None, "nee"):
+            return [slot for slot in ("answer_feedback", "ask_on") if getattr(state, slot) is None]
     if not state.intake_confirmed:
         return ["intake_theme" if state.theme_needed or state.theme == labels.OVERIG else "intake_confirmed"]
     return profile_slots(state) + list(DOORVRAAG_SLOTS[: len(state.doorvraag_keys or ())])
@@ -271,6 +370,25 @@ def theme_message(unclear: bool, exclude: str | None = None) -> tuple[str, list[
 
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+TOPIC_ENTITY = "topic"
+
+
+def confirms_implicitly(confidence: float, theme: str) -> bool:
+    return theme != labels.OVERIG and confidence >= float(texts()["confirm"]["implicit_min_confidence"])
+
+
+def with_implicit_confirmation(text: str, buttons: list[Button], theme: str) -> tuple[str, list[Button]]:
+    """The question that moves on, opened with what the bot understood and a button to correct it."""
+    spec = texts()["confirm"]
+    line = spec["implicit"].format(theme=labels.label_text("themes", theme))
+    return f"{line} {text}", buttons + [button(spec["implicit_button"], "deny", **{TOPIC_ENTITY: "anders"})]
+
+
+def corrects_topic(reply: Reply) -> bool:
+    """The "Ander onderwerp" button of an implicit confirmation."""
+    return reply.is_payload and reply.entities.get(TOPIC_ENTITY) == "anders"
 
 
 def role_message() -> tuple[str, list[Button]]:

@@ -46,6 +46,8 @@ ACUUT, MOGELIJK, GEEN = "acuut", "mogelijk", "geen"
 # The entities bot.nlp.components.UrgencyDetector sets: the level, and the category that picks the referral.
 URGENCY_LEVEL_ENTITY = "urgency_level"
 URGENCY_ENTITY = "urgency"
+# A knowledge-base answer sure enough to give (value: its key; confidence_entity: its probability).
+ANSWER_ENTITY = "answer"
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 from rasa_sdk.events import SlotSet
 
 from actions.common import reset_intake
+from bot.classifier import from_parse
 from actions.form import ActionAskIntakeConfirmed
 from actions.intake import ActionReferUrgent, ActionStartIntake
 from bot import referrals
@@ -24,7 +25,10 @@ def test_question_opens_a_contact_and_sets_the_slots(contact_db):
     events, messages = run(ActionStartIntake(), load_tracker("question_pesten"))
     assert messages == []
     text = "ik ben ib'er in groep 7, een leerling wordt gepest via instagram"
+    # Theme and type read surely (the weaker axis at 0.8): confirmed implicitly, no "Klopt dat?".
+    assert from_parse(load_tracker("question_pesten").latest_message).label_confidence >= 0.8
     assert events == reset_intake() + [
+        SlotSet("answer_key", None), SlotSet("intake_confirmed", True), SlotSet("implicit_confirmed", True),
         SlotSet("theme", "pesten"), SlotSet("question_type", "incident"), SlotSet("intake_text", text),
         SlotSet("caller_role", "ib_zorg"), SlotSet("school_type", "po"),
         SlotSet("intake_phase", "intake"), SlotSet("urgency", None), SlotSet("urgency_level", None)]

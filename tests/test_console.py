@@ -123,6 +123,8 @@ EXPECTED = {
     ("GET", "/dashboard"): {"analyst", "admin"},
     ("GET", "/dashboard.csv"): {"analyst", "admin"},
     ("GET", "/audit"): {"admin"},
+    ("GET", "/answers"): {"analyst", "admin"},
+    ("GET", "/answers/unanswered.yml"): {"analyst", "admin"},
     ("GET", "/intents"): {"analyst", "admin"},
     ("POST", "/intents/{message_id}/relabel"): {"analyst", "admin"},
     ("GET", "/intents.yml"): {"analyst", "admin"},

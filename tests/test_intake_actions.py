@@ -1,6 +1,6 @@
 """Advice, closing, handoff, call-back and fallback actions against saved trackers: exact events."""
 import pytest
-from rasa_sdk.events import ActiveLoop, ConversationPaused, Restarted, SlotSet
+from rasa_sdk.events import ActiveLoop, ConversationPaused, FollowupAction, Restarted, SlotSet
 
 from actions.advice import ActionCloseIntake, ActionGiveAdvice, ActionRestart
 from actions.handoff import (ActionAskContactChannel, ActionFinishHandoff, ActionHandoff,
@@ -62,7 +62,7 @@ def test_declining_a_human_closes_the_contact(contact_db):
     tracker = with_message(load_tracker("advice_ready"), parse("/deny", "deny"))
     tracker.slots["intake_phase"] = "advies"
     events, [message] = run(ActionCloseIntake(), tracker)
-    assert events == [SlotSet("intake_phase", None)]
+    assert events == [SlotSet("intake_phase", None), FollowupAction("action_listen")]
     assert message["text"] == intake.texts()["close"]["default"]
     assert contacts(contact_db)[0].status == "afgerond"
 

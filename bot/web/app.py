@@ -444,6 +444,33 @@ async def dashboard_csv(request: web.Request) -> web.Response:
     )
 
 
+async def answers_page(request: web.Request) -> web.Response:
+    from bot.analytics.answer_use import answer_use, unanswered
+
+    app = console(request)
+    start, end = _period(request)
+    return app.render(
+        request,
+        "answers.html",
+        uses=answer_use(app.db, start, end),
+        groups=unanswered(app.db, start, end),
+        start=start,
+        end=end,
+    )
+
+
+async def unanswered_export(request: web.Request) -> web.Response:
+    from bot.analytics.answer_use import unanswered, unanswered_yaml
+
+    start, end = _period(request)
+    return web.Response(
+        text=unanswered_yaml(unanswered(console(request).db, start, end)),
+        content_type="application/x-yaml",
+        charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="zonder-antwoord-{start}-{end}.yml"'},
+    )
+
+
 async def intents_page(request: web.Request) -> web.Response:
     from bot.analytics.intents import known_intents, list_messages
 
@@ -526,6 +553,8 @@ ROUTES: tuple[tuple[str, str, Handler, frozenset[str]], ...] = (
     ("GET", "/console.js", console_script, STAFF | ANALYSTS),
     ("GET", "/dashboard", dashboard, ANALYSTS),
     ("GET", "/dashboard.csv", dashboard_csv, ANALYSTS),
+    ("GET", "/answers", answers_page, ANALYSTS),
+    ("GET", "/answers/unanswered.yml", unanswered_export, ANALYSTS),
     ("GET", "/intents", intents_page, ANALYSTS),
     ("POST", "/intents/{message_id}/relabel", relabel_message, ANALYSTS),
     ("GET", "/intents.yml", intents_export, ANALYSTS),

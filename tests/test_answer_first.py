@@ -1,0 +1,120 @@
+"""Answer first, then ask on: the knowledge-base answer, its feedback and the offer to ask on (exact events)."""
+
+from rasa_sdk.events import FollowupAction, SlotSet
+
+from actions.advice import ActionCloseIntake
+from actions.form import ActionAskAnswerFeedback, ActionAskAskOn, ValidateIntakeForm
+from bot import answers, intake
+from tests.intake_support import contact_db, contacts, load_tracker, parse, run, with_message  # noqa: F401
+
+REQ = "requested_slot"
+
+
+def answered(key="wvos_mbo", requested="answer_feedback", **slots):
+    """The intake form right after the answer `key` was given (the form asks `requested`)."""
+    tracker = load_tracker("form_confirm")
+    tracker.slots.update(
+        answer_key=key,
+        intake_confirmed=True,
+        intake_phase="antwoord",
+        caller_role=None,
+        school_type=None,
+        **{REQ: requested},
+        **slots,
+    )
+    return tracker
+
+
+def opened(conversation="test-form-confirm"):
+    from bot.contact_log import open_contact
+
+    open_contact(conversation, theme="wet_en_regelgeving", question_type="beleid")
+
+
+def validate(tracker):
+    return run(ValidateIntakeForm(), tracker)
+
+
+def test_the_answer_comes_with_its_source_and_the_feedback_question():
+    _, [answer, question] = run(ActionAskAnswerFeedback(), answered())
+    kb = answers.by_key()["wvos_mbo"]
+    assert answer["text"].startswith(kb.answer)
+    assert all(f"]({source.url})" in answer["text"] for source in kb.sources)
+    assert question["text"] == intake.texts()["answer"]["helped"]
+    assert [b["payload"] for b in question["buttons"]] == ["/affirm", "/deny"]
+
+
+def test_an_answer_for_some_sectors_says_for_which_when_the_sector_is_unknown():
+    spec = intake.texts()["answer"]
+    line = "Dit geldt voor het basisonderwijs, het voortgezet onderwijs en het speciaal onderwijs."
+    silent = [
+        a for a in answers.load() if set(a.sectors) == {"po", "vo", "so"} and not answers.SAYS_SECTORS.search(a.answer)
+    ]
+    assert silent, "an answer for po, vo and so that does not say so itself"
+    assert line in answers.reply_text(silent[0], None, spec)
+    assert line not in answers.reply_text(silent[0], "vo", spec)
+    # An answer that names its sectors itself is not followed by a second such line.
+    telling = answers.by_key()["wvos_anti_pestcoordinator_verplicht"]
+    assert answers.SAYS_SECTORS.search(telling.answer)
+    assert line not in answers.reply_text(telling, None, spec)
+
+
+def test_an_answer_that_does_not_hold_for_the_users_sector_is_passed_over():
+    assert answers.choose(["wvos_anti_pestcoordinator_verplicht", "wvos_mbo"], "mbo").key == "wvos_mbo"
+    assert answers.choose(["wvos_anti_pestcoordinator_verplicht"], "mbo") is None
+    assert answers.choose(["wvos_anti_pestcoordinator_verplicht"], None).key == "wvos_anti_pestcoordinator_verplicht"
+    assert answers.choose(["no_such_answer"], None) is None
+
+
+def test_helped_is_logged_with_the_answers_key_then_the_offer_follows(contact_db):
+    opened()
+    tracker = with_message(answered(), parse("/affirm", "affirm"))
+    events, _ = validate(tracker)
+    assert events == [SlotSet("answer_feedback", "ja"), SlotSet(REQ, "ask_on")]
+    [contact] = contacts(contact_db)
+    assert [(a.question_key, a.category) for a in contact.answers] == [("antwoord:wvos_mbo", "ja")]
+    tracker.slots["answer_feedback"] = "ja"
+    _, [offer] = run(ActionAskAskOn(), tracker)
+    spec = intake.texts()["answer"]
+    assert offer["text"] == f"{spec['helped_yes']} {spec['ask_on']}"
+
+
+def test_yes_to_asking_on_goes_on_with_the_intake_without_klopt_dat():
+    tracker = with_message(answered(requested="ask_on", answer_feedback="ja"), parse("ja hoor", "affirm", 0.95))
+    events, _ = validate(tracker)
+    assert events == [
+        SlotSet("ask_on", "ja"),
+        SlotSet("intake_confirmed", True),
+        SlotSet("intake_phase", "intake"),
+        SlotSet(REQ, "caller_role"),
+    ]
+
+
+def test_no_to_asking_on_closes_the_contact_as_answered(contact_db):
+    opened()
+    tracker = with_message(answered(requested="ask_on", answer_feedback="ja"), parse("nee", "deny", 0.95))
+    events, _ = validate(tracker)
+    assert events == [SlotSet("ask_on", "nee"), FollowupAction("action_close_intake"), SlotSet(REQ, None)]
+    tracker.slots["ask_on"] = "nee"
+    close_events, [message] = run(ActionCloseIntake(), tracker)
+    assert message["text"].startswith("Helemaal goed.")
+    assert FollowupAction("action_listen") in close_events
+    [contact] = contacts(contact_db)
+    assert contact.status == "afgerond"
+
+
+def test_telling_more_after_the_answer_goes_on_and_keeps_the_words():
+    story = "Ik ben haar mentor, ze zit in 2 havo en wordt al weken buitengesloten in de klassenapp"
+    tracker = with_message(answered(), parse(story, "vraag_pesten_incident", 0.7, entities={"school_type": "vo"}))
+    events, _ = validate(tracker)
+    assert SlotSet("school_type", "vo") in events  # kept, whatever was asked
+    assert SlotSet("answer_feedback", "weet_niet") in events and SlotSet("ask_on", "ja") in events
+    [text] = [e["value"] for e in events if e.get("name") == "intake_text"]
+    assert text.endswith("buitengesloten in de klassenapp")
+    assert events[-1] == SlotSet(REQ, "caller_role")
+
+
+def test_ending_after_the_answer_closes():
+    tracker = with_message(answered(), parse("nee dank je, dat was het", "deny", 0.8))
+    events, _ = validate(tracker)
+    assert FollowupAction("action_close_intake") in events

@@ -1,0 +1,76 @@
+"""The answer model without Rasa: ranking, the threshold from held-out questions, and its data."""
+
+import json
+
+import numpy as np
+import pytest
+
+from bot.nlp.answer_model import NO_ANSWER, AnswerModel, QuestionInput, choose_threshold, load_questions
+
+CONFIG = {"C": 20.0, "folds": 3, "seed": 1, "max_false_answers": 0.0}
+TOPICS = {
+    "meldcode": [
+        "meldcode stappen",
+        "welke stappen heeft de meldcode",
+        "meldcode huiselijk geweld stap",
+        "stappen van de meldcode uitleggen",
+        "hoe werkt de meldcode",
+        "meldcode vijf stappen",
+    ],
+    "klacht": [
+        "klachtenregeling verplicht",
+        "moet de school een klachtenregeling hebben",
+        "klacht indienen ouder",
+        "waar dien ik een klacht in",
+        "klachtencommissie school",
+        "klachtenregeling school",
+    ],
+}
+OTHER = [
+    "hoe laat begint de les",
+    "wat is het weer morgen",
+    "recept voor pannenkoeken",
+    "wanneer is de herfstvakantie",
+    "hoe maak ik een rooster",
+    "salaris leraar schaal",
+]
+
+
+def item(text):
+    return QuestionInput(text, text)  # lemmas stand in as the words themselves
+
+
+def fitted():
+    items = [item(t) for texts in TOPICS.values() for t in texts] + [item(t) for t in OTHER]
+    keys = [k for k, texts in TOPICS.items() for _ in texts] + [NO_ANSWER] * len(OTHER)
+    return AnswerModel.fit(items, keys, CONFIG)
+
+
+def test_a_question_gets_its_answer_and_an_unrelated_one_none():
+    model = fitted()
+    meldcode, weather = model.rank([item("wat zijn de stappen van de meldcode"), item("wat voor weer wordt het")])
+    assert meldcode.key == "meldcode" and meldcode.best.score >= model.threshold
+    assert weather.key is None
+    assert NO_ANSWER not in [c.key for c in weather.candidates]
+    figures = model.parts["out_of_fold"]
+    assert figures["answerable"] == 12 and figures["unanswerable"] == 6
+
+
+def test_the_threshold_lets_through_no_more_unanswerable_questions_than_allowed():
+    scores = np.array([0.9, 0.8, 0.7, 0.4, 0.3, 0.2, 0.1])
+    answerable = np.array([True, True, True, False, False, False, False])
+    assert choose_threshold(scores, answerable, 0.0) > 0.4  # above every unanswerable one
+    assert 0.3 < choose_threshold(scores, answerable, 0.25) <= 0.4  # one of four may pass
+    with pytest.raises(ValueError):
+        choose_threshold(scores[:3], answerable[:3], 0.0)
+
+
+def test_questions_with_and_without_a_key(tmp_path):
+    (tmp_path / "a.jsonl").write_text(
+        json.dumps({"key": "meldcode", "text": "meldcode?"}) + "\n\n" + json.dumps({"text": "hoe laat?"}) + "\n",
+        encoding="utf-8",
+    )
+    assert load_questions(tmp_path) == [("meldcode?", "meldcode"), ("hoe laat?", NO_ANSWER)]
+    (tmp_path / "b.jsonl").write_text(json.dumps({"text": "  "}) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="b.jsonl:1"):
+        load_questions(tmp_path)

@@ -1,0 +1,163 @@
+"""A reply is read for what it says, whatever was asked: endings, meta, corrections, role and school (exact events)."""
+
+import pytest
+from rasa_sdk.events import FollowupAction, SlotSet
+
+from actions.form import ActionAskCallerRole, ValidateIntakeForm
+from bot import intake
+from tests.intake_support import contact_db, contacts, load_tracker, parse, run, with_message  # noqa: F401
+
+REQ = "requested_slot"
+
+
+def validate(tracker):
+    return run(ValidateIntakeForm(), tracker)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("nee, dat was het, bedankt", "ending"),
+        ("dank je, dat was alles", "ending"),
+        ("doei", "ending"),
+        ("Ik wil nu gewoon een mens spreken in plaats van nog meer vragen.", "person"),
+        ("geef nou gewoon antwoord", "just_answer"),
+        ("ik bel liever even", "not_chat"),
+        ("liever niet via de chat", "not_chat"),
+        ("wat een onzin dit", "complaint"),
+        ("nee", None),
+        ("ja dank je, maar ik heb nog een vraag", None),
+        # A longer message about the case is read for the case, not as a complaint about the bot.
+        ("mijn zoon wordt gepest, wat een onzin dat de school niks doet", None),
+        ("/deny", None),
+    ],
+)
+def test_what_a_message_says_about_the_conversation(text, kind):
+    assert intake.meta_of(text) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "theme"),
+    [
+        ("nee het gaat over pesten", "pesten"),
+        ("nee, over de meldcode", "wet_en_regelgeving"),
+        ("iets anders", "overig"),
+        ("nee", None),
+        ("/deny", None),
+    ],
+)
+def test_a_typed_theme(text, theme):
+    assert intake.theme_named(text) == theme
+
+
+def test_a_role_typed_at_klopt_dat_confirms_and_is_kept(contact_db):
+    from bot.contact_log import open_contact
+
+    open_contact("test-form-confirm", theme="pesten", question_type="incident")
+    tracker = with_message(
+        load_tracker("form_confirm"),
+        parse("ik ben mentor op een vmbo", "inform", 0.9, entities={"caller_role": "mentor", "school_type": "vo"}),
+    )
+    events, _ = validate(tracker)
+    assert events[:4] == [
+        SlotSet("caller_role", "mentor"),
+        SlotSet("role_asked", True),
+        SlotSet("school_type", "vo"),
+        SlotSet("school_asked", True),
+    ]
+    assert SlotSet("intake_confirmed", True) in events
+    [contact] = contacts(contact_db)
+    assert (contact.caller_role, contact.school_type) == ("mentor", "vo")
+
+
+def test_another_theme_typed_at_klopt_dat_is_the_correction(contact_db):
+    tracker = with_message(load_tracker("form_confirm"), parse("nee, het gaat over vertrouwenswerk", "deny", 0.8))
+    events, _ = validate(tracker)
+    assert events[:3] == [
+        SlotSet("theme", "vertrouwenswerk"),
+        SlotSet("corrected", True),
+        SlotSet("intake_confirmed", True),
+    ]
+
+
+def test_the_story_told_at_klopt_dat_goes_on():
+    story = "Het is gestopt sinds ze hem heeft geblokkeerd, maar ze is er erg van slag van"
+    tracker = with_message(load_tracker("form_confirm"), parse(story, "vraag_vertrouwenswerk_incident", 0.6))
+    events, _ = validate(tracker)
+    assert events[0] == SlotSet("intake_confirmed", True)
+    assert events[1]["name"] == "intake_text" and events[1]["value"].endswith("erg van slag van")
+
+
+def test_an_implicit_confirmation_is_said_in_the_next_question_with_a_button_to_correct_it():
+    tracker = load_tracker("form_confirm")
+    tracker.slots.update(implicit_confirmed=True, theme="pesten", caller_role=None)
+    _, [message] = run(ActionAskCallerRole(), tracker)
+    assert message["text"].startswith("Je vraag gaat over *pesten*. ")
+    assert message["buttons"][-1] == {"title": "Ander onderwerp", "payload": '/deny{"topic":"anders"}'}
+
+
+def test_the_correction_button_reopens_the_topic():
+    tracker = load_tracker("form_confirm")
+    tracker.slots.update(implicit_confirmed=True, intake_confirmed=True, caller_role=None, requested_slot="caller_role")
+    tracker = with_message(tracker, parse('/deny{"topic":"anders"}', "deny", entities={"topic": "anders"}))
+    events, _ = validate(tracker)
+    assert events == [
+        SlotSet("intake_confirmed", None),
+        SlotSet("theme_needed", True),
+        SlotSet("implicit_confirmed", None),
+        SlotSet(REQ, "intake_theme"),
+    ]
+
+
+def test_a_role_in_a_doorvraag_answer_is_kept_and_a_later_one_overrides(contact_db):
+    tracker = with_message(
+        load_tracker("form_doorvraag"),
+        parse("ja, ik ben trouwens de directeur", "affirm", 0.9, entities={"caller_role": "directeur"}),
+    )
+    assert tracker.slots["caller_role"] == "anti_pest"
+    events, _ = validate(tracker)
+    assert events[:2] == [SlotSet("caller_role", "directeur"), SlotSet("role_asked", True)]
+    assert SlotSet("doorvraag_2", "ja") in events
+
+
+def test_ending_inside_the_doorvragen_closes_politely():
+    events, _ = validate(
+        with_message(load_tracker("form_doorvraag"), parse("nee, dat was het, bedankt", "thanks", 0.7))
+    )
+    assert events[0] == FollowupAction("action_close_intake")
+
+
+def test_a_request_to_just_answer_skips_to_the_advice():
+    events, [message] = validate(
+        with_message(load_tracker("form_doorvraag"), parse("geef nou gewoon antwoord", "vraag_overig", 0.4))
+    )
+    assert message["text"] == intake.meta_reply("just_answer")
+    assert events == [SlotSet("intake_stopped", True), SlotSet(REQ, None)]
+
+
+def test_a_complaint_gets_sorry_and_the_way_to_a_person_then_the_question_again():
+    events, [message] = validate(
+        with_message(load_tracker("form_doorvraag"), parse("wat een onzin dit", "vraag_overig", 0.5))
+    )
+    assert "medewerker" in message["text"] and "030-285 66 16" in message["text"]
+    assert events == [SlotSet(REQ, "doorvraag_2")]
+
+
+def test_wanting_a_person_in_words_hands_over():
+    events, _ = validate(
+        with_message(
+            load_tracker("form_doorvraag"),
+            parse("Ik wil nu gewoon een mens spreken in plaats van nog meer vragen.", "vraag_overig", 0.4),
+        )
+    )
+    assert events[0] == FollowupAction("action_handoff")
+
+
+def test_the_greeting_takes_the_hours_and_number_from_the_knowledge_files():
+    from actions.intake import ActionGreet
+    from bot import hours
+    from bot import question_bank as qb
+
+    _, [message] = run(ActionGreet(), load_tracker("form_confirm"))
+    assert hours.opening_hours_text() in message["text"] and qb.helpdesk_phone() in message["text"]
+    assert "{" not in message["text"]
