@@ -209,10 +209,12 @@ class ValidateIntakeForm(FormValidationAction):
             dispatcher.utter_message(text=spec["unsure"].format(first=referrals.first_service(category, pupil)))
         return [SlotSet("danger_check", answer)]
 
-    def answer_feedback(self, reply: intake.Reply, tracker: Tracker) -> EventList:
+    def answer_feedback(self, reply: intake.Reply, tracker: Tracker) -> EventList | None:
         """ "Had je hier iets aan?": ja or nee is logged with the answer's key; anything else is not asked twice."""
         if intake.tells_more(reply):
-            # No verdict on the answer, but the case told further: go on with the intake, keep every word.
+            if intake.is_case_or_question(reply):
+                return None  # a case or question of its own: a new intake (the answered contact is done)
+            # No verdict on the answer, but more about the situation: go on with the intake, keep every word.
             return [SlotSet("answer_feedback", "weet_niet"), *self.go_on(reply, tracker)]
         category = intake.feedback_category(reply)
         if category in ("stop", "einde"):
@@ -230,10 +232,10 @@ class ValidateIntakeForm(FormValidationAction):
             SlotSet("intake_text", intake.joined_text(tracker.get_slot("intake_text"), reply.text)),
         ]
 
-    def ask_on(self, reply: intake.Reply, tracker: Tracker) -> EventList:
+    def ask_on(self, reply: intake.Reply, tracker: Tracker) -> EventList | None:
         """May we ask on? Yes: the intake goes on, the topic implicitly confirmed by the answer; no: close."""
         if intake.tells_more(reply):
-            return self.go_on(reply, tracker)
+            return None if intake.is_case_or_question(reply) else self.go_on(reply, tracker)
         category = intake.feedback_category(reply)
         if category == "ja":
             return [SlotSet("ask_on", "ja"), SlotSet("intake_confirmed", True), SlotSet("intake_phase", "intake")]

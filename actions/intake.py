@@ -44,15 +44,27 @@ class ActionStartIntake(Action):
                 )
                 return [FollowupAction("action_listen")]  # no intake: the rule's form does not start
         result = from_parse(tracker.latest_message)
+        if after_referral(tracker) and not intake.is_question(result.text) and result.urgency != labels.ACUUT:
+            # "ben haar mentor, vso. ze is al naar huis": more about the case just referred, not a new
+            # intake with its own check question. Kept on the contact; a question starts an intake.
+            note_profile(tracker)
+            events: EventList = []
+            if tracker.get_slot("theme") in (None, labels.OVERIG) and result.theme != labels.OVERIG:
+                # The referral's own message did not say what it was about; this one does.
+                contact_log.update_contact(tracker.sender_id, theme=result.theme, question_type=result.question_type)
+                events = [SlotSet("theme", result.theme), SlotSet("question_type", result.question_type)]
+            dispatcher.utter_message(text=intake.texts()["noted"]["after_referral"])
+            return [*events, FollowupAction("action_listen")]
         conversation = tracker.sender_id
-        if tracker.get_slot("intake_phase") == "advies":
-            # The previous intake got its advice: it is done, not abandoned.
+        if tracker.get_slot("intake_phase") in ("advies", "antwoord"):
+            # The previous intake got its advice or its answer: it is done, not abandoned.
             contact_log.close_contact(conversation, status="afgerond")
         role = valid_code(result.caller_role or tracker.get_slot("caller_role"), labels.caller_roles())
         school = valid_code(result.school_type or tracker.get_slot("school_type"), labels.school_types())
         text = redact(typed_text(tracker))
-        # Possible danger, not sure enough to refer: the intake form asks the check question first.
-        possible_danger = result.urgency == labels.MOGELIJK
+        # Possible danger, not sure enough to refer: the intake form asks the check question first
+        # (not again right after a referral: its numbers were just given).
+        possible_danger = result.urgency == labels.MOGELIJK and not after_referral(tracker)
         contact_log.open_contact(
             conversation,
             theme=result.theme,
@@ -178,7 +190,12 @@ class ActionReferUrgent(Action):
         contact_log.close_contact(
             conversation, status="afgerond", summary=f"urgent={category or referrals.GENERAL}; doorverwezen"
         )
-        events: EventList = [SlotSet("urgency", category or referrals.GENERAL), SlotSet("intake_phase", None)]
+        events: EventList = [
+            SlotSet("urgency", category or referrals.GENERAL),
+            SlotSet("intake_phase", None),
+            SlotSet("theme", result.theme),
+            SlotSet("question_type", result.question_type),
+        ]
         if tracker.active_loop.get("name"):
             events += [ActiveLoop(None), SlotSet("requested_slot", None)]
         return events

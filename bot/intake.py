@@ -175,6 +175,13 @@ def tells_more(reply: Reply) -> bool:
     )
 
 
+def is_case_or_question(reply: Reply) -> bool:
+    """A message the model reads as a question on its own (a vraag_* intent) and long enough to tell a case."""
+    return (
+        labels.labels_of_intent(reply.intent) is not None and len(reply.text.split()) >= texts()["new_case_min_words"]
+    )
+
+
 def joined_text(earlier: str | None, text: str) -> str:
     """The case in the user's words so far (redacted), for choosing the questions that are still open."""
     return " ".join(part for part in (earlier, redact(text)) if part)

@@ -15,7 +15,7 @@ from tests.browser import Browser
 from tests.server_harness import console_server
 
 PASSWORD = "een-lang-wachtwoord"
-PAGES = ("/queue", "/contacts/new", "/dashboard", "/intents", "/audit")
+PAGES = ("/queue", "/callbacks", "/contacts/new", "/dashboard", "/answers", "/intents", "/audit")
 LOADED = ("document.readyState === 'complete' && location.pathname === {path!r}"
           " && !!document.querySelector('main h1')")
 

@@ -1,4 +1,5 @@
 """Custom actions against saved tracker fixtures: exact events and messages."""
+
 from rasa_sdk.events import SlotSet
 
 from actions.common import reset_intake
@@ -10,8 +11,16 @@ from tests.intake_support import contact_db, contacts, load_tracker, run  # noqa
 
 
 def test_urgent_referral_first_and_category_kept(contact_db):
-    events, messages = run(ActionReferUrgent(), load_tracker("urgent_suicide"))
-    assert events == [SlotSet("urgency", "zelfdoding"), SlotSet("intake_phase", None)]
+    tracker = load_tracker("urgent_suicide")
+    events, messages = run(ActionReferUrgent(), tracker)
+    told = from_parse(tracker.latest_message)
+    # Theme and type are kept, so that what the user says after the referral can refine them.
+    assert events == [
+        SlotSet("urgency", "zelfdoding"),
+        SlotSet("intake_phase", None),
+        SlotSet("theme", told.theme),
+        SlotSet("question_type", told.question_type),
+    ]
     assert len(messages) == 1
     text = messages[0]["text"]
     assert text == referrals.referral_message("zelfdoding")
@@ -28,10 +37,18 @@ def test_question_opens_a_contact_and_sets_the_slots(contact_db):
     # Theme and type read surely (the weaker axis at 0.8): confirmed implicitly, no "Klopt dat?".
     assert from_parse(load_tracker("question_pesten").latest_message).label_confidence >= 0.8
     assert events == reset_intake() + [
-        SlotSet("answer_key", None), SlotSet("intake_confirmed", True), SlotSet("implicit_confirmed", True),
-        SlotSet("theme", "pesten"), SlotSet("question_type", "incident"), SlotSet("intake_text", text),
-        SlotSet("caller_role", "ib_zorg"), SlotSet("school_type", "po"),
-        SlotSet("intake_phase", "intake"), SlotSet("urgency", None), SlotSet("urgency_level", None)]
+        SlotSet("answer_key", None),
+        SlotSet("intake_confirmed", True),
+        SlotSet("implicit_confirmed", True),
+        SlotSet("theme", "pesten"),
+        SlotSet("question_type", "incident"),
+        SlotSet("intake_text", text),
+        SlotSet("caller_role", "ib_zorg"),
+        SlotSet("school_type", "po"),
+        SlotSet("intake_phase", "intake"),
+        SlotSet("urgency", None),
+        SlotSet("urgency_level", None),
+    ]
     [contact] = contacts(contact_db, "test-question-1")
     assert (contact.status, contact.theme, contact.question_type) == ("lopend", "pesten", "incident")
     assert (contact.caller_role, contact.school_type, contact.corrected) == ("ib_zorg", "po", False)
@@ -44,8 +61,7 @@ def test_question_is_confirmed_in_one_line_with_buttons():
     assert events == []
     assert message["text"] == "Ik begrijp dat je vraag gaat over *pesten*, en over *een concreet incident*. Klopt dat?"
     assert [b["title"] for b in message["buttons"]] == ["Ja", "Nee, ander onderwerp", "Nee, het gaat over beleid"]
-    assert [b["payload"] for b in message["buttons"]] == [
-        "/affirm", "/deny", '/inform{"question_type":"beleid"}']
+    assert [b["payload"] for b in message["buttons"]] == ["/affirm", "/deny", '/inform{"question_type":"beleid"}']
 
 
 def test_a_policy_question_offers_incident_as_the_correction():

@@ -104,14 +104,21 @@ def test_no_to_asking_on_closes_the_contact_as_answered(contact_db):
 
 
 def test_telling_more_after_the_answer_goes_on_and_keeps_the_words():
-    story = "Ik ben haar mentor, ze zit in 2 havo en wordt al weken buitengesloten in de klassenapp"
-    tracker = with_message(answered(), parse(story, "vraag_pesten_incident", 0.7, entities={"school_type": "vo"}))
+    more = "ze zit in 2 havo en het speelt al sinds de herfstvakantie"
+    tracker = with_message(answered(), parse(more, "inform", 0.7, entities={"school_type": "vo"}))
     events, _ = validate(tracker)
     assert SlotSet("school_type", "vo") in events  # kept, whatever was asked
     assert SlotSet("answer_feedback", "weet_niet") in events and SlotSet("ask_on", "ja") in events
     [text] = [e["value"] for e in events if e.get("name") == "intake_text"]
-    assert text.endswith("buitengesloten in de klassenapp")
+    assert text.endswith("sinds de herfstvakantie")
     assert events[-1] == SlotSet(REQ, "caller_role")
+
+
+def test_a_new_case_after_the_answer_starts_its_own_intake():
+    case = "Ik ben haar mentor, ze zit in 2 havo en wordt al weken buitengesloten in de klassenapp"
+    tracker = with_message(answered(), parse(case, "vraag_pesten_incident", 0.7, entities={"school_type": "vo"}))
+    events, messages = validate(tracker)
+    assert events == [] and messages == []  # the form lets go; the rule for a new question starts an intake
 
 
 def test_ending_after_the_answer_closes():

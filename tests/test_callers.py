@@ -23,6 +23,12 @@ def _extract(table, text):
 
 @pytest.mark.parametrize("text,role,school", [
     ("ik ben leerkracht van groep 7", "docent", "po"),
+    # Chat style drops the "ik": still said of oneself.
+    ("ben mentor van een brugklas vmbo-t en er zijn 2 kampen", "mentor", "vo"),
+    ("ok. ben haar mentor, vso", "mentor", "so"),
+    ("Conrector van een scholengemeenschap, de jongens zitten in 3 havo.", "directeur", "vo"),
+    ("Leerkracht, basisschool. En het is geen pesten.", "docent", "po"),
+    ("Ik zit in het college van bestuur.", "bestuurder", None),
     ("Als mentor van een brugklas maak ik me zorgen", "mentor", "vo"),
     ("ik ben ib'er op een basisschool", "ib_zorg", "po"),
     ("ik ben IB-er", "ib_zorg", None),

@@ -252,15 +252,14 @@ def test_the_widget_talks_to_the_bot_over_socketio_and_a_reload_keeps_the_conver
         users = [e for e in socket_events(bot) if e[1] == "user" and e[0] not in earlier]
         assert users and users[0][3] == "socketio" and users[0][0] not in ("", "default")
         assert users[0][4].get("page") == "/chat" and users[0][4].get("language") == "nl"   # page metadata
-        assert browser.evaluate(TYPE_AND_SEND % json.dumps(
-            "ik ben mentor in de brugklas en een meisje wordt gepest via instagram"))
-        browser.wait_for("Klopt dat?")
+        assert browser.evaluate(TYPE_AND_SEND % json.dumps(PRACTICAL_QUESTION))
+        browser.wait_for("Had je hier iets aan?")                           # the answer first, then its feedback
         buttons = browser.evaluate(
             "Array.from(document.querySelectorAll('.rw-messages-container button, .rw-messages-container .rw-reply'))"
             ".map(b => b.textContent.trim())")
         assert "Ja" in buttons                                               # buttons render as buttons
-        second = browser.text_after(f"{console}/chat?open=1", "Klopt dat?")  # the user reloads the page
-        assert greeting in second and "Klopt dat?" in second
+        second = browser.text_after(f"{console}/chat?open=1", "Had je hier iets aan?")  # the user reloads the page
+        assert greeting in second and "Had je hier iets aan?" in second
     finally:
         browser.close()
     senders = {e[0] for e in socket_events(bot) if e[1] == "user"} - earlier
@@ -289,7 +288,8 @@ LAUNCHER_SHOWN = ("(() => { const b = document.querySelector('.rw-launcher');"
 FOCUSED = """(() => { const e = document.activeElement; if (!e || e === document.body) return null;
     return {cls: e.className, label: e.getAttribute('aria-label'), text: e.textContent.trim().slice(0, 40),
             role: e.getAttribute('role') || e.tagName.toLowerCase()}; })()"""
-INCIDENT = "ik ben mentor in de brugklas en een meisje wordt gepest via instagram"
+# A practical question the knowledge base answers surely: the answer first, then "Had je hier iets aan?".
+PRACTICAL_QUESTION = "Is de wet veiligheid op school ook van toepassing op het mbo?"
 
 
 def tab_to(browser, wanted, shift=False, presses=15):
@@ -326,9 +326,9 @@ def test_the_keyboard_path_through_the_widget(chromium, live_chat):
         assert log == ["log", "polite", "Berichten in de chat"]
         if (browser.evaluate(FOCUSED) or {}).get("cls") != "rw-new-message":
             tab_to(browser, "rw-new-message")
-        browser.type_text(INCIDENT)
+        browser.type_text(PRACTICAL_QUESTION)
         browser.press("Enter")                                               # sends, as the send button does
-        browser.wait_for("Klopt dat?")
+        browser.wait_for("Had je hier iets aan?")
         stops = tab_to(browser, "rw-reply", shift=True)                      # the answer buttons just above
         assert stops[-1]["role"] == "button"
         for _ in range(5):
@@ -441,7 +441,7 @@ def test_axe_finds_nothing_serious_on_the_chat_page(chromium, live_chat):
         print(describe(closed))
         browser.evaluate("document.querySelector('.rw-launcher').click(), true")
         browser.wait_for("digitale assistent van de helpdesk")
-        assert browser.evaluate(TYPE_AND_SEND % json.dumps(INCIDENT))
+        assert browser.evaluate(TYPE_AND_SEND % json.dumps(PRACTICAL_QUESTION))
         browser.wait_until("document.querySelectorAll('.rw-reply').length > 0", timeout=30, what="answer buttons")
         opened = run_axe(browser)
         print(describe(opened))

@@ -11,7 +11,7 @@ from tests.conftest import MODEL, ROOT
 pytestmark = pytest.mark.model
 
 KEYS = ["text", "theme", "question_type", "urgent", "intent", "confidence", "caller_role", "school_type", "urgency",
-        "urgency_category"]
+        "urgency_category", "answers", "theme_confidence", "type_confidence"]
 SCRIPT = Path(sys.executable).with_name("doorvraag")
 
 
@@ -30,6 +30,7 @@ def batch():
         "",
         "ik ben ib'er in groep 7 en wil ons pestprotocol herschrijven",
         "<script>alert('x')</script>",
+        "Is de wet veiligheid op school ook van toepassing op het mbo?",
     ]
     done = run_classify(stdin="\n".join(lines) + "\n")
     assert done.returncode == 0, done.stderr
@@ -37,7 +38,7 @@ def batch():
 
 
 def test_one_json_object_per_input_line(batch):
-    assert len(batch) == 5
+    assert len(batch) == 6
     for row in batch[:2] + batch[3:]:
         assert list(row) == KEYS
         assert 0.0 <= row["confidence"] <= 1.0
@@ -82,3 +83,7 @@ def test_without_a_model_it_exits_2_and_says_how_to_train(tmp_path):
     assert done.returncode == 2
     assert "make train" in done.stderr
     assert done.stdout == ""
+
+
+def test_a_practical_question_carries_its_knowledge_base_answer(batch):
+    assert batch[5]["answers"][0] == "wvos_mbo" and batch[5]["school_type"] == "mbo"

@@ -161,3 +161,37 @@ def test_the_greeting_takes_the_hours_and_number_from_the_knowledge_files():
     _, [message] = run(ActionGreet(), load_tracker("form_confirm"))
     assert hours.opening_hours_text() in message["text"] and qb.helpdesk_phone() in message["text"]
     assert "{" not in message["text"]
+
+
+def test_right_after_a_referral_more_about_the_case_is_kept_not_a_new_intake(contact_db):
+    from rasa_sdk.events import FollowupAction as Followup
+
+    from actions.intake import ActionStartIntake
+    from bot.classifier import from_parse
+    from bot.contact_log import open_contact
+
+    open_contact("test-after-referral", theme="sociale_veiligheid", question_type="incident", urgent=True)
+    tracker = load_tracker("question_pesten")
+    tracker.sender_id = "test-after-referral"
+    tracker.slots.update(urgency="zelfdoding", intake_phase=None, caller_role=None, school_type=None)
+    tracker = with_message(
+        tracker,
+        parse(
+            "ben haar mentor, vso. ze is al naar huis",
+            "vraag_sociale_veiligheid_incident",
+            0.6,
+            entities={"caller_role": "mentor", "school_type": "so"},
+        ),
+    )
+    tracker.slots["theme"] = None  # the referral's message said nothing about the theme
+    events, [message] = run(ActionStartIntake(), tracker)
+    told = from_parse(tracker.latest_message)
+    assert told.theme != "overig"
+    assert events == [
+        SlotSet("theme", told.theme),
+        SlotSet("question_type", told.question_type),
+        Followup("action_listen"),
+    ]
+    assert message["text"] == intake.texts()["noted"]["after_referral"]
+    [contact] = contacts(contact_db, "test-after-referral")
+    assert (contact.caller_role, contact.school_type, contact.theme) == ("mentor", "so", told.theme)

@@ -94,7 +94,9 @@ def stack():
 
 
 def start_intake(stack, sender):
-    assert any("Klopt dat?" in t for t in stack.texts(sender, QUESTION))
+    """The answer first, its feedback, yes to asking on: role and school were told, so the first doorvraag."""
+    assert any("Had je hier iets aan?" in t for t in stack.texts(sender, QUESTION))
+    assert any("Mag ik je een paar vragen stellen" in t for t in stack.texts(sender, "/affirm"))
     assert any("Vraag 1 van" in t for t in stack.texts(sender, "/affirm"))
 
 
@@ -119,7 +121,9 @@ def test_the_database_goes_away_and_no_contact_is_lost(stack):
     # The next write reaches the database and takes the queued ones with it.
     stack.texts("fout-database", "weet ik niet")
     answers = stack.answers("fout-database")
-    assert [category for _key, category in answers] == ["tekst", "nee", "weet_niet"], answers
+    # The answer's feedback (before the outage), then the three doorvragen answered during and after it.
+    assert answers[0] == ("antwoord:cyberpesten_aanpakken", "ja"), answers
+    assert [category for _key, category in answers[1:]] == ["tekst", "nee", "weet_niet"], answers
 
 
 def test_rasa_restarts_and_the_conversation_resumes_from_the_tracker_store(stack):
@@ -128,4 +132,4 @@ def test_rasa_restarts_and_the_conversation_resumes_from_the_tracker_store(stack
     stack.stop_rasa()
     stack.start_rasa()
     assert any("Vraag 3 van" in t for t in stack.texts("fout-herstart", "nee"))
-    assert len(stack.answers("fout-herstart")) == 2
+    assert len(stack.answers("fout-herstart")) == 3  # the answer's feedback and two doorvragen

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 import pytest
 
+from bot import answers
 from bot.storage import Database, contacts_between
 from bot.storage.models import MessageLog
 from tests.conftest import MODEL
@@ -78,14 +79,13 @@ def test_incident_in_the_evening_ends_with_a_call_back(closed):
     [greeting] = texts(bot.say(me, "hoi"))
     assert "digitale assistent" in greeting and "geen mens" in greeting
 
-    [confirm] = bot.say(me, "Een leerling uit groep 6 wordt al weken gepest via een groepsapp. "
-                            "Haar moeder belde me, mail: moeder@voorbeeld.nl. Wat kan ik doen?")
-    assert confirm["text"] == ("Ik begrijp dat je vraag gaat over *pesten*, en over *een concreet incident*. "
-                               "Klopt dat?")
-    assert payloads(confirm)[:2] == ["/affirm", "/deny"]
-
-    [role] = bot.say(me, "ja")                       # groep 6 told the school type already
-    assert role["text"].startswith("Wat is je rol?")
+    honest, role = bot.say(me, "Een leerling uit groep 6 wordt al weken gepest via een groepsapp. "
+                               "Haar moeder belde me, mail: moeder@voorbeeld.nl. Wat kan ik doen?")
+    # No fixed answer in the knowledge base: said honestly, with the number; then the intake goes on.
+    assert honest["text"].startswith("Daar heb ik geen vast antwoord op.") and "030-285 66 16" in honest["text"]
+    # Sure of the topic: confirmed implicitly in the next question, with a button to correct it.
+    assert role["text"] == "Je vraag gaat over *pesten*. Wat is je rol? Dan kan ik mijn vragen daarop afstemmen."
+    assert payloads(role)[-1] == '/deny{"topic":"anders"}'   # groep 6 told the school type already
     first = joined(bot.say(me, '/inform{"caller_role":"mentor"}'))
     assert first.startswith("Ik stel je een paar korte vragen") and "Vraag 1 van " in first
     keys = bot.tracker(me).get_slot("doorvraag_keys")
@@ -119,6 +119,7 @@ def test_incident_in_the_evening_ends_with_a_call_back(closed):
     assert (contact.caller_role, contact.school_type, contact.urgent) == ("mentor", "po", False)
     assert contact.building_blocks
     recorded = {a.question_key: (a.category, a.text) for a in contact.answers}
+    assert recorded["antwoord:geen"][0] == "tekst" and "[EMAIL]" in recorded["antwoord:geen"][1]
     assert recorded[keys[0]] == ("tekst", "Ze zit in de pauze vaak alleen, zegt leerling [NAAM]")
     assert recorded[keys[1]] == ("weet_niet", None)          # asked again after "asdfgh"
     assert [recorded[k][0] for k in keys[2:]] == ["nee"] * (len(keys) - 2)
@@ -131,12 +132,15 @@ def test_incident_in_the_evening_ends_with_a_call_back(closed):
 def test_policy_question_corrected_then_a_human_during_office_hours(open_):
     bot, db = open_
     me = "e2e-ochtend"
-    [confirm] = bot.say(me, "Hoe zetten we op onze school een goed pestprotocol op?")
-    assert confirm["text"] == "Ik begrijp dat je vraag gaat over *pesten*, en over *beleid*. Klopt dat?"
-    [themes] = bot.say(me, "/deny")
-    assert '/inform{"theme":"sociale_veiligheid"}' in payloads(themes)
-    assert '/inform{"theme":"pesten"}' not in payloads(themes)
-    [role] = texts(bot.say(me, '/inform{"theme":"sociale_veiligheid"}'))
+    answer, source, helped = bot.say(me, "Hoe zetten we op onze school een goed pestprotocol op?")
+    # The answer first; the school type is not known yet, so for which schools it holds; then its source.
+    assert answer["text"] == (answers.by_key()["anti_pestprotocol"].answer + " Dit geldt voor het basisonderwijs, "
+                              "het voortgezet onderwijs en het speciaal onderwijs.")
+    assert source["text"].startswith("Bron: [Stop Pesten NU")
+    assert helped["text"] == "Had je hier iets aan?" and payloads(helped) == ["/affirm", "/deny"]
+    [offer] = texts(bot.say(me, "/deny"))
+    assert offer.startswith("Jammer.") and offer.endswith("zodat mijn advies beter bij jullie school past?")
+    [role] = texts(bot.say(me, "/affirm"))
     assert role.startswith("Wat is je rol?")
     [school] = texts(bot.say(me, "ik ben directeur"))
     assert school == "Om wat voor school gaat het?"
@@ -154,20 +158,27 @@ def test_policy_question_corrected_then_a_human_during_office_hours(open_):
     assert bot.tracker(me).is_paused()
 
     [contact] = the_contacts(db, me)
-    assert (contact.status, contact.handoff, contact.corrected) == ("overgedragen", "wachtrij", True)
+    assert (contact.status, contact.handoff, contact.corrected) == ("overgedragen", "wachtrij", False)
     assert (contact.theme, contact.question_type, contact.caller_role, contact.school_type) == (
-        "sociale_veiligheid", "beleid", "directeur", "vo")
-    assert [a.category for a in contact.answers] == ["ja", "nee", "stop"]
-    assert contact.summary.startswith("thema=sociale_veiligheid; type=beleid; rol=directeur; school=vo")
+        "pesten", "beleid", "directeur", "vo")
+    assert [(a.question_key, a.category) for a in contact.answers][0] == ("antwoord:anti_pestprotocol", "nee")
+    assert [a.category for a in contact.answers][1:] == ["ja", "nee", "stop"]
+    assert contact.summary.startswith("thema=pesten; type=beleid; rol=directeur; school=vo")
 
 
 def test_new_question_and_urgent_danger_in_the_middle_of_the_questions(closed):
     bot, db = closed
     me = "e2e-onderbroken"
-    bot.say(me, "Een leerling uit groep 8 wordt gepest op het schoolplein, ik ben haar juf. Wat kan ik doen?")
-    assert "Vraag 1 van " in joined(bot.say(me, "/affirm"))
-    [confirm] = bot.say(me, "Mag een school camerabeelden van een vechtpartij aan ouders laten zien?")
-    assert confirm["text"].startswith("Ik begrijp dat je vraag gaat over *wet- en regelgeving*")
+    # Role (juf) and school (groep 8) told, the topic sure: straight to the first question.
+    assert "Vraag 1 van " in joined(bot.say(me, "Een leerling uit groep 8 wordt gepest op het schoolplein, "
+                                                 "ik ben haar juf. Wat kan ik doen?"))
+    assert "Vraag 2 van " in joined(bot.say(me, "/affirm"))
+    answer, source, helped = texts(bot.say(me, "Mag een school camerabeelden van een vechtpartij aan ouders laten zien?"))
+    camera = answers.by_key()["avg_camerabeelden"]
+    assert camera.unverified and answer.startswith(camera.answer) and answer.endswith("nog niet definitief; "
+                                                                                      "check het bij de helpdesk als het ertoe doet.")
+    assert source.startswith("Bron: [")
+    assert helped == "Had je hier iets aan?"
     bot.say(me, "/affirm")
     referral = texts(bot.say(me, "Er staat nu een vader met een mes bij het hek en hij dreigt"))
     assert referral[0].startswith("Dit klinkt ernstig.") and "**112**" in referral[0]
@@ -181,6 +192,7 @@ def test_new_question_and_urgent_danger_in_the_middle_of_the_questions(closed):
     first, second = the_contacts(db, me)
     assert (first.theme, first.status) == ("pesten", "onvolledig")
     assert (second.theme, second.status, second.urgent) == ("wet_en_regelgeving", "afgerond", True)
+    assert ("antwoord:avg_camerabeelden", "ja") in [(a.question_key, a.category) for a in second.answers]
     assert (second.urgency_level, second.urgency_category, second.summary) == (
         "acuut", "acuut_gevaar", "urgent=acuut_gevaar; doorverwezen")
 
@@ -209,12 +221,13 @@ def test_possible_danger_gets_one_check_question_then_the_intake_goes_on(closed)
     [check] = bot.say(me, POSSIBLE_DANGER)
     assert check["text"] == "Voordat ik verder vraag: is er op dit moment iemand in gevaar?"
     assert payloads(check) == ["/affirm", "/deny"]
-    went_on, confirm = texts(bot.say(me, "nee, ze is nu bij haar tante"))
+    went_on, *answer, helped = texts(bot.say(me, "nee, ze is nu bij haar tante"))
     assert went_on == "Goed om te horen. Dan ga ik verder met je vraag."
-    assert confirm.startswith("Ik begrijp dat je vraag gaat over") and confirm.endswith("Klopt dat?")
+    # The check question came first; the knowledge-base answer only after it.
+    assert len(answer) == 2 and answer[1].startswith("Bron: [") and helped == "Had je hier iets aan?"
     [contact] = the_contacts(db, me)
     assert (contact.status, contact.urgent, contact.urgency_level) == ("lopend", False, "mogelijk")
-    assert [(a.question_key, a.category) for a in contact.answers] == [("gevaar_nu", "nee")]
+    assert ("gevaar_nu", "nee") in [(a.question_key, a.category) for a in contact.answers]
 
 
 def test_yes_to_the_check_question_gets_the_referral(closed):

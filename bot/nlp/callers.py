@@ -20,7 +20,8 @@ SCHOOL_TYPE = "school_type"
 ENTITIES = (CALLER_ROLE, SCHOOL_TYPE)
 
 _FIRST_PERSON_BEFORE = re.compile(
-    r"(?:\b(?:ik\s+ben|ben\s+ik|ik\s+werk|wij\s+zijn|we\s+zijn|mijn\s+(?:rol|functie)\s+is)\b"
+    # "ben mentor van 2 havo": chat style drops the "ik" at the start of a sentence.
+    r"(?:(?:\b(?:ik\s+ben|ben\s+ik|ik\s+werk|ik\s+zit\s+in|wij\s+zijn|we\s+zijn|mijn\s+(?:rol|functie)\s+is)|(?:^|[.!?,;:])\s*ben)\b"
     r"(?:\s+\S+){0,4}?\s+(?:als\s+|een\s+|de\s+|het\s+)?"
     r"|\b(?:ik|wij|we|mij|me)\s+als\s+"
     r"|(?:^\s*|[.!?,;:]\s*|\b(?:en|maar|want|hier|hoi|hallo|dag)\s+)als\s+"
@@ -32,6 +33,8 @@ _SELF_PUPIL = re.compile(
     r"\bik\s+(?:zit\s+in\s+(?:groep|klas|de\s+brugklas|\d)|ben\s+(?:1[0-7]|[6-9])(?:\s+jaar)?\b(?!\s+(?:jaar\s+)?(?:docent|leraar|leerkracht|juf|meester|werkzaam)))",
     re.IGNORECASE,
 )
+# A role that opens the message, then a comma, "van/bij/op/in/aan" or the end: the writer's own role.
+_INTRODUCES_SELF_AFTER = re.compile(r"\s*(?:[,.;:!]|$|(?:van|bij|op|in|aan)\b)", re.IGNORECASE)
 PUPIL = "leerling"
 _POSSESSIVE = re.compile(r"^(?:mijn|onze|ons|m'n)\b", re.IGNORECASE)
 _SHORT_ANSWER_WORDS = 6
@@ -136,6 +139,8 @@ class CallerTable:
         sentence_start = max(before.rfind(c) for c in ".!?\n") + 1
         if _FIRST_PERSON_BEFORE.search(before[sentence_start:]):
             return True
+        if not before.strip() and _INTRODUCES_SELF_AFTER.match(text[mention.end :]):
+            return True  # "Conrector van een scholengemeenschap, ...", "Leerkracht, basisschool."
         # A short answer to "wat is je rol?": "ib'er", "docent op een vmbo".
         rest = text[: mention.start] + " " + text[mention.end :]
         for school in schools:
