@@ -17,7 +17,7 @@ TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml data/
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help setup db run test check soak train eval eval-urgency eval-answers eval-confirmation eval-conversations bench bench-analytics scaleout validate check-python clean
+.PHONY: help setup db run test check soak train eval eval-urgency eval-answers eval-confirmation eval-conversations bench bench-analytics bench-answers scaleout validate check-python clean
 
 # The fast tier: what needs no trained model, no server and no browser (tests/conftest.py marks them).
 FAST_TESTS := not model and not server and not browser
@@ -119,12 +119,16 @@ eval-urgency: setup $(MODEL)
 
 bench: setup $(MODEL)
 	$(BIN)/python -m bench.run --out bench/results.md
-	$(MAKE) --no-print-directory bench-analytics
+	$(MAKE) --no-print-directory bench-analytics bench-answers
 
 # Trends and the year report over 5 synthetic years (6,000 contacts, 50,000 messages); needs no model,
 # and replaces only its own section of bench/results.md.
 bench-analytics: setup
 	$(BIN)/python -m bench.analytics --out bench/results.md
+
+# Knowledge-base retrieval per message (target 10 ms); replaces only its own section of bench/results.md.
+bench-answers: setup
+	$(BIN)/python -m bench.answers --out bench/results.md
 
 scaleout: setup db $(MODEL)
 	bash scripts/scaleout.sh

@@ -6,7 +6,7 @@ from actions.common import reset_intake
 from bot.classifier import from_parse
 from actions.form import ActionAskIntakeConfirmed
 from actions.intake import ActionReferUrgent, ActionStartIntake
-from bot import referrals
+from bot import intake, referrals
 from tests.intake_support import contact_db, contacts, load_tracker, run  # noqa: F401
 
 
@@ -34,8 +34,8 @@ def test_question_opens_a_contact_and_sets_the_slots(contact_db):
     events, messages = run(ActionStartIntake(), load_tracker("question_pesten"))
     assert messages == []
     text = "ik ben ib'er in groep 7, een leerling wordt gepest via instagram"
-    # Theme and type read surely (the weaker axis at 0.8): confirmed implicitly, no "Klopt dat?".
-    assert from_parse(load_tracker("question_pesten").latest_message).label_confidence >= 0.8
+    # Theme and type read surely (the weaker axis above the threshold): confirmed implicitly, no "Klopt dat?".
+    assert intake.confirms_implicitly(from_parse(load_tracker("question_pesten").latest_message).label_confidence, "pesten")
     assert events == reset_intake() + [
         SlotSet("answer_key", None),
         SlotSet("intake_confirmed", True),
