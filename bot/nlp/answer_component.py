@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import inspect
 import logging
 from pathlib import Path
 from typing import Any
 
-from rasa.engine.graph import GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
-from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
+from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -25,15 +22,13 @@ from bot.nlp.components import prefer_best_question
 
 logger = logging.getLogger(__name__)
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
 
 def lemmas_of(doc) -> list[str]:
     return [(token.lemma_ or token.text).lower() for token in doc]
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True, model_from="SpacyNLP")
-class AnswerRetriever(GraphComponent):
+class AnswerRetriever(persistence.TrainedComponent):
     """Adds an `answer` entity per knowledge-base answer that is sure enough, best first.
 
     The entity's value is the answer's key and `confidence_entity` its probability. No `answer`
@@ -57,37 +52,21 @@ class AnswerRetriever(GraphComponent):
             "max_false_answers": 0.05,
         }
 
-    @classmethod
-    def required_components(cls) -> list[type]:
-        return [SpacyNLP]
-
-    @staticmethod
-    def data_folder(config: dict[str, Any]) -> Path:
-        folder = Path(config["data"])
-        return folder if folder.is_absolute() else PROJECT_ROOT / folder
+    UNTRAINED = "%s has no trained model; no question gets a fixed answer."
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """The knowledge base and the unanswerable questions live outside Rasa's data: the cache must see them."""
         from bot.nlp import answer_model
 
-        digest = hashlib.sha256(inspect.getsource(answer_model).encode("utf-8"))
         folder = cls.data_folder({**cls.get_default_config(), **config})
-        for path in [*sorted(folder.glob("*.jsonl")), *sorted(answers.FOLDER.glob("*.yml"))]:
-            digest.update(path.name.encode("utf-8") + path.read_bytes())
-        return digest.hexdigest()
+        return persistence.fingerprint(
+            [inspect.getsource(answer_model)], [*sorted(folder.glob("*.jsonl")), *sorted(answers.FOLDER.glob("*.yml"))]
+        )
 
     @classmethod
-    def create(cls, config, model_storage, resource, execution_context) -> AnswerRetriever:
-        return cls({**cls.get_default_config(), **config}, model_storage, resource)
-
-    def __init__(
-        self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, model: AnswerModel | None = None
-    ) -> None:
-        self._config = config
-        self._model_storage = model_storage
-        self._resource = resource
-        self._model = model
+    def wrap(cls, parts: Any) -> AnswerModel:
+        return AnswerModel(parts)
 
     def train(self, training_data: TrainingData, model: SpacyModel) -> Resource:
         questions, keys, sentences = training_questions(self.data_folder(self._config))
@@ -104,17 +83,8 @@ class AnswerRetriever(GraphComponent):
         logger.info(
             "answer model: threshold %.3f, out of fold %s", self._model.threshold, self._model.parts["out_of_fold"]
         )
-        persistence.save(self._model_storage, self._resource, self.MODEL_FILE, self._model.parts)
+        self._persist()
         return self._resource
-
-    @classmethod
-    def load(cls, config, model_storage, resource, execution_context, **kwargs) -> AnswerRetriever:
-        config = {**cls.get_default_config(), **config}
-        parts = persistence.load(model_storage, resource, cls.MODEL_FILE)
-        if parts is None:
-            logger.warning("%s has no trained model; no question gets a fixed answer.", cls.__name__)
-            return cls(config, model_storage, resource)
-        return cls(config, model_storage, resource, AnswerModel(parts))
 
     def process(self, messages: list[Message], model: SpacyModel | None = None) -> list[Message]:
         if self._model is None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from pathlib import Path
 from typing import Any
 
 from rasa.engine.graph import GraphComponent
@@ -13,7 +12,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
+from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import (
     ENTITIES,
     INTENT,
@@ -41,7 +40,6 @@ from bot.nlp.urgency_model import (
 
 logger = logging.getLogger(__name__)
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 GENERAL_URGENCY = "algemeen"
 
 
@@ -108,7 +106,7 @@ class CallerEntityExtractor(GraphComponent, EntityExtractorMixin):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True, model_from="SpacyNLP")
-class UrgencyDetector(GraphComponent):
+class UrgencyDetector(persistence.TrainedComponent):
     """Three urgency levels from the dedicated urgency model (bot/nlp/urgency_model.py).
 
     * ``acuut``: the intent becomes `urgent`, so the dialogue refers at once;
@@ -137,33 +135,24 @@ class UrgencyDetector(GraphComponent):
             "acute_precision": 0.95,
         }
 
-    @classmethod
-    def required_components(cls) -> list[type]:
-        return [SpacyNLP]
-
-    @staticmethod
-    def data_folder(config: dict[str, Any]) -> Path:
-        """The configured folder; a relative one is the project's (rasa train may run from elsewhere)."""
-        folder = Path(config["data"])
-        return folder if folder.is_absolute() else PROJECT_ROOT / folder
+    UNTRAINED = "%s has no trained model; only the rules detect urgency."
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """The training examples and cue lists live outside Rasa's training data: the cache must see them."""
-        import hashlib
         import inspect
 
         from bot.nlp import cues, urgency_model
 
-        digest = hashlib.sha256((inspect.getsource(urgency_model) + inspect.getsource(cues)).encode("utf-8"))
         folder = cls.data_folder({**cls.get_default_config(), **config})
-        for path in [*sorted(folder.glob("*.jsonl")), *urgency_model.KNOWLEDGE_FILES]:
-            digest.update(path.name.encode("utf-8") + path.read_bytes())
-        return digest.hexdigest()
+        return persistence.fingerprint(
+            [inspect.getsource(urgency_model), inspect.getsource(cues)],
+            [*sorted(folder.glob("*.jsonl")), *urgency_model.KNOWLEDGE_FILES],
+        )
 
     @classmethod
-    def create(cls, config, model_storage, resource, execution_context) -> UrgencyDetector:
-        return cls({**cls.get_default_config(), **config}, model_storage, resource)
+    def wrap(cls, parts: Any) -> UrgencyModel:
+        return UrgencyModel(parts)
 
     def __init__(
         self,
@@ -172,10 +161,7 @@ class UrgencyDetector(GraphComponent):
         resource: Resource,
         model: UrgencyModel | None = None,
     ) -> None:
-        self._config = config
-        self._model_storage = model_storage
-        self._resource = resource
-        self._model = model
+        super().__init__(config, model_storage, resource, model)
         self._rules: UrgencyRules | None = None
         self._vocab = None
 
@@ -210,19 +196,6 @@ class UrgencyDetector(GraphComponent):
         logger.info("urgency model: thresholds %s on %d examples", self._model.thresholds, len(examples))
         self._persist()
         return self._resource
-
-    def _persist(self) -> None:
-        assert self._model is not None
-        persistence.save(self._model_storage, self._resource, self.MODEL_FILE, self._model.parts)
-
-    @classmethod
-    def load(cls, config, model_storage, resource, execution_context, **kwargs) -> UrgencyDetector:
-        config = {**cls.get_default_config(), **config}
-        parts = persistence.load(model_storage, resource, cls.MODEL_FILE)
-        if parts is None:
-            logger.warning("%s has no trained model; only the rules detect urgency.", cls.__name__)
-            return cls(config, model_storage, resource)
-        return cls(config, model_storage, resource, UrgencyModel(parts))
 
     def _results(self, items: list[UrgencyInput]) -> list[UrgencyResult]:
         if self._model is not None:
