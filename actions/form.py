@@ -155,7 +155,7 @@ class ValidateIntakeForm(FormValidationAction):
             if requested in ("answer_feedback", "ask_on"):
                 return [SlotSet("ask_on", "nee"), FollowupAction("action_close_intake")]
             return [SlotSet("intake_stopped", True)]
-        if kind in ("not_chat", "person"):
+        if kind == "not_chat":
             return [FollowupAction("action_handoff")]
         return []
 
