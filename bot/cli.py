@@ -70,13 +70,22 @@ def cmd_build_spacy(args: argparse.Namespace) -> int:
     return 0
 
 
+def _argument(parse):
+    """An argparse type from a parser that raises ValueError: its message becomes argparse's error."""
+
+    def convert(text: str):
+        try:
+            return parse(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return convert
+
+
 def _date_argument(text: str):
     from bot.storage.dates import parse_date
 
-    try:
-        return parse_date(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+    return _argument(parse_date)(text)
 
 
 def _database_problem(error: BaseException) -> str:
@@ -321,10 +330,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def _week_argument(text: str):
     from bot.analytics.calendar import parse_week
 
-    try:
-        return parse_week(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+    return _argument(parse_week)(text)
 
 
 def _default_week():
