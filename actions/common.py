@@ -18,6 +18,7 @@ INTAKE_SLOTS = (
     "danger_retry",
     "implicit_confirmed",
     "answer_key",
+    "answers_given",
     "answer_feedback",
     "ask_on",
     "theme",

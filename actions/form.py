@@ -87,6 +87,16 @@ class ValidateIntakeForm(FormValidationAction):
         if about_us and kind is not None:
             # "dit duurt me te lang": about the conversation (even if the urgency model saw danger in it).
             return self.meta(kind, requested, dispatcher)
+        # A practical question about the same case is answered where it is asked; only a question
+        # without such an answer, or on another theme, starts an intake of its own.
+        if requested in ("answer_feedback", "ask_on"):
+            follow_up = self.follow_up_answer(reply, tracker)
+            if follow_up is not None:
+                return follow_up
+        elif requested in intake.DOORVRAAG_SLOTS:
+            in_passing = self.answer_in_passing(reply, dispatcher, tracker)
+            if in_passing is not None:
+                return in_passing
         if intake.is_new_question(reply):
             return None
         if requested == "danger_check":
@@ -212,7 +222,7 @@ class ValidateIntakeForm(FormValidationAction):
     def answer_feedback(self, reply: intake.Reply, tracker: Tracker) -> EventList | None:
         """ "Had je hier iets aan?": ja or nee is logged with the answer's key; anything else is not asked twice."""
         if intake.tells_more(reply):
-            if intake.is_case_or_question(reply):
+            if intake.is_new_case(reply, tracker.get_slot("theme")):
                 return None  # a case or question of its own: a new intake (the answered contact is done)
             # No verdict on the answer, but more about the situation: go on with the intake, keep every word.
             return [SlotSet("answer_feedback", "weet_niet"), *self.go_on(reply, tracker)]
@@ -221,6 +231,49 @@ class ValidateIntakeForm(FormValidationAction):
             return self.decline_asking_on(tracker, feedback="weet_niet")
         contact_log.record_answer(tracker.sender_id, intake.answer_log_key(tracker.get_slot("answer_key")), category)
         return [SlotSet("answer_feedback", category)]
+
+    @staticmethod
+    def sure_answer(reply: intake.Reply, tracker: Tracker) -> answers.Answer | None:
+        """A knowledge-base answer to a typed question about the same case (not one given already)."""
+        if reply.is_payload or not intake.is_question(reply.text):
+            return None
+        if intake.is_new_case(reply, tracker.get_slot("theme")):
+            return None  # another theme, said with confidence: its own intake
+        answer = answers.choose(reply.classification.answers, tracker.get_slot("school_type"))
+        given = tracker.get_slot("answers_given") or []
+        if answer is None or answer.key == tracker.get_slot("answer_key") or answer.key in given:
+            return None
+        return answer
+
+    def follow_up_answer(self, reply: intake.Reply, tracker: Tracker) -> EventList | None:
+        """ "En kijkt de inspectie daar ook naar?" right after an answer: that answer too, on the same contact."""
+        answer = self.sure_answer(reply, tracker)
+        if answer is None:
+            return None
+        contact_log.record_answer(tracker.sender_id, intake.answer_log_key(answer.key), "weet_niet")
+        return [
+            SlotSet("answer_key", answer.key),
+            SlotSet("answers_given", [*(tracker.get_slot("answers_given") or []), answer.key]),
+            SlotSet("answer_feedback", None),
+            SlotSet("ask_on", None),
+            SlotSet("confirm_retry", None),
+        ]
+
+    def answer_in_passing(
+        self, reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> EventList | None:
+        """A practical question asked in the middle of the doorvragen is answered there, then the question again.
+
+        The user should not have to finish the questions, or start over, to hear what may or must.
+        """
+        answer = self.sure_answer(reply, tracker)
+        if answer is None:
+            return None
+        contact_log.record_answer(tracker.sender_id, intake.answer_log_key(answer.key), "weet_niet")
+        spec = intake.texts()["answer"]
+        dispatcher.utter_message(text=answers.reply_text(answer, tracker.get_slot("school_type"), spec))
+        dispatcher.utter_message(text=spec["back_to_questions"])
+        return [SlotSet("answers_given", [*(tracker.get_slot("answers_given") or []), answer.key])]
 
     @staticmethod
     def go_on(reply: intake.Reply, tracker: Tracker) -> EventList:
@@ -235,7 +288,7 @@ class ValidateIntakeForm(FormValidationAction):
     def ask_on(self, reply: intake.Reply, tracker: Tracker) -> EventList | None:
         """May we ask on? Yes: the intake goes on, the topic implicitly confirmed by the answer; no: close."""
         if intake.tells_more(reply):
-            return None if intake.is_case_or_question(reply) else self.go_on(reply, tracker)
+            return None if intake.is_new_case(reply, tracker.get_slot("theme")) else self.go_on(reply, tracker)
         category = intake.feedback_category(reply)
         if category == "ja":
             return [SlotSet("ask_on", "ja"), SlotSet("intake_confirmed", True), SlotSet("intake_phase", "intake")]

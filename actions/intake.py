@@ -24,6 +24,14 @@ from bot.classifier import Classification, from_parse
 from bot.redaction import redact
 
 
+def theme_of_referral(tracker: Tracker, result: Classification) -> EventList:
+    """The referral's own message did not say what it was about; a message after it does."""
+    if tracker.get_slot("theme") in (None, labels.OVERIG) and result.theme != labels.OVERIG:
+        contact_log.update_contact(tracker.sender_id, theme=result.theme, question_type=result.question_type)
+        return [SlotSet("theme", result.theme), SlotSet("question_type", result.question_type)]
+    return []
+
+
 class ActionStartIntake(Action):
     """Classify the question, open its contact (status lopend), log it redacted, set the slots.
 
@@ -48,13 +56,8 @@ class ActionStartIntake(Action):
             # "ben haar mentor, vso. ze is al naar huis": more about the case just referred, not a new
             # intake with its own check question. Kept on the contact; a question starts an intake.
             note_profile(tracker)
-            events: EventList = []
-            if tracker.get_slot("theme") in (None, labels.OVERIG) and result.theme != labels.OVERIG:
-                # The referral's own message did not say what it was about; this one does.
-                contact_log.update_contact(tracker.sender_id, theme=result.theme, question_type=result.question_type)
-                events = [SlotSet("theme", result.theme), SlotSet("question_type", result.question_type)]
             dispatcher.utter_message(text=intake.texts()["noted"]["after_referral"])
-            return [*events, FollowupAction("action_listen")]
+            return [*theme_of_referral(tracker, result), FollowupAction("action_listen")]
         conversation = tracker.sender_id
         if tracker.get_slot("intake_phase") in ("advies", "antwoord"):
             # The previous intake got its advice or its answer: it is done, not abandoned.
@@ -163,8 +166,10 @@ class ActionReferUrgent(Action):
         category = next(tracker.get_latest_entity_values(labels.URGENCY_ENTITY), None) or tracker.get_slot("urgency")
         result = from_parse(tracker.latest_message)
         pupil = referrals.writes_as_pupil(result.caller_role or tracker.get_slot("caller_role"), typed_text(tracker))
-        dispatcher.utter_message(text=referrals.referral_message(category, pupil=pupil))
         conversation = tracker.sender_id
+        if after_referral(tracker):
+            return self.told_more(dispatcher, tracker, category, result, pupil)
+        dispatcher.utter_message(text=referrals.referral_message(category, pupil=pupil))
         # "ja" to the check question of a possible danger: the contact keeps the level the model saw.
         level = labels.MOGELIJK if tracker.get_slot("danger_check") == "ja" else labels.ACUUT
         urgency = {"urgent": True, "urgency_level": level, "urgency_category": referrals.known(category)}
@@ -199,6 +204,28 @@ class ActionReferUrgent(Action):
         if tracker.active_loop.get("name"):
             events += [ActiveLoop(None), SlotSet("requested_slot", None)]
         return events
+
+    @staticmethod
+    def told_more(
+        dispatcher: CollectingDispatcher, tracker: Tracker, category: str | None, result: Classification, pupil: bool
+    ) -> EventList:
+        """More about the case just referred ("ze wordt over een uur opgehaald, door haar vader").
+
+        It stays on the referral's contact (a role or school type in it is kept there), and gets a
+        reminder of the number rather than the whole referral again, or a new contact per message.
+        """
+        referred = tracker.get_slot("urgency")
+        note_profile(tracker)
+        dispatcher.utter_message(text=referrals.again_message(category, referred, pupil=pupil))
+        contact_log.log_message(
+            tracker.sender_id,
+            text_redacted=redact(tracker.latest_message.get("text")),
+            intent=result.intent,
+            confidence=result.confidence,
+            theme=result.theme,
+            question_type=result.question_type,
+        )
+        return theme_of_referral(tracker, result)
 
 
 # The bot's last step was the urgent referral or its follow-up: a message not understood now is most

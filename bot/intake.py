@@ -112,7 +112,7 @@ def is_new_question(reply: Reply) -> bool:
     if reply.is_payload:
         return True
     norm = qb.normalise(reply.text)
-    if any(re.search(rf"\b{phrase}\b", norm) for phrase in spec["explicit"]):
+    if says_new_topic(reply.text):
         return True
     if reply.classification.theme == labels.OVERIG or reply.confidence < spec["min_confidence"]:
         return False
@@ -175,11 +175,26 @@ def tells_more(reply: Reply) -> bool:
     )
 
 
-def is_case_or_question(reply: Reply) -> bool:
-    """A message the model reads as a question on its own (a vraag_* intent) and long enough to tell a case."""
-    return (
-        labels.labels_of_intent(reply.intent) is not None and len(reply.text.split()) >= texts()["new_case_min_words"]
-    )
+def says_new_topic(text: str) -> bool:
+    """The user says a new question or case starts ("ik heb nog een andere vraag", "o, en iets anders")."""
+    norm = qb.normalise(text)
+    return any(re.search(rf"\b{phrase}\b", norm) for phrase in texts()["new_question"]["explicit"])
+
+
+def is_new_case(reply: Reply, theme: str | None) -> bool:
+    """After an answer: a case or question of its own, not more about the one just answered.
+
+    A question intent, long enough to tell a case, and either said to be new or read as another theme
+    with the confidence at which the bot confirms implicitly. An unsure reading, or the same theme, tells
+    more about the same case ("ik ben zijn moeder, hij zit in 2 havo"): that stays on the answered
+    contact, so its role and school type are kept and no second intake starts.
+    """
+    if labels.labels_of_intent(reply.intent) is None or len(reply.text.split()) < texts()["new_case_min_words"]:
+        return False
+    if says_new_topic(reply.text):
+        return True
+    read = reply.classification
+    return read.theme not in (theme, labels.OVERIG) and confirms_implicitly(read.label_confidence, read.theme)
 
 
 def joined_text(earlier: str | None, text: str) -> str:

@@ -75,3 +75,16 @@ def referral_lines(category: str | None, pupil: bool = False) -> list[str]:
 
 def referral_message(category: str | None, pupil: bool = False) -> str:
     return "\n".join(referral_lines(category, pupil))
+
+
+def again_message(category: str | None, referred: str | None, pupil: bool = False) -> str:
+    """More danger told right after a referral: a calm reminder, or the referral when it is a new kind.
+
+    Repeating the whole referral at every message reads as a loop; when the first service for what is
+    told now was in the referral just given, its line alone is enough.
+    """
+    spec = _spec()
+    first = services_for(category, pupil)[0]
+    if first not in services_for(referred, pupil):
+        return referral_message(category, pupil)
+    return " ".join((spec["again"], _service_text(first, pupil), spec["pupil_afterwards" if pupil else "afterwards"]))

@@ -30,6 +30,37 @@ def test_urgent_referral_first_and_category_kept(contact_db):
     assert contact.summary == "urgent=zelfdoding; doorverwezen"
 
 
+def test_more_danger_right_after_a_referral_stays_on_its_contact_with_a_short_reminder(contact_db):
+    tracker = load_tracker("urgent_suicide")
+    run(ActionReferUrgent(), tracker)
+    tracker.slots.update(urgency="zelfdoding", intake_phase=None, theme="pesten", question_type="incident")
+    tracker.latest_message = {
+        **tracker.latest_message,
+        "text": "ik zit in groep 8 en ik ben nu alleen thuis",
+        "entities": [
+            {"entity": "caller_role", "value": "leerling"},
+            {"entity": "school_type", "value": "po"},
+            {"entity": "urgency", "value": "zelfdoding"},
+        ],
+    }
+    events, [message] = run(ActionReferUrgent(), tracker)
+    assert events == []
+    spec = referrals._spec()
+    # A pupil: De Kindertelefoon was the first service of the referral, so its line alone is the reminder.
+    assert message["text"] == " ".join(
+        (spec["again"], referrals.first_service("zelfdoding", pupil=True), spec["pupil_afterwards"])
+    )
+    [contact] = contacts(contact_db)  # no second contact per message
+    assert (contact.caller_role, contact.school_type, contact.urgent) == ("leerling", "po", True)
+
+
+def test_a_new_kind_of_danger_after_a_referral_gets_its_own_referral():
+    assert referrals.again_message("kindermishandeling", "acuut_gevaar") == referrals.referral_message(
+        "kindermishandeling"
+    )
+    assert referrals.again_message("acuut_gevaar", "kindermishandeling").startswith(referrals._spec()["again"])
+
+
 def test_question_opens_a_contact_and_sets_the_slots(contact_db):
     events, messages = run(ActionStartIntake(), load_tracker("question_pesten"))
     assert messages == []

@@ -15,6 +15,8 @@ def answered(key="wvos_mbo", requested="answer_feedback", **slots):
     tracker = load_tracker("form_confirm")
     tracker.slots.update(
         answer_key=key,
+        theme="wet_en_regelgeving",
+        question_type="beleid",
         intake_confirmed=True,
         intake_phase="antwoord",
         caller_role=None,
@@ -125,3 +127,72 @@ def test_ending_after_the_answer_closes():
     tracker = with_message(answered(), parse("nee dank je, dat was het", "deny", 0.8))
     events, _ = validate(tracker)
     assert FollowupAction("action_close_intake") in events
+
+
+def test_more_about_the_same_case_after_the_answer_stays_on_its_contact(contact_db):
+    """An unsure reading of another theme is more about this case: no second intake, the role is kept."""
+    opened()
+    more = "ik ben zijn moeder en hij zit in 2 havo, het gaat al weken zo"
+    ranking = [
+        {"name": "inform", "confidence": 0.45},
+        {"name": "vraag_sociale_veiligheid_incident", "confidence": 0.3},
+        {"name": "vraag_wet_en_regelgeving_beleid", "confidence": 0.25},
+    ]
+    message = parse(more, "vraag_sociale_veiligheid_incident", 0.3, entities={"caller_role": "ouder"}, ranking=ranking)
+    events, _ = validate(with_message(answered(), message))
+    assert SlotSet("ask_on", "ja") in events and SlotSet("intake_confirmed", True) in events
+    assert SlotSet("caller_role", "ouder") in events
+    [contact] = contacts(contact_db)
+    assert (contact.theme, contact.caller_role) == ("wet_en_regelgeving", "ouder")
+
+
+def test_a_new_topic_said_in_words_starts_its_own_intake_even_on_the_same_theme():
+    case = "O, en iets anders: een collega vraagt of de school ook een meldcode moet hebben voor stagiairs"
+    tracker = with_message(answered(), parse(case, "vraag_wet_en_regelgeving_beleid", 0.8))
+    events, messages = validate(tracker)
+    assert events == [] and messages == []
+
+
+def test_a_follow_up_question_after_the_answer_gets_its_own_answer_on_the_same_contact(contact_db):
+    opened()
+    question = "En hoe zit het dan met de monitor, moet die elk jaar?"
+    message = parse(question, "vraag_wet_en_regelgeving_beleid", 0.8, entities={"answer": "wvos_monitor_jaarlijks"})
+    tracker = with_message(answered(), message)
+    events, _ = validate(tracker)
+    assert events == [
+        SlotSet("answer_key", "wvos_monitor_jaarlijks"),
+        SlotSet("answers_given", ["wvos_monitor_jaarlijks"]),
+        SlotSet("answer_feedback", None),
+        SlotSet("ask_on", None),
+        SlotSet("confirm_retry", None),
+        SlotSet(REQ, "answer_feedback"),
+    ]
+    [contact] = contacts(contact_db)
+    assert [a.question_key for a in contact.answers] == ["antwoord:wvos_monitor_jaarlijks"]
+    tracker.slots.update(answer_key="wvos_monitor_jaarlijks", answer_feedback=None)
+    _, [answer, helped] = run(ActionAskAnswerFeedback(), tracker)
+    assert answer["text"].startswith(answers.by_key()["wvos_monitor_jaarlijks"].answer)
+    # The same question once more does not get the same answer twice.
+    tracker.slots.update(answers_given=["wvos_monitor_jaarlijks"])
+    events, _ = validate(with_message(tracker, message))
+    assert SlotSet("answer_key", "wvos_monitor_jaarlijks") not in events
+
+
+def test_a_practical_question_in_the_middle_of_the_questions_is_answered_then_the_question_again(contact_db):
+    opened()
+    tracker = answered(
+        key=None,
+        requested="doorvraag_1",
+        answer_feedback=None,
+        doorvraag_keys=["veiligheidsplan_actueel", "monitor_jaarlijks", "aanspreekpunt_pesten"],
+        role_asked=True,
+        school_asked=True,
+    )
+    question = "Moet de school die monitor eigenlijk elk jaar afnemen?"
+    message = parse(question, "vraag_wet_en_regelgeving_beleid", 0.8, entities={"answer": "wvos_monitor_jaarlijks"})
+    events, messages = validate(with_message(tracker, message))
+    assert events == [SlotSet("answers_given", ["wvos_monitor_jaarlijks"]), SlotSet(REQ, "doorvraag_1")]
+    assert messages[0]["text"].startswith(answers.by_key()["wvos_monitor_jaarlijks"].answer)
+    assert messages[1]["text"] == intake.texts()["answer"]["back_to_questions"]
+    [contact] = contacts(contact_db)
+    assert [a.question_key for a in contact.answers] == ["antwoord:wvos_monitor_jaarlijks"]

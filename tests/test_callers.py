@@ -39,6 +39,14 @@ def _extract(table, text):
     ("docent", "docent", None),
     ("vertrouwenspersoon vso", "vertrouwenspersoon", "so"),
     ("ik ben directeur van een sbo-school", "directeur", "po"),
+    # A parent rarely says "ik ben ouder": their child says it for them.
+    ("Onze dochter wordt in de klas buitengesloten, wat kunnen we doen?", "ouder", None),
+    ("m'n zoontje zit in groep 3 en durft niet meer naar school", "ouder", "po"),
+    ("Een meisje uit mijn mentorklas, 2 vwo, is al dagen stil", "mentor", "vo"),
+    ("ik geef biologie op een mavo", "docent", "vo"),
+    ("Ik geef al twintig jaar les, nu in het mbo", "docent", "mbo"),
+    ("Ik vraag dit als verzorger van mijn neefje", "ouder", None),
+    ("ik werk op een basisschool als leerkracht", "docent", "po"),
 ])
 def test_roles_said_of_oneself_and_school_types(table, text, role, school):
     assert _extract(table, text) == (role, school)
@@ -50,6 +58,13 @@ def test_roles_said_of_oneself_and_school_types(table, text, role, school):
     ("wat is de taak van een vertrouwenspersoon", None),
     ("Een leerling uit 4 vmbo wordt buitengesloten", "vo"),
     ("als een leerling gepest wordt, wat doe je dan", None),
+    ("mijn leerlingen geven elkaar de schuld", None),
+    ("De leerkracht geeft de kinderen op het plein een standje", None),
+    ("ik geef het door aan de directeur", None),
+    # After a preposition the role is someone else: "ik ben er voor ...", "ik ben boos op ...".
+    ("Ik ben er voor leerlingen en ouders.", None),
+    ("ik ben echt boos op de mentor", None),
+    ("ik ben bang voor de reactie van de ouders", None),
 ])
 def test_a_third_person_is_never_the_callers_role(table, text, school):
     role, found_school = _extract(table, text)

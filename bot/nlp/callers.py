@@ -22,8 +22,9 @@ ENTITIES = (CALLER_ROLE, SCHOOL_TYPE)
 _FIRST_PERSON_BEFORE = re.compile(
     # "ben mentor van 2 havo": chat style drops the "ik" at the start of a sentence.
     r"(?:(?:\b(?:ik\s+ben|ben\s+ik|ik\s+werk|ik\s+zit\s+in|wij\s+zijn|we\s+zijn|mijn\s+(?:rol|functie)\s+is)|(?:^|[.!?,;:])\s*ben)\b"
-    r"(?:\s+\S+){0,4}?\s+(?:als\s+|een\s+|de\s+|het\s+)?"
-    r"|\b(?:ik|wij|we|mij|me)\s+als\s+"
+    # Up to four words between, none a preposition: after "ik ben er voor" or "boos op" comes someone else.
+    r"(?:\s+(?!(?:voor|op|over|met|tegen|naar|bij|om|door|zonder|dan|aan)\b)\S+){0,4}?\s+(?:als\s+|een\s+|de\s+|het\s+)?"
+    r"|\b(?:ik|wij|we|mij|me)\s+(?:\w+\s+){0,4}?als\s+"  # "ik als ouder", "ik werk op een basisschool als"
     r"|(?:^\s*|[.!?,;:]\s*|\b(?:en|maar|want|hier|hoi|hallo|dag)\s+)als\s+"
     r"|\b(?:namens|vanuit)\s+(?:het|de|ons|onze)?\s*)$",
     re.IGNORECASE,
@@ -33,6 +34,13 @@ _SELF_PUPIL = re.compile(
     r"\bik\s+(?:zit\s+in\s+(?:groep|klas|de\s+brugklas|\d)|ben\s+(?:1[0-7]|[6-9])(?:\s+jaar)?\b(?!\s+(?:jaar\s+)?(?:docent|leraar|leerkracht|juf|meester|werkzaam)))",
     re.IGNORECASE,
 )
+# A teacher telling what they teach: "ik geef les op een vmbo", "ik geef geschiedenis aan de bovenbouw".
+_TEACHES = re.compile(
+    r"\bik\s+geef\s+(?:(?:\w+\s+){0,3}?les(?:sen)?\b"
+    r"|(?!(?:het|dit|dat|die|hem|haar|ze|hun|een)\b)\w+\s+(?:op|aan)\s+(?:een|het|de|ons|onze)\b)",
+    re.IGNORECASE,
+)
+TEACHER = "docent"
 # A role that opens the message, then a comma, "van/bij/op/in/aan" or the end: the writer's own role.
 _INTRODUCES_SELF_AFTER = re.compile(r"\s*(?:[,.;:!]|$|(?:van|bij|op|in|aan)\b)", re.IGNORECASE)
 PUPIL = "leerling"
@@ -126,9 +134,10 @@ class CallerTable:
         text = normalise(text or "")
         schools = self._find(SCHOOL_TYPE, text)
         roles = [m for m in self._find(CALLER_ROLE, text) if self._said_of_self(m, text, schools)]
-        pupil = _SELF_PUPIL.search(text)
-        if pupil and not roles:
-            roles = [Mention(CALLER_ROLE, PUPIL, pupil.start(), pupil.end(), pupil.group(0))]
+        for pattern, role in ((_SELF_PUPIL, PUPIL), (_TEACHES, TEACHER)):
+            said = pattern.search(text)
+            if said and not roles:
+                roles = [Mention(CALLER_ROLE, role, said.start(), said.end(), said.group(0))]
         return sorted(roles + schools, key=lambda m: m.start)
 
     @staticmethod
