@@ -97,6 +97,12 @@ class ValidateIntakeForm(FormValidationAction):
             in_passing = self.answer_in_passing(reply, dispatcher, tracker)
             if in_passing is not None:
                 return in_passing
+        if (
+            requested in (*intake.DOORVRAAG_SLOTS, "caller_role", "school_type")
+            and not self.asks_about_danger(reply, tracker)  # danger first: its check question comes next
+            and intake.tells_new_case(reply, intake.IntakeState.of(tracker.slots))
+        ):
+            return None  # a case of its own: the rules start its intake (this one ends unfinished)
         if intake.is_new_question(reply):
             return None
         if requested == "danger_check":
@@ -156,18 +162,21 @@ class ValidateIntakeForm(FormValidationAction):
         phone number and the handoff (a call-back when closed); complaint: sorry, the phone number and
         how to reach a person, then the question once more.
         """
+        # Every step sets a slot besides requested_slot: a validation that sets none makes Rasa reject
+        # the form, and the FollowupAction is then lost (the "Thanks" rule answered instead).
+        seen = [SlotSet("meta_kind", kind)]
         if kind == "ending":
-            return [FollowupAction("action_close_intake")]
+            return [*seen, SlotSet("intake_stopped", True), FollowupAction("action_close_intake")]
         if kind == "person":
-            return [FollowupAction("action_handoff")]
+            return [*seen, SlotSet("intake_stopped", True), FollowupAction("action_handoff")]
         dispatcher.utter_message(text=intake.meta_reply(kind))
         if kind == "just_answer":
             if requested in ("answer_feedback", "ask_on"):
-                return [SlotSet("ask_on", "nee"), FollowupAction("action_close_intake")]
-            return [SlotSet("intake_stopped", True)]
+                return [*seen, SlotSet("ask_on", "nee"), FollowupAction("action_close_intake")]
+            return [*seen, SlotSet("intake_stopped", True)]
         if kind == "not_chat":
-            return [FollowupAction("action_handoff")]
-        return []
+            return [*seen, SlotSet("intake_stopped", True), FollowupAction("action_handoff")]
+        return seen
 
     @staticmethod
     def asks_about_danger(reply: intake.Reply, tracker: Tracker) -> bool:

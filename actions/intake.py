@@ -173,13 +173,23 @@ class ActionReferUrgent(Action):
         # "ja" to the check question of a possible danger: the contact keeps the level the model saw.
         level = labels.MOGELIJK if tracker.get_slot("danger_check") == "ja" else labels.ACUUT
         urgency = {"urgent": True, "urgency_level": level, "urgency_category": referrals.known(category)}
-        if tracker.get_slot("intake_phase") is None:
+        question_type = result.question_type
+        new_case = self.breaks_into_a_policy_intake(tracker)
+        if new_case:
+            # Danger told in the middle of questions about policy or information is a case of its own:
+            # the policy contact ends unfinished, and the case is logged as the incident it is.
+            contact_log.close_contact(conversation, status="onvolledig")
+            question_type = labels.INCIDENT
+        if tracker.get_slot("intake_phase") is None or new_case:
             contact_log.open_contact(
                 conversation,
                 theme=result.theme,
-                question_type=result.question_type,
+                question_type=question_type,
                 intent=result.intent,
                 confidence=result.confidence,
+                # The same person is still writing: what they said about themselves holds for this case too.
+                caller_role=valid_code(result.caller_role or tracker.get_slot("caller_role"), labels.caller_roles()),
+                school_type=valid_code(result.school_type or tracker.get_slot("school_type"), labels.school_types()),
                 **urgency,
             )
         else:
@@ -199,11 +209,20 @@ class ActionReferUrgent(Action):
             SlotSet("urgency", category or referrals.GENERAL),
             SlotSet("intake_phase", None),
             SlotSet("theme", result.theme),
-            SlotSet("question_type", result.question_type),
+            SlotSet("question_type", question_type),
         ]
         if tracker.active_loop.get("name"):
             events += [ActiveLoop(None), SlotSet("requested_slot", None)]
         return events
+
+    @staticmethod
+    def breaks_into_a_policy_intake(tracker: Tracker) -> bool:
+        """A running intake about policy or information, and the danger is not its own check question's "ja"."""
+        return (
+            tracker.get_slot("intake_phase") is not None
+            and tracker.get_slot("danger_check") != "ja"
+            and tracker.get_slot("question_type") not in (None, labels.INCIDENT)
+        )
 
     @staticmethod
     def told_more(

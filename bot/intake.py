@@ -197,6 +197,30 @@ def is_new_case(reply: Reply, theme: str | None) -> bool:
     return read.theme not in (theme, labels.OVERIG) and confirms_implicitly(read.label_confidence, read.theme)
 
 
+def tells_new_case(reply: Reply, state: IntakeState) -> bool:
+    """During a policy or information intake, a concrete case told as a statement: its own intake.
+
+    "Maar er is eigenlijk iets dringenders: vanochtend stond een vader ..." is no answer to the
+    question about the protocol; the case is what the conversation is about from here on. Read
+    surely as an incident (the implicit-confirmation threshold) and told with when it happened, or
+    a new topic said in words.
+    """
+    if reply.is_payload or labels.labels_of_intent(reply.intent) is None:
+        return False
+    if len(reply.text.split()) < texts()["new_case_min_words"]:
+        return False
+    if says_new_topic(reply.text):
+        return True
+    read = reply.classification
+    norm = qb.normalise(reply.text)
+    return (
+        state.question_type != labels.INCIDENT
+        and read.question_type == labels.INCIDENT
+        and confirms_implicitly(read.label_confidence, read.theme)
+        and any(re.search(rf"\b{when}\b", norm) for when in texts()["new_case_when"])
+    )
+
+
 def joined_text(earlier: str | None, text: str) -> str:
     """The case in the user's words so far (redacted), for choosing the questions that are still open."""
     return " ".join(part for part in (earlier, redact(text)) if part)

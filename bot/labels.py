@@ -14,6 +14,7 @@ from typing import Any
 from bot import knowledge
 
 OVERIG = "overig"
+INCIDENT = "incident"  # the question type of a concrete case (labels.md)
 
 
 def themes() -> tuple[str, ...]:

@@ -54,6 +54,22 @@ def test_more_danger_right_after_a_referral_stays_on_its_contact_with_a_short_re
     assert (contact.caller_role, contact.school_type, contact.urgent) == ("leerling", "po", True)
 
 
+def test_danger_told_during_a_policy_intake_is_logged_as_a_case_of_its_own(contact_db):
+    from bot.contact_log import open_contact
+
+    tracker = load_tracker("urgent_suicide")
+    open_contact(tracker.sender_id, theme="pesten", question_type="beleid")
+    tracker.slots.update(intake_phase="intake", theme="pesten", question_type="beleid", caller_role="veiligheid",
+                         school_type="vo")
+    events, _ = run(ActionReferUrgent(), tracker)
+    assert SlotSet("question_type", "incident") in events
+    [policy] = [c for c in contacts(contact_db) if c.question_type == "beleid"]
+    [case] = [c for c in contacts(contact_db) if c.question_type == "incident"]
+    assert (policy.status, policy.question_type, policy.urgent) == ("onvolledig", "beleid", False)
+    assert (case.question_type, case.urgent, case.status) == ("incident", True, "afgerond")
+    assert (case.caller_role, case.school_type) == ("veiligheid", "vo")  # said before the danger, still true
+
+
 def test_a_new_kind_of_danger_after_a_referral_gets_its_own_referral():
     assert referrals.again_message("kindermishandeling", "acuut_gevaar") == referrals.referral_message(
         "kindermishandeling"

@@ -208,6 +208,24 @@ def test_a_new_question_is_told_apart_from_an_answer(message, new):
     assert intake.is_new_question(intake.Reply.of(message)) is new
 
 
+CASE = "Vanochtend heeft een vader op het plein een collega uitgescholden en tegen het hek geduwd"
+
+
+def test_a_case_told_during_policy_questions_starts_its_own_intake(contact_db):
+    opened(contact_db, "test-form-doorvraag")  # form_doorvraag: questions about pesten policy
+    message = parse(CASE, "vraag_sociale_veiligheid_incident", 0.8)
+    events, messages = validate(with_message(load_tracker("form_doorvraag"), message))
+    assert events == [] and messages == []  # the form lets go; the rule for a question starts the case's intake
+
+
+def test_the_same_statement_during_an_incident_intake_is_an_answer(contact_db):
+    opened(contact_db, "test-form-doorvraag")
+    tracker = with_message(load_tracker("form_doorvraag"), parse(CASE, "vraag_sociale_veiligheid_incident", 0.8))
+    tracker.slots["question_type"] = "incident"
+    events, _ = validate(tracker)
+    assert events[0] == SlotSet("doorvraag_2", "tekst")
+
+
 def possible_danger(text, category="zelfdoding", trigger=None):
     message = parse(text, "vraag_sociale_veiligheid_incident", 0.6)
     start = text.find(trigger) if trigger else 0
