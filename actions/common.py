@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
 from bot import intake
 
@@ -107,3 +108,20 @@ def note_profile(tracker: Tracker) -> dict[str, str]:
     if told:
         contact_log.update_contact(tracker.sender_id, **told)
     return told
+
+
+def conversation_step(tracker: Tracker, dispatcher: CollectingDispatcher) -> EventList | None:
+    """Outside the form, a message about the conversation itself gets the step it gets inside it.
+
+    "Kan iemand van jullie mij vandaag bellen?" after a referral, or "nee dank je, dat was het" after
+    an answer: a person, or a polite close, never a new intake on its words.
+    """
+    text = tracker.latest_message.get("text") or ""
+    kind = intake.meta_of(text)
+    if kind in ("person", "not_chat"):
+        if kind == "not_chat":
+            dispatcher.utter_message(text=intake.meta_reply(kind))
+        return [FollowupAction("action_handoff")]
+    if kind == "ending":
+        return [FollowupAction("action_close_intake")]
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -11,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import (
     EventList,
     after_referral,
+    conversation_step,
     last_bot_action,
     note_profile,
     previous_user_intent,
@@ -32,6 +34,22 @@ def theme_of_referral(tracker: Tracker, result: Classification) -> EventList:
     return []
 
 
+def in_context_of_referral(tracker: Tracker, result: Classification) -> Classification:
+    """A question right after a referral that the model reads unsurely is about the case just referred.
+
+    "De directie is ingelicht, wat nu eerst?" says nothing of its theme by itself: the referral's theme
+    and type hold (sure, from the context), unless the user names a new topic.
+    """
+    theme, question_type = tracker.get_slot("theme"), tracker.get_slot("question_type")
+    if theme in (None, labels.OVERIG) or question_type not in labels.question_types():
+        return result
+    if intake.says_new_topic(result.text) or intake.confirms_implicitly(result.label_confidence, result.theme):
+        return result
+    return dataclasses.replace(
+        result, theme=theme, question_type=question_type, theme_confidence=1.0, type_confidence=1.0
+    )
+
+
 class ActionStartIntake(Action):
     """Classify the question, open its contact (status lopend), log it redacted, set the slots.
 
@@ -51,6 +69,9 @@ class ActionStartIntake(Action):
                     response="utter_urgent_safe" if reply_to_check == "ja" else "utter_urgent_unsafe"
                 )
                 return [FollowupAction("action_listen")]  # no intake: the rule's form does not start
+        step = conversation_step(tracker, dispatcher)
+        if step is not None:
+            return step
         result = from_parse(tracker.latest_message)
         if after_referral(tracker) and not intake.is_question(result.text) and result.urgency != labels.ACUUT:
             # "ben haar mentor, vso. ze is al naar huis": more about the case just referred, not a new
@@ -58,6 +79,8 @@ class ActionStartIntake(Action):
             note_profile(tracker)
             dispatcher.utter_message(text=intake.texts()["noted"]["after_referral"])
             return [*theme_of_referral(tracker, result), FollowupAction("action_listen")]
+        if after_referral(tracker):
+            result = in_context_of_referral(tracker, result)
         conversation = tracker.sender_id
         if tracker.get_slot("intake_phase") in ("advies", "antwoord"):
             # The previous intake got its advice or its answer: it is done, not abandoned.
@@ -268,13 +291,20 @@ class ActionFallback(Action):
             confidence=float((parse.get("intent") or {}).get("confidence") or 0.0),
         )
         note_profile(tracker)
+        step = conversation_step(tracker, dispatcher)
+        if step is not None:
+            return step
+        result = from_parse(parse)
+        text = str(parse.get("text") or "")
+        as_question = result.theme != labels.OVERIG and len(text.split()) >= int(spec["min_words_as_question"])
         if last_bot_action(tracker) in AFTER_REFERRAL or after_referral(tracker):
+            if as_question and intake.is_question(text):
+                # "Hoe ga ik daarmee om?" after the referral is a question about the next steps: its intake.
+                return [FollowupAction("action_start_intake")]
             # "ok, ik bel ze nu", "de conciërge heeft 112 gebeld": calm, never "sorry, ik begrijp je niet".
             dispatcher.utter_message(text=spec["after_referral"])
             return []
-        result = from_parse(parse)
-        text = str(parse.get("text") or "")
-        if result.theme != labels.OVERIG and len(text.split()) >= int(spec["min_words_as_question"]):
+        if as_question:
             # Not sure of the intent, fairly sure it is a question on a safety theme: start its intake
             # (the form confirms the topic explicitly) rather than offering buttons.
             return [FollowupAction("action_start_intake")]

@@ -207,3 +207,25 @@ def test_right_after_a_referral_more_about_the_case_is_kept_not_a_new_intake(con
     assert message["text"] == intake.texts()["noted"]["after_referral"]
     [contact] = contacts(contact_db, "test-after-referral")
     assert (contact.caller_role, contact.school_type, contact.theme) == ("mentor", "so", told.theme)
+
+
+def test_an_unsure_question_right_after_a_referral_keeps_the_referrals_theme(contact_db):
+    from actions.intake import ActionStartIntake
+    from bot.contact_log import open_contact
+
+    open_contact("test-after-referral", theme="sociale_veiligheid", question_type="incident", urgent=True)
+    tracker = load_tracker("question_pesten")
+    tracker.sender_id = "test-after-referral"
+    tracker.slots.update(urgency="acuut_gevaar", intake_phase=None, theme="sociale_veiligheid", question_type="incident")
+    ranking = [
+        {"name": "vraag_wet_en_regelgeving_incident", "confidence": 0.35},
+        {"name": "vraag_sociale_veiligheid_beleid", "confidence": 0.3},
+        {"name": "vraag_pesten_incident", "confidence": 0.35},
+    ]
+    message = parse("de directie weet het nu, wat doen we eerst?", "vraag_wet_en_regelgeving_incident", 0.35,
+                    ranking=ranking)
+    events, _ = run(ActionStartIntake(), with_message(tracker, message))
+    assert SlotSet("theme", "sociale_veiligheid") in events and SlotSet("question_type", "incident") in events
+    assert SlotSet("implicit_confirmed", True) in events  # sure from the context: no "Klopt dat?"
+    newest = max(contacts(contact_db, "test-after-referral"), key=lambda c: c.id)
+    assert (newest.theme, newest.question_type, newest.status) == ("sociale_veiligheid", "incident", "lopend")

@@ -5,7 +5,7 @@ from rasa_sdk.events import ActiveLoop, ConversationPaused, FollowupAction, Rest
 from actions.advice import ActionCloseIntake, ActionGiveAdvice, ActionRestart
 from actions.handoff import (ActionAskContactChannel, ActionFinishHandoff, ActionHandoff,
                              ValidateContactForm)
-from actions.intake import ActionFallback
+from actions.intake import ActionFallback, ActionStartIntake
 from bot import callbacks, contact_log, hours, intake
 from bot import question_bank as qb
 from tests.intake_support import (contact_db, contacts, load_tracker, parse, run,  # noqa: F401
@@ -227,6 +227,40 @@ def test_second_fallback_in_a_row_offers_a_human(contact_db):
     _, [message] = run(ActionFallback(), tracker)
     assert message["text"] == intake.texts()["fallback"]["second"]
     assert [b["payload"] for b in message["buttons"]] == ["/ask_human", "/deny"]
+
+
+QUESTION_RANKING = [{"name": "nlu_fallback", "confidence": 0.3},
+                    {"name": "vraag_vertrouwenswerk_incident", "confidence": 0.45},
+                    {"name": "vraag_sociale_veiligheid_incident", "confidence": 0.25}]
+
+
+def after_a_referral(message):
+    tracker = with_message(load_tracker("question_pesten"), message)
+    tracker.slots.update(urgency="seksueel_misbruik", intake_phase=None)
+    return tracker
+
+
+def test_a_question_not_understood_after_a_referral_starts_its_intake(contact_db):
+    question = "Mijn collega wil niet dat ik het doorvertel, hoe ga ik daarmee om?"
+    tracker = after_a_referral(parse(question, "nlu_fallback", 0.3, ranking=QUESTION_RANKING))
+    events, messages = run(ActionFallback(), tracker)
+    assert events == [FollowupAction("action_start_intake")] and messages == []
+
+
+def test_a_statement_not_understood_after_a_referral_gets_the_calm_line(contact_db):
+    statement = "oke ik ga ze nu meteen bellen hoor, de directeur zit naast me"
+    tracker = after_a_referral(parse(statement, "nlu_fallback", 0.3, ranking=QUESTION_RANKING))
+    events, [message] = run(ActionFallback(), tracker)
+    assert events == [] and message["text"] == intake.texts()["fallback"]["after_referral"]
+
+
+@pytest.mark.parametrize("action", [ActionFallback(), ActionStartIntake()])
+def test_asking_to_be_called_is_a_handoff_wherever_it_comes(action, contact_db):
+    ask = "Kunnen jullie mij vandaag nog terugbellen? Wat is jullie nummer?"
+    tracker = after_a_referral(parse(ask, "vraag_vertrouwenswerk_overig", 0.4, ranking=QUESTION_RANKING))
+    events, [message] = run(action, tracker)
+    assert events == [FollowupAction("action_handoff")]
+    assert message["text"] == intake.meta_reply("not_chat")
 
 
 def test_the_action_server_registers_exactly_the_actions_of_the_domain():
