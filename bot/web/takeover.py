@@ -109,10 +109,9 @@ class RasaClient:
     async def resume(self, conversation_id: str, username: str) -> None:
         """Resume the bot and leave the tracker listening, so the user's next message is answered.
 
-        The handoff paused the conversation right after `action_handoff`: a paused tracker runs no
-        `action_listen`. Without one, the next message is predicted from "the last action was
-        action_handoff", which the rule "Helpdesk open, the staff queue takes over" answers with
-        `action_listen`: the message got no reply at all. Appending `action_listen` after the
-        resume puts the tracker where a normal turn starts.
+        The take-over paused the conversation (TAKE_OVER_EVENTS): a paused tracker runs no
+        `action_listen`, so the next message would be predicted from whatever action ran last
+        (an earlier version paused right after `action_handoff`, and that message got no reply
+        at all). Appending `action_listen` after the resume puts the tracker where a normal turn starts.
         """
         await self._append(conversation_id, resume_events(username))
