@@ -70,6 +70,8 @@ def test_declining_a_call_back_keeps_waiting(text):
 
 def test_other_messages_are_answered_and_a_long_story_is_no_choice():
     assert waiting.read(reply("hallo? is er iemand?"), offered=False) == "mens"
+    assert waiting.read(reply("Hoe lang duurt het nog?"), offered=False) == "mens"
+    assert waiting.read(reply("mijn collega zegt dat iemand haar bedreigt"), offered=False) == "anders"
     story = ("de leerling zegt dat hij gepest wordt en dat zijn moeder hem niet wil laten bellen met de school "
              "omdat ze bang is dat het erger wordt, wat moet ik doen")
     assert waiting.read(reply(story, "vraag_pesten_incident", 0.8), offered=True) == "anders"
