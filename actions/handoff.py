@@ -1,4 +1,7 @@
-"""A human: during helpdesk hours the staff queue (the bot pauses), otherwise a call-back or mail.
+"""A human: during helpdesk hours the staff queue (the bot keeps listening), otherwise a call-back or mail.
+
+While waiting the user may choose a call-back instead (actions/waiting.py); the number is then
+asked by the same contact form as outside hours, and the contact leaves the live queue.
 
 The phone number or e-mail address is asked only after explicit consent, used
 only for the call-back (bot/callbacks.py) and never written to the contact log
@@ -11,13 +14,13 @@ from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, ConversationPaused, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions.common import EventList, valid_code
 from actions.form import is_answer_turn
-from bot import callbacks, contact_log, hours, intake, labels
+from bot import callbacks, contact_log, hours, intake, labels, waiting
 from bot import question_bank as qb
 
 FORM = "contact_form"
@@ -46,17 +49,9 @@ def _summary(tracker: Tracker, handoff: str) -> str:
     )
 
 
-def _waiting_lines(conversation: str, spec: dict) -> list[str]:
+def _waiting_lines(conversation: str) -> list[str]:
     """ "Je bent nummer N in de wachtrij" and the expected wait, when the contact log can tell."""
-    lines = []
-    position = contact_log.queue_position(conversation)
-    if position:
-        lines.append(spec["position"].format(position=position))
-    wait = contact_log.expected_wait()
-    if wait is not None:
-        minutes = max(1, round(wait.total_seconds() / 60))
-        lines.append(spec["expected_wait"].format(minutes=minutes, unit="minuut" if minutes == 1 else "minuten"))
-    return lines
+    return waiting.queue_lines(contact_log.queue_position(conversation), contact_log.expected_wait())
 
 
 class ActionHandoff(Action):
@@ -83,8 +78,15 @@ class ActionHandoff(Action):
             contact_log.close_contact(
                 conversation, status="overgedragen", handoff="wachtrij", summary=_summary(tracker, "wachtrij")
             )
-            dispatcher.utter_message(text=" ".join([spec["open"], *_waiting_lines(conversation, spec)]))
-            return events + [SlotSet("helpdesk_open", True), SlotSet("intake_phase", None), ConversationPaused()]
+            dispatcher.utter_message(text=" ".join([spec["open"], *_waiting_lines(conversation)]))
+            # No pause here: the bot keeps listening while the user waits (waiting_form, actions/waiting.py);
+            # the conversation pauses when a staff member takes it (bot/web/takeover.py).
+            return events + [
+                SlotSet("helpdesk_open", True),
+                SlotSet("intake_phase", waiting.PHASE),
+                SlotSet("waiting_choice", None),
+                SlotSet("waiting_reply", None),
+            ]
         text = _fill(spec["closed"], now)
         if tracker.get_slot("urgency") and tracker.get_slot("danger_check") != "nee":
             text = spec["urgent_reminder"] + " " + text
@@ -223,15 +225,28 @@ class ActionFinishHandoff(Action):
         channel: str | None = tracker.get_slot("contact_channel")
         detail = tracker.get_slot("contact_detail")
         now = hours.current_time()
+        from_queue = tracker.get_slot("intake_phase") == waiting.PHASE
+        cleared = [SlotSet(name, None) for name in CONTACT_SLOTS]
         if channel in ("terugbellen", "mail") and tracker.get_slot("contact_consent") and detail:
-            callbacks.submit(callbacks.CallbackRequest(conversation, channel, detail, hours.next_opening(now)))
+            # The contact first, so a console that sees the new request also sees it left the live queue.
             contact_log.close_contact(
                 conversation, status="overgedragen", handoff=channel, summary=_summary(tracker, channel)
             )
+            # From the queue during opening hours the call-back is due now, not at the next opening.
+            callbacks.submit(
+                callbacks.CallbackRequest(conversation, channel, detail, now if from_queue else hours.next_opening(now))
+            )
+            if from_queue:
+                dispatcher.utter_message(text=waiting.texts()["callback_done"])
+                return cleared + [SlotSet("intake_phase", None)]
             dispatcher.utter_message(text=_fill(spec["done"][channel], now))
+        elif from_queue:
+            # No number after all: the user simply goes on waiting.
+            dispatcher.utter_message(text=waiting.texts()["callback_dropped"])
+            return cleared + [FollowupAction(waiting.FORM)]
         else:
             gave_up = detail == ""
             contact_log.close_contact(conversation, status="afgerond", summary=_summary(tracker, "geen"))
             dispatcher.utter_message(text=_fill(spec["gave_up" if gave_up else "declined"], now))
         dispatcher.utter_message(text=intake.texts()["close"]["default"])
-        return [SlotSet(name, None) for name in CONTACT_SLOTS] + [SlotSet("intake_phase", None)]
+        return cleared + [SlotSet("intake_phase", None)]

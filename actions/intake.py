@@ -20,7 +20,7 @@ from actions.common import (
     typed_text,
     valid_code,
 )
-from bot import answers, contact_log, hours, intake, labels, referrals
+from bot import answers, contact_log, hours, intake, labels, referrals, waiting
 from bot import question_bank as qb
 from bot.classifier import Classification, from_parse
 from bot.redaction import redact
@@ -196,14 +196,18 @@ class ActionReferUrgent(Action):
         # "ja" to the check question of a possible danger: the contact keeps the level the model saw.
         level = labels.MOGELIJK if tracker.get_slot("danger_check") == "ja" else labels.ACUUT
         urgency = {"urgent": True, "urgency_level": level, "urgency_category": referrals.known(category)}
+        # Waiting in the staff queue: the waiting contact becomes urgent (on top of the queue) and stays there.
+        queued = tracker.get_slot("intake_phase") == waiting.PHASE
         question_type = result.question_type
-        new_case = self.breaks_into_a_policy_intake(tracker)
+        new_case = not queued and self.breaks_into_a_policy_intake(tracker)
         if new_case:
             # Danger told in the middle of questions about policy or information is a case of its own:
             # the policy contact ends unfinished, and the case is logged as the incident it is.
             contact_log.close_contact(conversation, status="onvolledig")
             question_type = labels.INCIDENT
-        if tracker.get_slot("intake_phase") is None or new_case:
+        if queued:
+            contact_log.update_contact(conversation, **urgency)
+        elif tracker.get_slot("intake_phase") is None or new_case:
             contact_log.open_contact(
                 conversation,
                 theme=result.theme,
@@ -225,15 +229,17 @@ class ActionReferUrgent(Action):
             theme=result.theme,
             question_type=result.question_type,
         )
-        contact_log.close_contact(
-            conversation, status="afgerond", summary=f"urgent={category or referrals.GENERAL}; doorverwezen"
-        )
+        if not queued:
+            contact_log.close_contact(
+                conversation, status="afgerond", summary=f"urgent={category or referrals.GENERAL}; doorverwezen"
+            )
         events: EventList = [
             SlotSet("urgency", category or referrals.GENERAL),
-            SlotSet("intake_phase", None),
+            *([] if queued else [SlotSet("intake_phase", None)]),
             SlotSet("theme", result.theme),
             SlotSet("question_type", question_type),
         ]
+        # A running form stops; while waiting, a rule starts the waiting again after the referral (data/rules.yml).
         if tracker.active_loop.get("name"):
             events += [ActiveLoop(None), SlotSet("requested_slot", None)]
         return events

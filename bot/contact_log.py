@@ -61,3 +61,17 @@ def expected_wait():
     from bot.storage.waiting import expected_wait as read
 
     return _safe("expected_wait", read)
+
+
+def note_callback_offered(conversation_id: str) -> bool | None:
+    """The user chose a call-back while waiting: the console's timer offers it no more."""
+    from bot.storage.waiting import note_offered
+
+    return _safe("note_callback_offered", note_offered, conversation_id)
+
+
+def leave_queue(conversation_id: str) -> bool | None:
+    """The user stopped waiting for staff ("laat maar"): the contact leaves the live queue."""
+    from bot.storage.waiting import leave_queue as leave
+
+    return _safe("leave_queue", leave, conversation_id)

@@ -392,7 +392,7 @@ def test_user_add_never_takes_the_password_as_an_argument(db, tmp_path):
 def test_staff_take_over_and_hand_back_through_rasas_api(db, tracker_url):
     from aiohttp import web
 
-    from bot.web.takeover import RasaClient, resume_events
+    from bot.web.takeover import TAKE_OVER_EVENTS, RasaClient, resume_events
 
     received = []
     failing = {"on": False}
@@ -429,7 +429,9 @@ def test_staff_take_over_and_hand_back_through_rasas_api(db, tracker_url):
     assert "Terug naar de bot" in statuses[4]
     query = {"token": "geheim", "output_channel": "latest", "execute_side_effects": "true"}
     # The reply goes under the staff member's name; the metadata says who wrote it.
-    assert received[0] == ("gesprek-1", query, [{"event": "bot", "text": "Staff (helpdesk): Hoi, met Anna.",
+    # Replying takes the conversation over: the waiting stops and the bot pauses, then the line.
+    assert received[0] == ("gesprek-1", query, [*TAKE_OVER_EVENTS,
+                                                {"event": "bot", "text": "Staff (helpdesk): Hoi, met Anna.",
                                                  "metadata": {"from": "staff", "staff": "staff"}}])
     # Back to the bot: resume, a line that says so, and the tracker left listening for the next message.
     assert received[1] == ("gesprek-1", query, resume_events("staff"))

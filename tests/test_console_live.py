@@ -12,7 +12,7 @@ from bot.storage import close_contact, open_contact
 from bot.storage.models import AuditEntry, CallbackRequest, Contact
 from bot.web.app import ConsoleSettings, create_app
 from bot.web.auth import LoginLimiter, SessionStore, create_user
-from bot.web.takeover import RasaClient
+from bot.web.takeover import TAKE_OVER_EVENTS, RasaClient
 from tests.test_console import PASSWORD, SCRIPT, Clock, contact_id, csrf_of, db, login, run  # noqa: F401
 
 BUTTONS = [{"title": "Bel me terug", "payload": '/inform{"contact_channel":"terugbellen"}'},
@@ -131,7 +131,9 @@ def test_a_claim_shows_the_name_and_a_colleague_is_warned_before_replying(db, tm
     assert 'name="take_over" value="1" required' in seen                 # the reply form asks to acknowledge
     assert (warned, second_claim) == (409, 409)
     assert "Sanne heeft dit gesprek al opgepakt" in warning
-    assert [r[0]["text"] for r in received] == ["Piet (helpdesk): Hallo"]  # nothing sent before the warning
+    # Nothing sent before the warning; the reply takes the conversation over (the bot pauses) and comes last.
+    assert [r[-1]["text"] for r in received] == ["Piet (helpdesk): Hallo"]
+    assert all({"event": "pause"} in r for r in received)
     assert (anyway, handed, nobody) == (303, 303, 400)
     with db.session() as session:
         contact = session.get(Contact, cid)
@@ -164,8 +166,12 @@ def test_claiming_a_waiting_chat_tells_the_user_a_person_joined(db, tmp_path):
                 await client.post(f"/contacts/{cid}/claim", data={"csrf": await csrf_of(client)})
 
     asyncio.run(go())
-    [[line]] = received
+    [events] = received
+    line = events[-1]
     assert line["text"].startswith("Sanne van de helpdesk is er nu") and line["metadata"]["from"] == "system"
+    # From the claim on the conversation is the staff member's: the waiting stops and the bot pauses.
+    assert events[:-1] == list(TAKE_OVER_EVENTS)
+    assert {"event": "pause"} in events and {"event": "active_loop", "name": None} in events
 
 
 def test_canned_replies_are_on_the_contact_page(db, tmp_path):

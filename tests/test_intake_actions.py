@@ -1,6 +1,6 @@
 """Advice, closing, handoff, call-back and fallback actions against saved trackers: exact events."""
 import pytest
-from rasa_sdk.events import ActiveLoop, ConversationPaused, FollowupAction, Restarted, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, Restarted, SlotSet
 
 from actions.advice import ActionCloseIntake, ActionGiveAdvice, ActionRestart
 from actions.handoff import (ActionAskContactChannel, ActionFinishHandoff, ActionHandoff,
@@ -69,13 +69,15 @@ def test_declining_a_human_closes_the_contact(contact_db):
 
 # ------------------------------------------------------------------ handoff
 
-def test_open_helpdesk_queues_the_conversation_and_pauses_the_bot(contact_db, clock):
+def test_open_helpdesk_queues_the_conversation_and_the_bot_keeps_listening(contact_db, clock):
     clock("2026-11-24T10:30:00+01:00")
     start("test-form-doorvraag")
     tracker = with_message(load_tracker("form_doorvraag"), parse("/ask_human", "ask_human"))
     events, [message] = run(ActionHandoff(), tracker)
+    # No pause: the user waits in waiting_form until a staff member takes the conversation.
     assert events == [ActiveLoop(None), SlotSet(REQ, None), SlotSet("helpdesk_open", True),
-                      SlotSet("intake_phase", None), ConversationPaused()]
+                      SlotSet("intake_phase", "wachtrij"), SlotSet("waiting_choice", None),
+                      SlotSet("waiting_reply", None)]
     spec = intake.texts()["handoff"]
     # Alone in the queue, and no recent handoff to estimate the wait from.
     assert message["text"] == spec["open"] + " " + spec["position"].format(position=1)

@@ -154,8 +154,12 @@ def test_policy_question_corrected_then_a_human_during_office_hours(open_):
     assert stopped[1].startswith("Dank je wel. Op basis van je antwoorden")
     [queued] = texts(bot.say(me, "ik wil een medewerker spreken"))
     assert queued.startswith("Ik zet je gesprek door naar een medewerker")
-    assert bot.say(me, "hallo?") == []          # the bot is paused: staff take over
-    assert bot.tracker(me).is_paused()
+    # The bot still listens while the user waits (it pauses when a staff member takes over).
+    [waiting] = bot.say(me, "hallo?")
+    assert "Je bent nummer 1 in de wachtrij." in waiting["text"]
+    assert waiting["text"].endswith("Liever teruggebeld worden?")
+    assert payloads(waiting) == ['/inform{"contact_channel":"terugbellen"}']
+    assert not bot.tracker(me).is_paused()
 
     [contact] = the_contacts(db, me)
     assert (contact.status, contact.handoff, contact.corrected) == ("overgedragen", "wachtrij", False)
@@ -252,3 +256,39 @@ def test_nonsense_twice_offers_a_human_and_restart_starts_over(closed):
     assert texts(bot.say(me, "/restart")) == ["Ik begin opnieuw. Stel gerust je vraag over sociale veiligheid op school."]
     assert bot.tracker(me).get_slot("intake_phase") is None
     assert texts(bot.say(me, "hoi"))[0].startswith("Hoi!")
+
+
+# ------------------------------------------------------------------ waiting for staff
+
+def test_while_waiting_a_typed_call_back_takes_the_number_and_leaves_the_queue(open_):
+    from bot.storage.waiting import queue_position
+    from bot.web.console_data import open_callbacks, waiting_count
+
+    bot, db = open_
+    me = "e2e-wacht-terugbellen"
+    [queued] = texts(bot.say(me, "ik wil graag met een medewerker praten"))
+    assert "in de wachtrij" in queued
+    waiting_before = waiting_count(db)
+    [consent] = bot.say(me, "laat maar, ik wil teruggebeld worden")
+    assert consent["text"].startswith("Mag ik je telefoonnummer vragen?") and payloads(consent) == ["/affirm", "/deny"]
+    [number] = texts(bot.say(me, "/affirm"))
+    assert number == "Wat is je telefoonnummer?"
+    [done] = texts(bot.say(me, "06-12345678"))
+    assert done.startswith("Dank je. Je staat nu niet meer in de wachtrij van de chat.")
+    [contact] = the_contacts(db, me)
+    assert (contact.status, contact.handoff) == ("overgedragen", "terugbellen")
+    assert me in [r.conversation_id for r in open_callbacks(db)] and waiting_count(db) == waiting_before - 1
+    assert queue_position(db, me) is None
+    assert "0612345678" not in " ".join(logged_texts(db)) + (contact.summary or "")
+
+
+def test_while_waiting_an_urgent_message_is_referred_first_and_the_user_stays_in_the_queue(open_):
+    bot, db = open_
+    me = "e2e-wacht-urgent"
+    bot.say(me, "ik wil een medewerker spreken")
+    said = texts(bot.say(me, "een leerling zegt dat hij zich vanavond van het leven gaat beroven"))
+    assert "113" in said[0] and "in de wachtrij" in said[-1] and "dringend" in said[-1]
+    [contact] = the_contacts(db, me)
+    assert (contact.urgent, contact.handoff, contact.status) == (True, "wachtrij", "overgedragen")
+    [bye] = texts(bot.say(me, "ik bel zelf wel"))
+    assert bye.startswith("Helemaal goed, ik haal je uit de wachtrij.")

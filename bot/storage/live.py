@@ -1,7 +1,8 @@
 """The console's live feed: a growing list of small events (ids and codes, never text).
 
 Every change staff should see at once (a handoff, a claim, a transfer, a reply, a
-closed call-back) adds a row in the same unit of work as the change itself. A
+closed call-back, a new call-back request, a user leaving the queue
+or offered a call-back) adds a row in the same unit of work as the change itself. A
 console process asks for rows above the last id it saw; that works with any
 number of console processes on one database, SQLite or PostgreSQL, without a
 message broker.
@@ -18,7 +19,19 @@ from bot.storage.database import Database
 from bot.storage.models import ConsoleEvent
 from bot.storage.timestamps import utc_now
 
-KINDS = ("queued", "claimed", "transferred", "status", "reply", "resumed", "note", "callback_done")
+KINDS = (
+    "queued",
+    "claimed",
+    "transferred",
+    "status",
+    "reply",
+    "resumed",
+    "note",
+    "callback_done",
+    "callback_requested",
+    "left_queue",
+    "callback_offered",
+)
 KEEP = timedelta(days=2)  # only needed while a console page is open; `doorvraag purge` removes older rows
 
 

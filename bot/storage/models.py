@@ -100,6 +100,9 @@ class Contact(Base):
     urgency_category = Column(String(32), nullable=True)
     # Claim (0005): when a staff member took the contact on; the waiting time of recent handoffs.
     claimed_at = Column(UtcDateTime, nullable=True)
+    # Call-back offer (0006): when the bot offered a waiting user a call-back (or they chose one), so it
+    # is offered once whichever console process notices the wait first, also after a restart.
+    callback_offered_at = Column(UtcDateTime, nullable=True)
 
     answers = relationship(
         "ContactAnswer",

@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 from bot.storage.audit import SYSTEM_ACTOR, record_audit
 from bot.storage.database import Database
 from bot.storage.live import KEEP as LIVE_EVENTS_KEPT
+from bot.storage.live import record_event
 from bot.storage.models import CallbackRequest, ConsoleEvent, Contact, ContactAnswer, ContactNote, MessageLog
 from bot.storage.timestamps import as_utc, utc_now
 
@@ -93,6 +94,7 @@ def store_callback(
                 status="open",
             )
         )
+        record_event(session, "callback_requested", contact.id if contact else None)
     return request_id
 
 

@@ -8,6 +8,8 @@ become markup here.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
 from collections.abc import Awaitable, Callable
@@ -29,6 +31,7 @@ from bot.storage.database import Database
 from bot.storage.dates import parse_date
 from bot.storage.privacy import RetentionPolicy
 from bot.web import canned, chat, console_data, live, staff_lines, transcript, wording
+from bot.web import offers as offers_module
 from bot.web.auth import LoginLimiter, SessionStore, csrf_ok, verify_login
 from bot.web.takeover import RasaClient, TakeoverError
 
@@ -623,6 +626,7 @@ def create_app(
     sessions: SessionStore | None = None,
     logins: LoginLimiter | None = None,
     rasa: RasaClient | None = None,
+    offers: offers_module.OfferSettings | None = None,
 ) -> web.Application:
     state = Console(
         db,
@@ -642,7 +646,22 @@ def create_app(
             state.tracker.dispose()
 
     app.on_cleanup.append(dispose)  # type: ignore[arg-type]  # aiohttp's stub types the signal oddly
+    if rasa is not None:
+        app.cleanup_ctx.append(_offering(state.db, rasa, offers or offers_module.OfferSettings.from_env()))
     return app
+
+
+def _offering(db: Database, rasa: RasaClient, settings: offers_module.OfferSettings):
+    """The call-back offer loop (bot/web/offers.py) for as long as the app runs."""
+
+    async def context(_app: web.Application):
+        task = asyncio.create_task(offers_module.run(db, rasa, settings))
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    return context
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000) -> None:

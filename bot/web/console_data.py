@@ -93,9 +93,19 @@ def _audit_opening(session, contact_id: str, actor: str) -> None:
 
 
 def waiting_count(db: Database) -> int:
-    """How many contacts wait for someone to pick them up (the number in the console's tab title)."""
+    """How many people wait for someone to pick them up (the number in the console's tab title).
+
+    A call-back or mail request is not someone waiting in the chat: it is on the call-back page.
+    """
     with db.session() as session:
-        return int(session.scalar(select(func.count(Contact.id)).where(Contact.queue_status == "nieuw")) or 0)
+        return int(
+            session.scalar(
+                select(func.count(Contact.id)).where(
+                    Contact.queue_status == "nieuw", Contact.handoff.not_in(values.CALLBACK_CHANNELS)
+                )
+            )
+            or 0
+        )
 
 
 def staff_members(db: Database) -> list[str]:

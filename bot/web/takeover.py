@@ -1,5 +1,8 @@
 """Staff take over a conversation: their reply appears in the user's chat; "terug naar de bot" resumes it.
 
+Taking over (the join line on a claim, or the first reply) pauses the conversation: only then, because
+while the user waits unclaimed the bot still answers them (actions/waiting.py).
+
 Uses Rasa's HTTP API (`rasa run --enable-api --auth-token ...`, started that way
 by scripts/run.sh): the reply is appended to the conversation as a bot message
 and sent through the channel the user last wrote on (the widget's Socket.IO),
@@ -23,6 +26,33 @@ MAX_REPLY = 2000
 def _bot_line(text: str, source: str, username: str) -> dict:
     """A bot event whose metadata says who wrote it: "staff" (their reply) or "system" (joined, left)."""
     return {"event": "bot", "text": text, "metadata": {"from": source, "staff": username}}
+
+
+# A staff member takes the conversation: the waiting (or any other) form stops and the bot pauses, so
+# from now on the user's messages are for the staff member. Until then the bot kept listening while the
+# user waited (actions/waiting.py), so it could answer with the place in the queue and offer a call-back.
+TAKE_OVER_EVENTS: tuple[dict, ...] = (
+    {"event": "active_loop", "name": None},
+    {"event": "slot", "name": "requested_slot", "value": None},
+    {"event": "slot", "name": "waiting_reply", "value": None},
+    {"event": "slot", "name": "intake_phase", "value": None},
+    {"event": "pause"},
+)
+
+
+def take_over_events(line: dict) -> list[dict]:
+    """The staff member's line (joined, or their reply) and the conversation theirs from then on."""
+    return [*TAKE_OVER_EVENTS, line]
+
+
+def offer_event(text: str, buttons: list[dict]) -> dict:
+    """The bot's own call-back offer: a bot line with its button, in the bot's name (not a person's)."""
+    return {
+        "event": "bot",
+        "text": text,
+        "data": {"buttons": buttons},
+        "metadata": {"from": "bot", "offer": "callback"},
+    }
 
 
 def resume_events(username: str) -> list[dict]:
@@ -64,20 +94,24 @@ class RasaClient:
         text = text.strip()[:MAX_REPLY]
         if not text:
             raise ValueError("empty reply")
-        await self._append(conversation_id, [_bot_line(staff_lines.staff_text(username, text), "staff", username)])
+        line = _bot_line(staff_lines.staff_text(username, text), "staff", username)
+        await self._append(conversation_id, take_over_events(line))
 
     async def announce_join(self, conversation_id: str, username: str) -> None:
         """The line that tells the user a person joined (when a staff member claims the conversation)."""
         said = staff_lines.JOINED.format(name=staff_lines.display_name(username))
-        await self._append(conversation_id, [_bot_line(said, "system", username)])
+        await self._append(conversation_id, take_over_events(_bot_line(said, "system", username)))
+
+    async def offer_callback(self, conversation_id: str, text: str, buttons: list[dict]) -> None:
+        """The bot offers a waiting user a call-back (bot/web/offers.py); the conversation stays the bot's."""
+        await self._append(conversation_id, [offer_event(text, buttons)])
 
     async def resume(self, conversation_id: str, username: str) -> None:
         """Resume the bot and leave the tracker listening, so the user's next message is answered.
 
-        The handoff paused the conversation right after `action_handoff`: a paused tracker runs no
-        `action_listen`. Without one, the next message is predicted from "the last action was
-        action_handoff", which the rule "Helpdesk open, the staff queue takes over" answers with
-        `action_listen`: the message got no reply at all. Appending `action_listen` after the
-        resume puts the tracker where a normal turn starts.
+        The take-over paused the conversation (TAKE_OVER_EVENTS): a paused tracker runs no
+        `action_listen`, so the next message would be predicted from whatever action ran last
+        (an earlier version paused right after `action_handoff`, and that message got no reply
+        at all). Appending `action_listen` after the resume puts the tracker where a normal turn starts.
         """
         await self._append(conversation_id, resume_events(username))
