@@ -17,8 +17,9 @@ from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions.common import EventList, valid_code
 from actions.form import is_answer_turn
-from bot import callbacks, contact_log, hours, intake, labels
+from bot import callbacks, contact_log, hours, intake, labels, utterances
 from bot import question_bank as qb
+from bot.utterances import tag
 
 FORM = "contact_form"
 CONTACT_SLOTS = ("contact_channel", "contact_consent", "contact_detail", "contact_retry")
@@ -83,12 +84,15 @@ class ActionHandoff(Action):
             contact_log.close_contact(
                 conversation, status="overgedragen", handoff="wachtrij", summary=_summary(tracker, "wachtrij")
             )
-            dispatcher.utter_message(text=" ".join([spec["open"], *_waiting_lines(conversation, spec)]))
+            dispatcher.utter_message(
+                text=" ".join([spec["open"], *_waiting_lines(conversation, spec)]),
+                **tag(utterances.HANDOFF, "wachtrij"),
+            )
             return events + [SlotSet("helpdesk_open", True), SlotSet("intake_phase", None), ConversationPaused()]
         text = _fill(spec["closed"], now)
         if tracker.get_slot("urgency") and tracker.get_slot("danger_check") != "nee":
             text = spec["urgent_reminder"] + " " + text
-        dispatcher.utter_message(text=text)
+        dispatcher.utter_message(text=text, **tag(utterances.HANDOFF, "gesloten"))
         return (
             events
             + [SlotSet("helpdesk_open", False), SlotSet("intake_phase", "overdracht")]
@@ -175,7 +179,7 @@ class _AskContact(Action, ABC):
 
     def run(self, dispatcher, tracker, domain) -> EventList:
         text, buttons = self.message(tracker)
-        dispatcher.utter_message(text=text, buttons=buttons)
+        dispatcher.utter_message(text=text, buttons=buttons, **tag(utterances.QUESTION, self.slot))
         return []
 
 
@@ -228,10 +232,12 @@ class ActionFinishHandoff(Action):
             contact_log.close_contact(
                 conversation, status="overgedragen", handoff=channel, summary=_summary(tracker, channel)
             )
-            dispatcher.utter_message(text=_fill(spec["done"][channel], now))
+            dispatcher.utter_message(text=_fill(spec["done"][channel], now), **tag(utterances.HANDOFF, channel))
         else:
             gave_up = detail == ""
             contact_log.close_contact(conversation, status="afgerond", summary=_summary(tracker, "geen"))
-            dispatcher.utter_message(text=_fill(spec["gave_up" if gave_up else "declined"], now))
-        dispatcher.utter_message(text=intake.texts()["close"]["default"])
+            dispatcher.utter_message(
+                text=_fill(spec["gave_up" if gave_up else "declined"], now), **tag(utterances.HANDOFF, "geen")
+            )
+        dispatcher.utter_message(text=intake.texts()["close"]["default"], **tag(utterances.CLOSING))
         return [SlotSet(name, None) for name in CONTACT_SLOTS] + [SlotSet("intake_phase", None)]

@@ -18,10 +18,11 @@ from actions.common import (
     typed_text,
     valid_code,
 )
-from bot import answers, contact_log, hours, intake, labels, referrals
+from bot import answers, contact_log, hours, intake, labels, referrals, utterances
 from bot import question_bank as qb
 from bot.classifier import Classification, from_parse
 from bot.redaction import redact
+from bot.utterances import tag
 
 
 class ActionStartIntake(Action):
@@ -40,7 +41,8 @@ class ActionStartIntake(Action):
             reply_to_check = intake.answer_category(intake.Reply.of(tracker.latest_message))
             if reply_to_check in ("ja", "nee"):
                 dispatcher.utter_message(
-                    response="utter_urgent_safe" if reply_to_check == "ja" else "utter_urgent_unsafe"
+                    response="utter_urgent_safe" if reply_to_check == "ja" else "utter_urgent_unsafe",
+                    **tag(utterances.NOTED, "safety_" + reply_to_check),
                 )
                 return [FollowupAction("action_listen")]  # no intake: the rule's form does not start
         result = from_parse(tracker.latest_message)
@@ -53,7 +55,9 @@ class ActionStartIntake(Action):
                 # The referral's own message did not say what it was about; this one does.
                 contact_log.update_contact(tracker.sender_id, theme=result.theme, question_type=result.question_type)
                 events = [SlotSet("theme", result.theme), SlotSet("question_type", result.question_type)]
-            dispatcher.utter_message(text=intake.texts()["noted"]["after_referral"])
+            dispatcher.utter_message(
+                text=intake.texts()["noted"]["after_referral"], **tag(utterances.NOTED, "after_referral")
+            )
             return [*events, FollowupAction("action_listen")]
         conversation = tracker.sender_id
         if tracker.get_slot("intake_phase") in ("advies", "antwoord"):
@@ -122,7 +126,8 @@ class ActionStartIntake(Action):
         if intake.is_question(result.text):
             spec = intake.texts()["answer"]
             dispatcher.utter_message(
-                text=spec["none"].format(helpdesk=qb.helpdesk_phone(), hours=hours.opening_hours_text())
+                text=spec["none"].format(helpdesk=qb.helpdesk_phone(), hours=hours.opening_hours_text()),
+                **tag(utterances.NO_ANSWER),
             )
             contact_log.record_answer(conversation, intake.answer_log_key(None), "tekst", text)
         return None
@@ -136,7 +141,7 @@ class ActionGreet(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> EventList:
         text = intake.texts()["greet"].format(hours=hours.opening_hours_text(), helpdesk=qb.helpdesk_phone())
-        dispatcher.utter_message(text=text)
+        dispatcher.utter_message(text=text, **tag(utterances.GREETING))
         return []
 
 
@@ -149,7 +154,11 @@ class ActionNoteProfile(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> EventList:
         note_profile(tracker)
         spec = intake.texts()["noted"]
-        dispatcher.utter_message(text=spec["after_referral"] if after_referral(tracker) else spec["default"])
+        referred = after_referral(tracker)
+        dispatcher.utter_message(
+            text=spec["after_referral"] if referred else spec["default"],
+            **tag(utterances.NOTED, "after_referral" if referred else "profile"),
+        )
         return []
 
 
@@ -163,7 +172,10 @@ class ActionReferUrgent(Action):
         category = next(tracker.get_latest_entity_values(labels.URGENCY_ENTITY), None) or tracker.get_slot("urgency")
         result = from_parse(tracker.latest_message)
         pupil = referrals.writes_as_pupil(result.caller_role or tracker.get_slot("caller_role"), typed_text(tracker))
-        dispatcher.utter_message(text=referrals.referral_message(category, pupil=pupil))
+        dispatcher.utter_message(
+            text=referrals.referral_message(category, pupil=pupil),
+            **tag(utterances.REFERRAL, category or referrals.GENERAL),
+        )
         conversation = tracker.sender_id
         # "ja" to the check question of a possible danger: the contact keeps the level the model saw.
         level = labels.MOGELIJK if tracker.get_slot("danger_check") == "ja" else labels.ACUUT
@@ -224,7 +236,7 @@ class ActionFallback(Action):
         note_profile(tracker)
         if last_bot_action(tracker) in AFTER_REFERRAL or after_referral(tracker):
             # "ok, ik bel ze nu", "de conciërge heeft 112 gebeld": calm, never "sorry, ik begrijp je niet".
-            dispatcher.utter_message(text=spec["after_referral"])
+            dispatcher.utter_message(text=spec["after_referral"], **tag(utterances.NOTED, "after_referral"))
             return []
         result = from_parse(parse)
         text = str(parse.get("text") or "")
@@ -236,11 +248,12 @@ class ActionFallback(Action):
             dispatcher.utter_message(
                 text=spec["second"],
                 buttons=[intake.button(spec["human_yes"], "ask_human"), intake.button(spec["human_no"], "deny")],
+                **tag(utterances.FALLBACK, "second"),
             )
             return []
         buttons = intake.fallback_buttons(parse.get("intent_ranking") or [])
         if buttons:
-            dispatcher.utter_message(text=spec["first"], buttons=buttons)
+            dispatcher.utter_message(text=spec["first"], buttons=buttons, **tag(utterances.FALLBACK, "first"))
         else:
-            dispatcher.utter_message(text=spec["first_no_ranking"])
+            dispatcher.utter_message(text=spec["first_no_ranking"], **tag(utterances.FALLBACK, "first"))
         return []
