@@ -28,6 +28,7 @@ TABLE = Path(__file__).resolve().parent / "conversations" / "must_not_kinds.yml"
 CODED_FIELDS = ("theme", "question_type", "caller_role", "school_type")
 PUPIL = "leerling"
 HELPDESK = "helpdesk"
+FIRST_SERVICE = "first_service"
 # Questions of the intake proper (not the answer's feedback, the check question or the contact form).
 INTAKE_QUESTIONS = ("caller_role", "school_type", "intake_confirmed", "intake_theme")
 # What the bot says when it stops asking: a handoff, a closing, a remark read as "enough" or a stop.
@@ -112,8 +113,13 @@ def _intake_question(said: Said) -> bool:
     return said.is_question() and (said.ref in INTAKE_QUESTIONS or said.ref in qb.bank())
 
 
+def _is_referral(said: Said) -> bool:
+    """A referral proper: not the one number said after "weet ik niet" to the check question."""
+    return said.kind == utterances.REFERRAL and said.ref != FIRST_SERVICE
+
+
 def _referrals(conversation: Conversation) -> list[tuple[int, Said]]:
-    return [(i, s) for i, s in conversation.said() if s.kind == utterances.REFERRAL]
+    return [(i, s) for i, s in conversation.said() if _is_referral(s)]
 
 
 # ------------------------------------------------------------------ the checks (True: violated)
@@ -145,7 +151,7 @@ def _gives(said: Said, wanted: set[str]) -> bool:
     """The message gives what the string asks for: the services it names (the helpdesk's number too),
     or any referral when it names none."""
     if not wanted:
-        return said.kind == utterances.REFERRAL
+        return _is_referral(said)
     named = set(said.services) | ({HELPDESK} if normalise(qb.helpdesk_phone()) in normalise(said.text) else set())
     return wanted <= named
 
@@ -169,7 +175,8 @@ def check_suggest_waiting(conversation: Conversation, text: str) -> bool:
 
 
 def check_false_urgent(conversation: Conversation, text: str) -> bool:
-    """A referral was given, or the contact was logged urgent."""
+    """A referral was given (the one number after "weet ik niet" to the check question is none), or the
+    contact was logged urgent."""
     return bool(_referrals(conversation)) or bool(conversation.got.get("urgent"))
 
 
