@@ -135,25 +135,40 @@ def check_intake_before_referral(conversation: Conversation, text: str) -> bool:
     """No referral (naming the services the string names), or intake questions between the first turn
     the bot saw danger and the referral."""
     wanted = set(services_named(text))
-    referrals = [(i, s) for i, s in conversation.said() if _gives(s, wanted)]
-    if not referrals:
+    referral = _referred(conversation, wanted)
+    if referral is None:
         return True
-    referred_at = referrals[0][0]
+    referred_at = referral[0]
     danger = (
         0 if HELPDESK in wanted else next((i for i, t in enumerate(conversation.turns) if _saw_danger(t)), referred_at)
     )
     return any(_intake_question(s) for i, s in conversation.said() if danger <= i < referred_at) or any(
-        _intake_question(s) for s in conversation.turns[referred_at].said[: _position(conversation, referrals[0])]
+        _intake_question(s) for s in conversation.turns[referred_at].said[: _position(conversation, referral)]
     )
 
 
-def _gives(said: Said, wanted: set[str]) -> bool:
-    """The message gives what the string asks for: the services it names (the helpdesk's number too),
-    or any referral when it names none."""
-    if not wanted:
-        return _is_referral(said)
+def _named(said: Said) -> set[str]:
+    """The services a message names, the helpdesk's number too, and those another one stands for."""
     named = set(said.services) | ({HELPDESK} if normalise(qb.helpdesk_phone()) in normalise(said.text) else set())
-    return wanted <= named
+    for service, others in (table().get("covered_by") or {}).items():
+        if named & set(others):
+            named.add(service)
+    return named
+
+
+def _referred(conversation: Conversation, wanted: set[str]) -> tuple[int, Said] | None:
+    """From the message on where everything the string asks for has been given (the services it names,
+    over one or more messages), or from the first referral when it names none."""
+    given: set[str] = set()
+    for index, said in conversation.said():
+        if not wanted:
+            if _is_referral(said):
+                return index, said
+            continue
+        given |= _named(said)
+        if wanted <= given:
+            return index, said
+    return None
 
 
 def _position(conversation: Conversation, found: tuple[int, Said]) -> int:
@@ -250,7 +265,10 @@ def check_policy_questions_to_pupil(conversation: Conversation, text: str) -> bo
 
 
 DUTY_WORDS = {
-    "meldplicht": re.compile(r"meldplicht|(bestuur|bevoegd gezag)\b.{0,60}(informeren|inlichten|melden)"),
+    "meldplicht": re.compile(
+        r"meldplicht|\bmeld-|\b(meld|informeer|licht)\w*\b.{0,60}\b(bestuur|bevoegd gezag)\b"
+        r"|\b(bestuur|bevoegd gezag)\b.{0,60}\b(informeren|inlichten|melden)\b"
+    ),
     "vertrouwensinspecteur": re.compile(r"vertrouwensinspect|0900-111 ?3 ?111"),
 }
 

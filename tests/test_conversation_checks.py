@@ -156,6 +156,14 @@ def test_intake_before_referral():
     assert verdict(late, text) and not verdict(at_once, text) and verdict(wrong_number, text)
 
 
+def test_a_referral_may_be_given_over_several_messages_and_112_stands_for_the_police():
+    text = "keep chatting about the timetable before referring to the police and helpwanted"
+    alarm = said(u.REFERRAL, "acuut_gevaar", "Bel meteen **112**.")
+    helpwanted = said(u.REFERRAL, "seksueel_misbruik", "Kijk op **helpwanted.nl**.")
+    assert not verdict(conversation(turn("a", alarm), turn("b", helpwanted)), text)
+    assert verdict(conversation(turn("a", alarm), turn("b", QUESTION)), text)
+
+
 def test_suggest_waiting():
     text = "suggest waiting for a colleague"
     assert verdict(conversation(turn("a", said(u.HANDOFF, "wachtrij")), turn("b", said(u.REFERRAL))), text)
@@ -230,6 +238,19 @@ def test_forbidden_claim_with_its_negation_in_the_same_sentence():
     claim = conversation(turn("a", said(u.ANSWER, "k", "De Wet veiligheid op school geldt ook voor het mbo.")))
     denied = conversation(turn("a", said(u.ANSWER, "k", "De Wet veiligheid op school geldt niet voor het mbo.")))
     assert verdict(claim, text) and not verdict(denied, text)
+
+
+def test_a_claim_denied_in_other_words_is_no_claim():
+    text = "say the aangifteplicht goes away when the family objects"
+    denied = conversation(turn("a", said(u.ANSWER, "k", "Bezwaar van de familie heft de aangifteplicht niet op.")))
+    made = conversation(turn("a", said(u.ANSWER, "k", "Met bezwaar van de familie vervalt de aangifteplicht.")))
+    assert not verdict(denied, text) and verdict(made, text)
+
+
+def test_a_duty_said_in_other_words_counts():
+    text = "leave out the meldplicht"
+    assert not verdict(conversation(turn("a", said(u.ANSWER, "k", "Meld het meteen bij het bestuur."))), text)
+    assert verdict(conversation(turn("a", said(u.ANSWER, "k", "Praat eerst met de collega."))), text)
 
 
 def test_wrong_coding_by_the_expect_fields_named():
