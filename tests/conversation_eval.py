@@ -33,7 +33,7 @@ import yaml
 
 from tests.conversation_metrics import Lost, Repeat, asked_twice, fallbacks, information_lost, turns_to_advice
 from tests.conversation_must_not import Verdict, judge
-from tests.conversation_structure import Conversation, turns_of
+from tests.conversation_structure import UNKNOWN, Conversation, turns_of
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
@@ -182,6 +182,10 @@ def metrics_rows(results: dict[str, list[Result]]) -> list[tuple[str, str, Calla
     def conversations(items: list[Result]) -> str:
         return f"{sum(bool(r.violated) for r in items)} of {len(items)}"
 
+    def untagged(items: list[Result]) -> str:
+        said = [s for r in items for _, s in r.conversation.said()]
+        return f"{sum(s.kind == UNKNOWN for s in said)} of {len(said)}"
+
     return [
         ("coded right", f">= {TARGET_RIGHT:.0%}", right),
         ("information lost", "0", lost),
@@ -190,6 +194,7 @@ def metrics_rows(results: dict[str, list[Result]]) -> list[tuple[str, str, Calla
         ("median user turns to the first advice or answer", f"<= {TARGET_MEDIAN_TURNS}", median),
         ("must_not", "0 violated", must_not),
         ("conversations with a must_not violated", "0", conversations),
+        ("bot messages without a kind (a gap in bot/utterances.py tagging)", "0", untagged),
     ]
 
 

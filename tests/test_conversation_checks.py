@@ -258,3 +258,28 @@ def test_wrong_coding_by_the_expect_fields_named():
     expect = {"caller_role": "ouder", "theme": "pesten"}
     assert verdict(conversation(turn("a"), expect=expect, got={"caller_role": "overig", "theme": "pesten"}), text)
     assert not verdict(conversation(turn("a"), expect=expect, got={"caller_role": "ouder", "theme": "overig"}), text)
+
+
+# ------------------------------------------------------------------ the report
+
+
+def test_the_report_has_the_targets_the_not_judged_strings_and_what_was_violated():
+    from tests.conversation_eval import Result, render
+
+    expect = {"theme": "pesten", "question_type": "incident", "urgent": False, "caller_role": "ouder",
+              "school_type": "po", "handoff": False}
+    talk = conversation(
+        turn("ik ben ouder", said(u.ANSWER, "k"), entities={"caller_role": "ouder"}, after={"caller_role": "ouder"}),
+        turn("a", QUESTION), turn("b", QUESTION, said(u.FALLBACK, "first")),
+        expect=expect, got=expect, must_not=["treat the old quarrel as acute danger", "sing a song"])
+    fine = conversation(turn("c", said(u.ADVICE)), expect=expect, got=expect)
+    report = render({"mine": [Result("herhaald", expect, expect, talk), Result("goed", expect, expect, fine)]})
+    assert "| coded right | >= 95% | 100 % (2/2) |" in report
+    assert "| questions asked twice | 0 | 1 in 1 conversations |" in report
+    assert "| fallbacks per 100 user turns | <= 2 | 25.0 (1 in 4 turns) |" in report
+    assert "| median user turns to the first advice or answer | <= 8 | 1 (2 of 2 reached one) |" in report
+    assert "| must_not | 0 violated | 0 violated of 1 judged (1 not judged) |" in report
+    assert "- sing a song (no kind matched)" in report
+    went_wrong = report.split("## mine: went wrong")[1]
+    assert "### herhaald" in went_wrong and "### goed" not in went_wrong
+    assert f"asked twice (turn 3, again): {BANK_KEY}" in went_wrong
