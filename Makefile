@@ -3,6 +3,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PY ?= python3.10
+# The evaluation sets written apart from the project (override: make eval-conversations SHARED_EVAL=...).
+SHARED_EVAL ?= ../shared/eval
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMPS := .stamps
@@ -111,7 +113,7 @@ eval-confirmation: setup $(MODEL)
 
 # Scripted conversations through the real bot, scored on the contact they log -> reports/conversations.md
 eval-conversations: setup $(MODEL)
-	$(BIN)/python -m tests.conversation_eval --out reports/conversations.md
+	$(BIN)/python -m tests.conversation_eval --shared $(SHARED_EVAL) --out reports/conversations.md
 
 # Urgency on sets written apart from the training data (../shared/eval and tests/data) -> reports/urgency.md
 eval-urgency: setup $(MODEL)

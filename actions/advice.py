@@ -9,8 +9,9 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import EventList, valid_code
-from bot import contact_log, hours, intake, labels
+from bot import contact_log, hours, intake, labels, utterances
 from bot import question_bank as qb
+from bot.utterances import tag
 
 
 class ActionGiveAdvice(Action):
@@ -28,10 +29,11 @@ class ActionGiveAdvice(Action):
         advice = qb.advice_for(theme, qtype, school, answers)
         blocks = qb.assess_building_blocks(answers)
         spec = intake.texts()["advice"]
-        dispatcher.utter_message(text=spec["intro"] + "\n\n" + qb.render_advice(advice))
+        dispatcher.utter_message(text=spec["intro"] + "\n\n" + qb.render_advice(advice), **tag(utterances.ADVICE))
         dispatcher.utter_message(
             text=spec["offer"],
             buttons=[intake.button(spec["offer_yes"], "ask_human"), intake.button(spec["offer_no"], "deny")],
+            **tag(utterances.OFFER),
         )
         contact_log.update_contact(
             tracker.sender_id,
@@ -63,7 +65,7 @@ class ActionCloseIntake(Action):
         else:
             texts = intake.texts()["close"]
             text = texts.get(intent) or texts["default"]
-        dispatcher.utter_message(text=text)
+        dispatcher.utter_message(text=text, **tag(utterances.CLOSING))
         events: EventList = [SlotSet("intake_phase", None)]
         if tracker.active_loop.get("name"):
             events += [ActiveLoop(None), SlotSet("requested_slot", None)]
@@ -84,5 +86,5 @@ class ActionRestart(Action):
         phase = tracker.get_slot("intake_phase")
         if phase:
             contact_log.close_contact(tracker.sender_id, status="afgerond" if phase == "advies" else "onvolledig")
-        dispatcher.utter_message(text=intake.texts()["close"]["restart"])
+        dispatcher.utter_message(text=intake.texts()["close"]["restart"], **tag(utterances.CLOSING, "restart"))
         return [Restarted()]

@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import intake
+from bot import intake, utterances
 
 EventList = list[dict[str, Any]]
 
@@ -120,7 +120,7 @@ def conversation_step(tracker: Tracker, dispatcher: CollectingDispatcher) -> Eve
     kind = intake.meta_of(text)
     if kind in ("person", "not_chat"):
         if kind == "not_chat":
-            dispatcher.utter_message(text=intake.meta_reply(kind))
+            dispatcher.utter_message(text=intake.meta_reply(kind), **utterances.tag(utterances.META, kind))
         return [FollowupAction("action_handoff")]
     if kind == "ending":
         return [FollowupAction("action_close_intake")]

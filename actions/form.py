@@ -16,8 +16,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions.common import EventList, last_user_index
-from bot import answers, contact_log, intake, labels, referrals
+from bot import answers, contact_log, intake, labels, referrals, utterances
 from bot.redaction import redact
+from bot.utterances import tag
 
 FORM = "intake_form"
 SKIP_INTENTS = ("dont_know", "deny", "stop")
@@ -169,7 +170,7 @@ class ValidateIntakeForm(FormValidationAction):
             return [*seen, SlotSet("intake_stopped", True), FollowupAction("action_close_intake")]
         if kind == "person":
             return [*seen, SlotSet("intake_stopped", True), FollowupAction("action_handoff")]
-        dispatcher.utter_message(text=intake.meta_reply(kind))
+        dispatcher.utter_message(text=intake.meta_reply(kind), **tag(utterances.META, kind))
         if kind == "just_answer":
             if requested in ("answer_feedback", "ask_on"):
                 return [*seen, SlotSet("ask_on", "nee"), FollowupAction("action_close_intake")]
@@ -221,11 +222,14 @@ class ValidateIntakeForm(FormValidationAction):
         if answer == "ja":
             return [SlotSet("danger_check", "ja"), FollowupAction("action_refer_urgent")]
         if answer == "nee":
-            dispatcher.utter_message(text=spec["going_on"])
+            dispatcher.utter_message(text=spec["going_on"], **tag(utterances.NOTED, "no_danger"))
         else:
             category = tracker.get_slot("urgency")
             pupil = referrals.writes_as_pupil(tracker.get_slot("caller_role"), tracker.get_slot("intake_text") or "")
-            dispatcher.utter_message(text=spec["unsure"].format(first=referrals.first_service(category, pupil)))
+            dispatcher.utter_message(
+                text=spec["unsure"].format(first=referrals.first_service(category, pupil)),
+                **tag(utterances.REFERRAL, "first_service"),
+            )
         return [SlotSet("danger_check", answer)]
 
     def answer_feedback(self, reply: intake.Reply, tracker: Tracker) -> EventList | None:
@@ -280,8 +284,10 @@ class ValidateIntakeForm(FormValidationAction):
             return None
         contact_log.record_answer(tracker.sender_id, intake.answer_log_key(answer.key), "weet_niet")
         spec = intake.texts()["answer"]
-        dispatcher.utter_message(text=answers.reply_text(answer, tracker.get_slot("school_type"), spec))
-        dispatcher.utter_message(text=spec["back_to_questions"])
+        dispatcher.utter_message(
+            text=answers.reply_text(answer, tracker.get_slot("school_type"), spec), **tag(utterances.ANSWER, answer.key)
+        )
+        dispatcher.utter_message(text=spec["back_to_questions"], **tag(utterances.NOTED, "back_to_questions"))
         return [SlotSet("answers_given", [*(tracker.get_slot("answers_given") or []), answer.key])]
 
     @staticmethod
@@ -313,7 +319,7 @@ class ValidateIntakeForm(FormValidationAction):
         return events
 
     def stop(self, requested: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
-        dispatcher.utter_message(text=intake.texts()["doorvragen"]["stopped"])
+        dispatcher.utter_message(text=intake.texts()["doorvragen"]["stopped"], **tag(utterances.NOTED, "stopped"))
         events = [SlotSet("intake_stopped", True)]
         if requested in intake.DOORVRAAG_SLOTS:
             key = self.key_of(requested, tracker)
@@ -420,11 +426,12 @@ class ValidateIntakeForm(FormValidationAction):
 # ---------------------------------------------------------------------- asking
 
 
-def utter_moving_on(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, buttons: list) -> None:
-    """A question of the intake; the first one after an implicit confirmation says what the bot understood."""
+def utter_moving_on(dispatcher: CollectingDispatcher, tracker: Tracker, asks: str, text: str, buttons: list) -> None:
+    """A question of the intake (`asks`: its slot or bank key); the first one after an implicit confirmation
+    says what the bot understood."""
     if tracker.get_slot("implicit_confirmed"):
         text, buttons = intake.with_implicit_confirmation(text, buttons, tracker.get_slot("theme") or labels.OVERIG)
-    dispatcher.utter_message(text=text, buttons=buttons)
+    dispatcher.utter_message(text=text, buttons=buttons, **tag(utterances.QUESTION, asks))
 
 
 class ActionAskDangerCheck(Action):
@@ -433,7 +440,7 @@ class ActionAskDangerCheck(Action):
 
     def run(self, dispatcher, tracker, domain) -> EventList:
         text, buttons = intake.danger_message(retry=bool(tracker.get_slot("danger_retry")))
-        dispatcher.utter_message(text=text, buttons=buttons)
+        dispatcher.utter_message(text=text, buttons=buttons, **tag(utterances.QUESTION, "danger_check"))
         return []
 
 
@@ -447,8 +454,15 @@ class ActionAskAnswerFeedback(Action):
         spec = intake.texts()["answer"]
         answer = answers.by_key().get(tracker.get_slot("answer_key") or "")
         if answer is not None:
-            dispatcher.utter_message(text=answers.reply_text(answer, tracker.get_slot("school_type"), spec))
-        dispatcher.utter_message(text=spec["helped"], buttons=intake.yes_no_buttons(spec["helped_buttons"]))
+            dispatcher.utter_message(
+                text=answers.reply_text(answer, tracker.get_slot("school_type"), spec),
+                **tag(utterances.ANSWER, answer.key),
+            )
+        dispatcher.utter_message(
+            text=spec["helped"],
+            buttons=intake.yes_no_buttons(spec["helped_buttons"]),
+            **tag(utterances.QUESTION, "answer_feedback"),
+        )
         return []
 
 
@@ -460,7 +474,9 @@ class ActionAskAskOn(Action):
         spec = intake.texts()["answer"]
         reaction = {"ja": spec["helped_yes"], "nee": spec["helped_no"]}.get(tracker.get_slot("answer_feedback") or "")
         text = spec["ask_on"] if tracker.get_slot("confirm_retry") or not reaction else f"{reaction} {spec['ask_on']}"
-        dispatcher.utter_message(text=text, buttons=intake.yes_no_buttons(spec["ask_on_buttons"]))
+        dispatcher.utter_message(
+            text=text, buttons=intake.yes_no_buttons(spec["ask_on_buttons"]), **tag(utterances.QUESTION, "ask_on")
+        )
         return []
 
 
@@ -474,7 +490,7 @@ class ActionAskIntakeConfirmed(Action):
         )
         if tracker.get_slot("confirm_retry"):
             text = intake.texts()["confirm"]["retry"]
-        dispatcher.utter_message(text=text, buttons=buttons)
+        dispatcher.utter_message(text=text, buttons=buttons, **tag(utterances.QUESTION, "intake_confirmed"))
         return []
 
 
@@ -487,7 +503,7 @@ class ActionAskIntakeTheme(Action):
         text, buttons = intake.theme_message(
             unclear=not rejected, exclude=tracker.get_slot("theme") if rejected else None
         )
-        dispatcher.utter_message(text=text, buttons=buttons)
+        dispatcher.utter_message(text=text, buttons=buttons, **tag(utterances.QUESTION, "intake_theme"))
         return []
 
 
@@ -496,7 +512,7 @@ class ActionAskCallerRole(Action):
         return "action_ask_caller_role"
 
     def run(self, dispatcher, tracker, domain) -> EventList:
-        utter_moving_on(dispatcher, tracker, *intake.role_message())
+        utter_moving_on(dispatcher, tracker, "caller_role", *intake.role_message())
         return []
 
 
@@ -505,7 +521,7 @@ class ActionAskSchoolType(Action):
         return "action_ask_school_type"
 
     def run(self, dispatcher, tracker, domain) -> EventList:
-        utter_moving_on(dispatcher, tracker, *intake.school_message())
+        utter_moving_on(dispatcher, tracker, "school_type", *intake.school_message())
         return []
 
 
@@ -531,7 +547,7 @@ class ActionAskDoorvraag(Action, ABC):
         text, buttons = intake.question_message(
             keys[number - 1], number, len(keys), retry=tracker.get_slot("doorvraag_retry") == self.slot
         )
-        utter_moving_on(dispatcher, tracker, text, buttons)
+        utter_moving_on(dispatcher, tracker, keys[number - 1], text, buttons)
         return []
 
 

@@ -20,8 +20,9 @@ from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions.common import EventList, valid_code
 from actions.form import is_answer_turn
-from bot import callbacks, contact_log, hours, intake, labels, waiting
+from bot import callbacks, contact_log, hours, intake, labels, utterances, waiting
 from bot import question_bank as qb
+from bot.utterances import tag
 
 FORM = "contact_form"
 CONTACT_SLOTS = ("contact_channel", "contact_consent", "contact_detail", "contact_retry")
@@ -78,7 +79,10 @@ class ActionHandoff(Action):
             contact_log.close_contact(
                 conversation, status="overgedragen", handoff="wachtrij", summary=_summary(tracker, "wachtrij")
             )
-            dispatcher.utter_message(text=" ".join([spec["open"], *_waiting_lines(conversation)]))
+            dispatcher.utter_message(
+                text=" ".join([spec["open"], *_waiting_lines(conversation)]),
+                **tag(utterances.HANDOFF, "wachtrij"),
+            )
             # No pause here: the bot keeps listening while the user waits (waiting_form, actions/waiting.py);
             # the conversation pauses when a staff member takes it (bot/web/takeover.py).
             return events + [
@@ -90,7 +94,7 @@ class ActionHandoff(Action):
         text = _fill(spec["closed"], now)
         if tracker.get_slot("urgency") and tracker.get_slot("danger_check") != "nee":
             text = spec["urgent_reminder"] + " " + text
-        dispatcher.utter_message(text=text)
+        dispatcher.utter_message(text=text, **tag(utterances.HANDOFF, "gesloten"))
         return (
             events
             + [SlotSet("helpdesk_open", False), SlotSet("intake_phase", "overdracht")]
@@ -177,7 +181,7 @@ class _AskContact(Action, ABC):
 
     def run(self, dispatcher, tracker, domain) -> EventList:
         text, buttons = self.message(tracker)
-        dispatcher.utter_message(text=text, buttons=buttons)
+        dispatcher.utter_message(text=text, buttons=buttons, **tag(utterances.QUESTION, self.slot))
         return []
 
 
@@ -237,16 +241,18 @@ class ActionFinishHandoff(Action):
                 callbacks.CallbackRequest(conversation, channel, detail, now if from_queue else hours.next_opening(now))
             )
             if from_queue:
-                dispatcher.utter_message(text=waiting.texts()["callback_done"])
+                dispatcher.utter_message(text=waiting.texts()["callback_done"], **tag(utterances.HANDOFF, channel))
                 return cleared + [SlotSet("intake_phase", None)]
-            dispatcher.utter_message(text=_fill(spec["done"][channel], now))
+            dispatcher.utter_message(text=_fill(spec["done"][channel], now), **tag(utterances.HANDOFF, channel))
         elif from_queue:
             # No number after all: the user simply goes on waiting.
-            dispatcher.utter_message(text=waiting.texts()["callback_dropped"])
+            dispatcher.utter_message(text=waiting.texts()["callback_dropped"], **tag(utterances.HANDOFF, "wachtrij"))
             return cleared + [FollowupAction(waiting.FORM)]
         else:
             gave_up = detail == ""
             contact_log.close_contact(conversation, status="afgerond", summary=_summary(tracker, "geen"))
-            dispatcher.utter_message(text=_fill(spec["gave_up" if gave_up else "declined"], now))
-        dispatcher.utter_message(text=intake.texts()["close"]["default"])
+            dispatcher.utter_message(
+                text=_fill(spec["gave_up" if gave_up else "declined"], now), **tag(utterances.HANDOFF, "geen")
+            )
+        dispatcher.utter_message(text=intake.texts()["close"]["default"], **tag(utterances.CLOSING))
         return cleared + [SlotSet("intake_phase", None)]

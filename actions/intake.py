@@ -20,10 +20,11 @@ from actions.common import (
     typed_text,
     valid_code,
 )
-from bot import answers, contact_log, hours, intake, labels, referrals, waiting
+from bot import answers, contact_log, hours, intake, labels, referrals, utterances, waiting
 from bot import question_bank as qb
 from bot.classifier import Classification, from_parse
 from bot.redaction import redact
+from bot.utterances import tag
 
 
 def theme_of_referral(tracker: Tracker, result: Classification) -> EventList:
@@ -66,7 +67,8 @@ class ActionStartIntake(Action):
             reply_to_check = intake.answer_category(intake.Reply.of(tracker.latest_message))
             if reply_to_check in ("ja", "nee"):
                 dispatcher.utter_message(
-                    response="utter_urgent_safe" if reply_to_check == "ja" else "utter_urgent_unsafe"
+                    response="utter_urgent_safe" if reply_to_check == "ja" else "utter_urgent_unsafe",
+                    **tag(utterances.NOTED, "safety_" + reply_to_check),
                 )
                 return [FollowupAction("action_listen")]  # no intake: the rule's form does not start
         step = conversation_step(tracker, dispatcher)
@@ -77,7 +79,9 @@ class ActionStartIntake(Action):
             # "ben haar mentor, vso. ze is al naar huis": more about the case just referred, not a new
             # intake with its own check question. Kept on the contact; a question starts an intake.
             note_profile(tracker)
-            dispatcher.utter_message(text=intake.texts()["noted"]["after_referral"])
+            dispatcher.utter_message(
+                text=intake.texts()["noted"]["after_referral"], **tag(utterances.NOTED, "after_referral")
+            )
             return [*theme_of_referral(tracker, result), FollowupAction("action_listen")]
         if after_referral(tracker):
             result = in_context_of_referral(tracker, result)
@@ -148,7 +152,8 @@ class ActionStartIntake(Action):
         if intake.is_question(result.text):
             spec = intake.texts()["answer"]
             dispatcher.utter_message(
-                text=spec["none"].format(helpdesk=qb.helpdesk_phone(), hours=hours.opening_hours_text())
+                text=spec["none"].format(helpdesk=qb.helpdesk_phone(), hours=hours.opening_hours_text()),
+                **tag(utterances.NO_ANSWER),
             )
             contact_log.record_answer(conversation, intake.answer_log_key(None), "tekst", text)
         return None
@@ -162,7 +167,7 @@ class ActionGreet(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> EventList:
         text = intake.texts()["greet"].format(hours=hours.opening_hours_text(), helpdesk=qb.helpdesk_phone())
-        dispatcher.utter_message(text=text)
+        dispatcher.utter_message(text=text, **tag(utterances.GREETING))
         return []
 
 
@@ -175,7 +180,11 @@ class ActionNoteProfile(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> EventList:
         note_profile(tracker)
         spec = intake.texts()["noted"]
-        dispatcher.utter_message(text=spec["after_referral"] if after_referral(tracker) else spec["default"])
+        referred = after_referral(tracker)
+        dispatcher.utter_message(
+            text=spec["after_referral"] if referred else spec["default"],
+            **tag(utterances.NOTED, "after_referral" if referred else "profile"),
+        )
         return []
 
 
@@ -192,7 +201,10 @@ class ActionReferUrgent(Action):
         conversation = tracker.sender_id
         if after_referral(tracker):
             return self.told_more(dispatcher, tracker, category, result, pupil)
-        dispatcher.utter_message(text=referrals.referral_message(category, pupil=pupil))
+        dispatcher.utter_message(
+            text=referrals.referral_message(category, pupil=pupil),
+            **tag(utterances.REFERRAL, category or referrals.GENERAL),
+        )
         # "ja" to the check question of a possible danger: the contact keeps the level the model saw.
         level = labels.MOGELIJK if tracker.get_slot("danger_check") == "ja" else labels.ACUUT
         urgency = {"urgent": True, "urgency_level": level, "urgency_category": referrals.known(category)}
@@ -264,7 +276,10 @@ class ActionReferUrgent(Action):
         """
         referred = tracker.get_slot("urgency")
         note_profile(tracker)
-        dispatcher.utter_message(text=referrals.again_message(category, referred, pupil=pupil))
+        dispatcher.utter_message(
+            text=referrals.again_message(category, referred, pupil=pupil),
+            **tag(utterances.REFERRAL, category or referrals.GENERAL),
+        )
         contact_log.log_message(
             tracker.sender_id,
             text_redacted=redact(tracker.latest_message.get("text")),
@@ -308,7 +323,7 @@ class ActionFallback(Action):
                 # "Hoe ga ik daarmee om?" after the referral is a question about the next steps: its intake.
                 return [FollowupAction("action_start_intake")]
             # "ok, ik bel ze nu", "de conciërge heeft 112 gebeld": calm, never "sorry, ik begrijp je niet".
-            dispatcher.utter_message(text=spec["after_referral"])
+            dispatcher.utter_message(text=spec["after_referral"], **tag(utterances.NOTED, "after_referral"))
             return []
         if as_question:
             # Not sure of the intent, fairly sure it is a question on a safety theme: start its intake
@@ -318,11 +333,12 @@ class ActionFallback(Action):
             dispatcher.utter_message(
                 text=spec["second"],
                 buttons=[intake.button(spec["human_yes"], "ask_human"), intake.button(spec["human_no"], "deny")],
+                **tag(utterances.FALLBACK, "second"),
             )
             return []
         buttons = intake.fallback_buttons(parse.get("intent_ranking") or [])
         if buttons:
-            dispatcher.utter_message(text=spec["first"], buttons=buttons)
+            dispatcher.utter_message(text=spec["first"], buttons=buttons, **tag(utterances.FALLBACK, "first"))
         else:
-            dispatcher.utter_message(text=spec["first_no_ranking"])
+            dispatcher.utter_message(text=spec["first_no_ranking"], **tag(utterances.FALLBACK, "first"))
         return []

@@ -20,7 +20,8 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from actions.common import EventList, last_user_index
 from actions.form import is_answer_turn
 from actions.handoff import CONTACT_SLOTS
-from bot import contact_log, intake, labels, waiting
+from bot import contact_log, intake, labels, utterances, waiting
+from bot.utterances import tag
 
 SLOT = "waiting_choice"
 
@@ -71,7 +72,7 @@ class ActionAskWaitingChoice(Action):
             return []
         position = contact_log.queue_position(tracker.sender_id)
         text, buttons = waiting.reply_message(kind, position, contact_log.expected_wait())
-        dispatcher.utter_message(text=text, buttons=buttons)
+        dispatcher.utter_message(text=text, buttons=buttons, **tag(utterances.HANDOFF, "wachtrij"))
         return []
 
 
@@ -90,5 +91,5 @@ class ActionEndWaiting(Action):
             channel = [SlotSet(name, None) for name in CONTACT_SLOTS if name != "contact_channel"]
             return done + channel + [SlotSet("contact_channel", waiting.CALLBACK), FollowupAction("contact_form")]
         contact_log.leave_queue(conversation)
-        dispatcher.utter_message(text=waiting.left_message())
+        dispatcher.utter_message(text=waiting.left_message(), **tag(utterances.CLOSING))
         return done + [SlotSet("intake_phase", None)]

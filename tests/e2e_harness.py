@@ -75,6 +75,27 @@ def action_server(database_url: str, now: Optional[str] = None, timeout: float =
         stop(process)
 
 
+@contextmanager
+def running_bot(tmp: Path, name: str, now: Optional[str]) -> Iterator:
+    """For pytest fixtures: the trained agent, an action server and a migrated contact log in `tmp`;
+    yields (bot, database). Fails the test with how to train when the model is missing."""
+    import pytest
+
+    from bot.storage import Database
+
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run 'make train' first")
+    url = migrated_database(tmp / f"{name}.db")
+    db = Database(url)
+    with action_server(url, now) as webhook:
+        bot = Bot(webhook)
+        try:
+            yield bot, db
+        finally:
+            bot.close()
+            db.dispose()
+
+
 class Bot:
     """The trained agent, talking to one action server."""
 

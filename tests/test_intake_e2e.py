@@ -3,15 +3,12 @@
 Needs the trained model (make train). Each class starts one action server on a free
 localhost port with the helpdesk clock fixed (DOORVRAAG_NOW) and a migrated SQLite file.
 """
-from contextlib import contextmanager
-
 import pytest
 
 from bot import answers
-from bot.storage import Database, contacts_between
+from bot.storage import contacts_between
 from bot.storage.models import MessageLog
-from tests.conftest import MODEL
-from tests.e2e_harness import Bot, action_server, migrated_database
+from tests.e2e_harness import running_bot
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 
@@ -22,21 +19,6 @@ MORNING = "2026-11-24T10:15:00+01:00"   # Tuesday morning: helpdesk open
 @pytest.fixture(scope="module")
 def tmp_module(tmp_path_factory):
     return tmp_path_factory.mktemp("e2e")
-
-
-@contextmanager
-def running_bot(tmp, name, now):
-    if not MODEL.exists():
-        pytest.fail(f"{MODEL} is missing: run 'make train' first")
-    url = migrated_database(tmp / f"{name}.db")
-    db = Database(url)
-    with action_server(url, now) as webhook:
-        bot = Bot(webhook)
-        try:
-            yield bot, db
-        finally:
-            bot.close()
-            db.dispose()
 
 
 @pytest.fixture(scope="module")
