@@ -110,6 +110,11 @@ def note_profile(tracker: Tracker) -> dict[str, str]:
     return told
 
 
+def kept_profile(tracker: Tracker) -> EventList:
+    """note_profile, and the same values as slots, so a later contact of this conversation starts with them."""
+    return [SlotSet(name, value) for name, value in note_profile(tracker).items()]
+
+
 def conversation_step(tracker: Tracker, dispatcher: CollectingDispatcher) -> EventList | None:
     """Outside the form, a message about the conversation itself gets the step it gets inside it.
 

@@ -173,7 +173,9 @@ class ValidateIntakeForm(FormValidationAction):
         dispatcher.utter_message(text=intake.meta_reply(kind), **tag(utterances.META, kind))
         if kind == "just_answer":
             if requested in ("answer_feedback", "ask_on"):
-                return [*seen, SlotSet("ask_on", "nee"), FollowupAction("action_close_intake")]
+                # Both filled, so the form is done and does not give the answer once more before closing.
+                feedback = [SlotSet("answer_feedback", "weet_niet")] if requested == "answer_feedback" else []
+                return [*seen, *feedback, SlotSet("ask_on", "nee"), FollowupAction("action_close_intake")]
             return [*seen, SlotSet("intake_stopped", True)]
         if kind == "not_chat":
             return [*seen, SlotSet("intake_stopped", True), FollowupAction("action_handoff")]
@@ -214,9 +216,12 @@ class ValidateIntakeForm(FormValidationAction):
         """Ja: the referral (action_refer_urgent) and the intake stops; nee: on; unsure: the first number, on."""
         spec = intake.texts()["danger"]
         answer = intake.answer_category(reply)
+        told_more = answer not in ("ja", "nee", "weet_niet") and intake.tells_more(reply)
         if answer not in ("ja", "nee", "weet_niet"):
-            if not tracker.get_slot("danger_retry"):
-                return [SlotSet("danger_retry", True)]  # asked once more
+            if not told_more and not tracker.get_slot("danger_retry"):
+                return [SlotSet("danger_retry", True)]  # "hmm?": asked once more
+            # More about the case instead of ja or nee ("ze zit nu bij de ib'er"): never the same
+            # question twice; the first number once, and the words count for the questions.
             answer = "weet_niet"
         contact_log.record_answer(tracker.sender_id, intake.DANGER_QUESTION, answer)
         if answer == "ja":
@@ -226,10 +231,14 @@ class ValidateIntakeForm(FormValidationAction):
         else:
             category = tracker.get_slot("urgency")
             pupil = referrals.writes_as_pupil(tracker.get_slot("caller_role"), tracker.get_slot("intake_text") or "")
+            first = referrals.first_service(category, pupil)
             dispatcher.utter_message(
-                text=spec["unsure"].format(first=referrals.first_service(category, pupil)),
+                text=spec["told_more" if told_more else "unsure"].format(first=first),
                 **tag(utterances.REFERRAL, "first_service"),
             )
+        if told_more:
+            joined = intake.joined_text(tracker.get_slot("intake_text"), reply.text)
+            return [SlotSet("danger_check", answer), SlotSet("intake_text", joined)]
         return [SlotSet("danger_check", answer)]
 
     def answer_feedback(self, reply: intake.Reply, tracker: Tracker) -> EventList | None:

@@ -13,8 +13,8 @@ from actions.common import (
     EventList,
     after_referral,
     conversation_step,
+    kept_profile,
     last_bot_action,
-    note_profile,
     previous_user_intent,
     reset_intake,
     typed_text,
@@ -78,11 +78,11 @@ class ActionStartIntake(Action):
         if after_referral(tracker) and not intake.is_question(result.text) and result.urgency != labels.ACUUT:
             # "ben haar mentor, vso. ze is al naar huis": more about the case just referred, not a new
             # intake with its own check question. Kept on the contact; a question starts an intake.
-            note_profile(tracker)
+            kept = kept_profile(tracker)
             dispatcher.utter_message(
                 text=intake.texts()["noted"]["after_referral"], **tag(utterances.NOTED, "after_referral")
             )
-            return [*theme_of_referral(tracker, result), FollowupAction("action_listen")]
+            return [*kept, *theme_of_referral(tracker, result), FollowupAction("action_listen")]
         if after_referral(tracker):
             result = in_context_of_referral(tracker, result)
         conversation = tracker.sender_id
@@ -178,14 +178,14 @@ class ActionNoteProfile(Action):
         return "action_note_profile"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> EventList:
-        note_profile(tracker)
+        kept = kept_profile(tracker)
         spec = intake.texts()["noted"]
         referred = after_referral(tracker)
         dispatcher.utter_message(
             text=spec["after_referral"] if referred else spec["default"],
             **tag(utterances.NOTED, "after_referral" if referred else "profile"),
         )
-        return []
+        return kept
 
 
 class ActionReferUrgent(Action):
@@ -195,6 +195,9 @@ class ActionReferUrgent(Action):
         return "action_refer_urgent"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> EventList:
+        about_us = self.about_the_conversation(dispatcher, tracker)
+        if about_us is not None:
+            return about_us
         category = next(tracker.get_latest_entity_values(labels.URGENCY_ENTITY), None) or tracker.get_slot("urgency")
         result = from_parse(tracker.latest_message)
         pupil = referrals.writes_as_pupil(result.caller_role or tracker.get_slot("caller_role"), typed_text(tracker))
@@ -257,6 +260,24 @@ class ActionReferUrgent(Action):
         return events
 
     @staticmethod
+    def about_the_conversation(dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList | None:
+        """ "dit duurt me te lang" read as danger by the model: a remark about the chat, not a referral.
+
+        As inside the form: only when the danger rules found no danger word in it, and never after
+        "ja" to the check question.
+        """
+        reply = intake.Reply.of(tracker.latest_message)
+        kind = intake.meta_of(reply.text)
+        if kind is None or reply.danger_words or tracker.get_slot("danger_check") == "ja":
+            return None
+        step = conversation_step(tracker, dispatcher)
+        if step is not None:
+            return step
+        said = "just_answer_outside" if kind == "just_answer" else kind
+        dispatcher.utter_message(text=intake.meta_reply(said), **tag(utterances.META, kind))
+        return []
+
+    @staticmethod
     def breaks_into_a_policy_intake(tracker: Tracker) -> bool:
         """A running intake about policy or information, and the danger is not its own check question's "ja"."""
         return (
@@ -275,7 +296,7 @@ class ActionReferUrgent(Action):
         reminder of the number rather than the whole referral again, or a new contact per message.
         """
         referred = tracker.get_slot("urgency")
-        note_profile(tracker)
+        kept = kept_profile(tracker)
         dispatcher.utter_message(
             text=referrals.again_message(category, referred, pupil=pupil),
             **tag(utterances.REFERRAL, category or referrals.GENERAL),
@@ -288,7 +309,7 @@ class ActionReferUrgent(Action):
             theme=result.theme,
             question_type=result.question_type,
         )
-        return theme_of_referral(tracker, result)
+        return kept + theme_of_referral(tracker, result)
 
 
 # The bot's last step was the urgent referral or its follow-up: a message not understood now is most
@@ -311,7 +332,13 @@ class ActionFallback(Action):
             intent=labels.FALLBACK_INTENT,
             confidence=float((parse.get("intent") or {}).get("confidence") or 0.0),
         )
-        note_profile(tracker)
+        kept = kept_profile(tracker)
+        return kept + self.reply(dispatcher, tracker, parse, spec)
+
+    @staticmethod
+    def reply(
+        dispatcher: CollectingDispatcher, tracker: Tracker, parse: dict[str, Any], spec: dict[str, Any]
+    ) -> EventList:
         step = conversation_step(tracker, dispatcher)
         if step is not None:
             return step

@@ -200,6 +200,8 @@ def test_right_after_a_referral_more_about_the_case_is_kept_not_a_new_intake(con
     told = from_parse(tracker.latest_message)
     assert told.theme != "overig"
     assert events == [
+        SlotSet("caller_role", "mentor"),
+        SlotSet("school_type", "so"),
         SlotSet("theme", told.theme),
         SlotSet("question_type", told.question_type),
         Followup("action_listen"),
@@ -229,3 +231,58 @@ def test_an_unsure_question_right_after_a_referral_keeps_the_referrals_theme(con
     assert SlotSet("implicit_confirmed", True) in events  # sure from the context: no "Klopt dat?"
     [newest] = [c for c in contacts(contact_db, "test-after-referral") if not c.urgent]
     assert (newest.theme, newest.question_type, newest.status) == ("sociale_veiligheid", "incident", "lopend")
+
+
+def test_just_answer_right_after_an_answer_closes_without_giving_the_answer_again(contact_db):
+    from bot.contact_log import open_contact
+
+    open_contact("test-form-confirm", theme="pesten", question_type="overig")
+    tracker = load_tracker("form_confirm")
+    tracker.slots.update(answer_key="plagen_of_pesten", intake_confirmed=True, intake_phase="antwoord",
+                         requested_slot="answer_feedback")
+    tracker = with_message(tracker, parse("ik vraag alleen een definitie, geen vragen", "vraag_overig", 0.4))
+    events, _ = validate(tracker)
+    assert events[:4] == [
+        SlotSet("meta_kind", "just_answer"),
+        SlotSet("answer_feedback", "weet_niet"),
+        SlotSet("ask_on", "nee"),
+        FollowupAction("action_close_intake"),
+    ]
+    assert events[-1] == SlotSet(REQ, None)  # nothing left to ask: no second "Had je hier iets aan?"
+
+
+def test_a_remark_about_the_chat_read_as_danger_gets_a_fitting_reply_not_a_referral(contact_db):
+    from actions.intake import ActionReferUrgent
+
+    tracker = load_tracker("question_pesten")
+    tracker.slots.update(intake_phase=None)
+    message = parse("dit duurt me te lang, ik zit niet te wachten op een vragenlijst", "urgent", 0.9)
+    message["entities"] = [{"entity": "urgency", "value": "acuut_gevaar", "start": 0, "end": 0},
+                           {"entity": "urgency_level", "value": "acuut", "start": 0, "end": 0}]
+    events, [reply] = run(ActionReferUrgent(), with_message(tracker, message))
+    assert events == [] and reply["text"] == intake.meta_reply("just_answer_outside")
+    assert contacts(contact_db) == []  # no urgent contact
+
+
+def test_a_danger_word_in_the_remark_still_gets_the_referral(contact_db):
+    from actions.intake import ActionReferUrgent
+
+    tracker = load_tracker("question_pesten")
+    tracker.slots.update(intake_phase=None)
+    text = "ik wil een mens spreken, hij heeft een mes"
+    message = parse(text, "urgent", 0.95)
+    start = text.index("mes")
+    message["entities"] = [{"entity": "urgency", "value": "acuut_gevaar", "start": start, "end": start + 3},
+                           {"entity": "urgency_level", "value": "acuut", "start": 0, "end": 0}]
+    _, [reply] = run(ActionReferUrgent(), with_message(tracker, message))
+    assert "112" in reply["text"]
+
+
+def test_a_role_noted_outside_the_intake_is_kept_for_the_next_contact(contact_db):
+    from actions.intake import ActionNoteProfile
+
+    tracker = with_message(load_tracker("question_pesten"),
+                           parse("ok docent dan, vo", "inform", 0.9, entities={"caller_role": "docent",
+                                                                               "school_type": "vo"}))
+    events, _ = run(ActionNoteProfile(), tracker)
+    assert events == [SlotSet("caller_role", "docent"), SlotSet("school_type", "vo")]

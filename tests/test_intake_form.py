@@ -3,7 +3,7 @@ import pytest
 from rasa_sdk.events import SlotSet
 
 from actions.form import ActionAskCallerRole, ActionAskDoorvraag2, ActionAskIntakeTheme, ValidateIntakeForm
-from bot import intake
+from bot import intake, referrals
 from tests.intake_support import contact_db, contacts, load_tracker, parse, run, with_message  # noqa: F401
 
 KEYS = ['veiligheidsplan_actueel', 'visie_vastgelegd', 'monitor_jaarlijks', 'aanspreekpunt_pesten',
@@ -295,6 +295,18 @@ def test_an_unclear_answer_is_asked_once_more_then_gets_the_first_number(contact
     events, [message] = validate(danger_asked("hmm lastig", danger_retry=True))
     assert events[0] == SlotSet("danger_check", "weet_niet")
     assert "113" in message["text"] and "Kindertelefoon" not in message["text"]
+
+
+def test_more_about_the_case_instead_of_ja_or_nee_is_not_asked_twice(contact_db):
+    opened(contact_db, "test-form-doorvraag")
+    events, [message] = validate(danger_asked("ze zit nu bij de intern begeleider en huilt nog steeds"))
+    assert events[0] == SlotSet("danger_check", "weet_niet")
+    assert SlotSet("danger_retry", True) not in events
+    assert message["text"] == intake.texts()["danger"]["told_more"].format(
+        first=referrals.first_service("zelfdoding")
+    )
+    [joined] = [e["value"] for e in events if e.get("name") == "intake_text"]
+    assert joined.endswith("huilt nog steeds")
 
 
 def test_the_check_question_has_yes_and_no_buttons_and_is_asked_before_anything_else():
