@@ -115,6 +115,22 @@ def kept_profile(tracker: Tracker) -> EventList:
     return [SlotSet(name, value) for name, value in note_profile(tracker).items()]
 
 
+def tell_duties(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, said: str = "") -> EventList:
+    """A legal duty the user's words signal, told once per conversation as soon as it shows.
+
+    labels.md: a case under the meldplicht or the meldcode gets that duty and its referral early, and
+    the intake goes on. `said`: what the bot just said (an answer that names the duty itself).
+    """
+    from bot import question_bank as qb
+
+    told = list(tracker.get_slot("duties_told") or [])
+    school = tracker.get_slot("school_type")
+    new = [d for d in qb.duties_signalled(text, school) if d not in told and not qb.duty_named(d, said)]
+    for duty in new:
+        dispatcher.utter_message(text=qb.duty_text(duty, school), **utterances.tag(utterances.DUTY, duty))
+    return [SlotSet("duties_told", told + new)] if new else []
+
+
 def conversation_step(tracker: Tracker, dispatcher: CollectingDispatcher) -> EventList | None:
     """Outside the form, a message about the conversation itself gets the step it gets inside it.
 

@@ -15,7 +15,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
-from actions.common import EventList, last_user_index
+from actions.common import EventList, last_user_index, tell_duties
 from bot import answers, contact_log, intake, labels, referrals, utterances
 from bot.redaction import redact
 from bot.utterances import tag
@@ -209,7 +209,9 @@ class ValidateIntakeForm(FormValidationAction):
         if requested == "school_type":
             return self.profile(reply, tracker, "school_type", "school_asked", labels.school_types())
         if requested in intake.DOORVRAAG_SLOTS:
-            return self.doorvraag(requested, reply, tracker)
+            return self.doorvraag(requested, reply, tracker) + tell_duties(
+                dispatcher, tracker, intake.joined_text(tracker.get_slot("intake_text"), reply.text)
+            )
         return None
 
     def danger_check(self, reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
@@ -462,17 +464,17 @@ class ActionAskAnswerFeedback(Action):
     def run(self, dispatcher, tracker, domain) -> EventList:
         spec = intake.texts()["answer"]
         answer = answers.by_key().get(tracker.get_slot("answer_key") or "")
+        duties: EventList = []
         if answer is not None:
-            dispatcher.utter_message(
-                text=answers.reply_text(answer, tracker.get_slot("school_type"), spec),
-                **tag(utterances.ANSWER, answer.key),
-            )
+            said = answers.reply_text(answer, tracker.get_slot("school_type"), spec)
+            dispatcher.utter_message(text=said, **tag(utterances.ANSWER, answer.key))
+            duties = tell_duties(dispatcher, tracker, tracker.get_slot("intake_text") or "", said=said)
         dispatcher.utter_message(
             text=spec["helped"],
             buttons=intake.yes_no_buttons(spec["helped_buttons"]),
             **tag(utterances.QUESTION, "answer_feedback"),
         )
-        return []
+        return duties
 
 
 class ActionAskAskOn(Action):

@@ -17,6 +17,7 @@ from actions.common import (
     last_bot_action,
     previous_user_intent,
     reset_intake,
+    tell_duties,
     typed_text,
     valid_code,
 )
@@ -118,8 +119,11 @@ class ActionStartIntake(Action):
         # Reached through the fallback (no question intent, so no rule starts the form): start it here.
         start_form = [FollowupAction("intake_form")] if result.intent == labels.FALLBACK_INTENT else []
         implicit = answer is None and intake.confirms_implicitly(result.label_confidence, result.theme)
+        # With an answer the form tells a duty after it (action_ask_answer_feedback), unless it names it.
+        duties = [] if answer else tell_duties(dispatcher, tracker, typed_text(tracker))
         return (
             start_form
+            + duties
             + reset_intake()
             + [
                 SlotSet("answer_key", answer),

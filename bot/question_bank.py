@@ -326,6 +326,26 @@ def duty_text(duty: str, school_type: str | None) -> str:
     return fill(texts.get(school_type or "default") or texts["default"])
 
 
+def duties_signalled(text: str, school_type: str | None = None) -> list[str]:
+    """The duties the user's words signal (duty_signals), for the sector when it is known."""
+    norm = normalise(text)
+    found = []
+    for duty, spec in _data()["duty_signals"].items():
+        if not _duty_applies(duty, school_type):
+            continue
+        if any(re.search(pattern, norm) for pattern in (*spec.get("unless", ()), *spec.get("named", ()))):
+            continue
+        if all(any(re.search(pattern, norm) for pattern in group) for group in spec["all"]):
+            found.append(duty)
+    return found
+
+
+def duty_named(duty: str, text: str) -> bool:
+    """The text (an answer just given, say) already names the duty: it need not be told again."""
+    norm = normalise(text)
+    return any(re.search(pattern, norm) for pattern in _data()["duty_signals"][duty].get("named", ()))
+
+
 def _pick_duty(
     theme: str, question_type: str, school_type: str | None, rated: list[tuple[Question, str]]
 ) -> str | None:

@@ -25,8 +25,9 @@ FALLBACK = "fallback"  # ref: first, second
 META = "meta"  # ref: the kind of remark about the conversation (bot/intake.py META_KINDS)
 NOTED = "noted"  # an acknowledgement that moves on (role noted, "ok, ik bel ze", no danger, questions stopped)
 CLOSING = "closing"
+DUTY = "duty"  # ref: the legal duty told early (meldplicht, meldcode), as labels.md asks
 
-KINDS = (GREETING, QUESTION, REFERRAL, ANSWER, NO_ANSWER, ADVICE, OFFER, HANDOFF, FALLBACK, META, NOTED, CLOSING)
+KINDS = (GREETING, QUESTION, REFERRAL, ANSWER, NO_ANSWER, ADVICE, OFFER, HANDOFF, FALLBACK, META, NOTED, CLOSING, DUTY)
 
 
 def tag(kind: str, ref: str | None = None) -> dict[str, str]:

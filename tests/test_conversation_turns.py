@@ -286,3 +286,20 @@ def test_a_role_noted_outside_the_intake_is_kept_for_the_next_contact(contact_db
                                                                                "school_type": "vo"}))
     events, _ = run(ActionNoteProfile(), tracker)
     assert events == [SlotSet("caller_role", "docent"), SlotSet("school_type", "vo")]
+
+
+def test_a_case_under_the_meldplicht_gets_the_duty_early_once_and_the_intake_goes_on(contact_db):
+    from actions.intake import ActionStartIntake
+    from bot import question_bank as qb
+
+    tracker = load_tracker("question_pesten")
+    case = "Een leerling van 14 vertelde dat een stagiair haar op schoot nam en over haar been streelde"
+    tracker = with_message(tracker, parse(case, "vraag_sociale_veiligheid_incident", 0.8))
+    events, messages = run(ActionStartIntake(), tracker)
+    assert messages[-1]["text"] == qb.duty_text("meldplicht", None)
+    assert "0900-111 3 111" in messages[-1]["text"]  # the duty comes with its referral
+    assert SlotSet("duties_told", ["meldplicht"]) in events
+    assert SlotSet("intake_phase", "intake") in events  # and the intake goes on
+    tracker.slots["duties_told"] = ["meldplicht"]
+    _, again = run(ActionStartIntake(), tracker)
+    assert all(m["text"] != qb.duty_text("meldplicht", None) for m in again)

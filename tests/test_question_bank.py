@@ -494,3 +494,21 @@ def test_open_answers_are_followed_up_apart_from_what_is_in_place():
 ])
 def test_an_answer_that_explains_itself_says_more_than_yes_or_no(text, more):
     assert qb.says_more_than_the_answer(text) is more
+
+
+@pytest.mark.parametrize("text, duties", [
+    ("Een stagiair nam een meisje uit groep 6 op schoot en streelde haar been", ["meldplicht"]),
+    ("onze gymdocent stuurt een leerling van 14 appjes dat ze er mooi uitziet", ["meldplicht"]),
+    ("een jongen uit 2 havo zit een meisje steeds aan de billen", []),  # pupils among themselves
+    ("een docent heeft een relatie met een student van 20", []),  # an adult student: no meldplicht
+    ("moet ik dit onder de meldplicht melden? een docent zoende een leerling", []),  # the user named it
+    ("een kleuter zegt dat papa haar slaat als ze huilt", ["meldcode"]),
+    ("de leerling wordt gepest en de docent grijpt niet in", []),
+])
+def test_duties_are_signalled_by_the_case_not_by_single_words(text, duties):
+    assert qb.duties_signalled(text) == duties
+
+
+def test_the_meldplicht_is_not_told_again_after_an_answer_that_names_it():
+    assert qb.duty_named("meldplicht", "Dan geldt de meld-, overleg- en aangifteplicht: meld het aan het bestuur.")
+    assert not qb.duty_named("meldplicht", "Bespreek het met de intern begeleider.")
