@@ -1,0 +1,235 @@
+"""How the intake reads a user's message, whatever was asked: an answer, a new case, a remark about the chat."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bot import knowledge, labels
+from bot import question_bank as qb
+from bot.classifier import Classification, from_parse
+from bot.dialogue import PAYLOAD_CATEGORIES, confirms_implicitly, texts
+from bot.intake_flow import IntakeState
+from bot.redaction import redact
+
+
+@dataclass
+class Reply:
+    """One user message as the intake sees it."""
+
+    text: str
+    intent: str | None
+    confidence: float
+    entities: dict[str, str]
+    classification: Classification
+    parse: Mapping[str, Any]
+
+    @property
+    def is_payload(self) -> bool:
+        return self.text.startswith("/")
+
+    @classmethod
+    def of(cls, parse: Mapping[str, Any]) -> Reply:
+        intent = parse.get("intent") or {}
+        entities: dict[str, str] = {}
+        for entity in parse.get("entities") or []:
+            if entity.get("entity") and entity.get("value") is not None:
+                entities.setdefault(entity["entity"], str(entity["value"]))
+        return cls(
+            text=str(parse.get("text") or ""),
+            intent=intent.get("name"),
+            confidence=float(intent.get("confidence") or 0.0),
+            entities=entities,
+            classification=from_parse(parse),
+            parse=parse,
+        )
+
+    @property
+    def possibly_dangerous(self) -> bool:
+        """The urgency model's `mogelijk`: not sure enough to refer, too worrying to let pass unasked."""
+        return self.classification.urgency == labels.MOGELIJK
+
+    @property
+    def danger_words(self) -> bool:
+        """The urgency rules matched danger words (the `urgency` entity then spans them)."""
+        return any(
+            e.get("entity") == labels.URGENCY_ENTITY and (e.get("end") or 0) > (e.get("start") or 0)
+            for e in self.parse.get("entities") or []
+        )
+
+
+def interrupts(reply: Reply) -> bool:
+    """Does this message break off the intake (urgent, a human, a robot question, off topic)?"""
+    if reply.intent == labels.URGENT_INTENT:
+        return True  # acuut: the urgency model makes the intent urgent only then
+    minimum = texts()["interrupt"].get(reply.intent or "")
+    return minimum is not None and (reply.is_payload or reply.confidence >= minimum)
+
+
+def is_new_question(reply: Reply) -> bool:
+    """A new question rather than an answer: a question intent, phrased as a question.
+
+    Only question intents count, because only they start a new intake (data/rules.yml).
+    """
+    spec = texts()["new_question"]
+    if labels.labels_of_intent(reply.intent) is None:
+        return False
+    if reply.is_payload:
+        return True
+    norm = qb.normalise(reply.text)
+    if says_new_topic(reply.text):
+        return True
+    if reply.classification.theme == labels.OVERIG or reply.confidence < spec["min_confidence"]:
+        return False
+    if len(norm.split()) < spec["min_words"] or qb.classify_answer(reply.text) != "tekst":
+        return False
+    return is_question(reply.text)
+
+
+# Intents that end the conversation whatever was asked ("nee, dat was het, bedankt", "doei").
+ENDING_INTENTS = ("goodbye",)
+
+
+def feedback_category(reply: Reply) -> str:
+    """ja / nee / stop / einde / weet_niet for a reply to a yes-no offer; thanks counts as a yes."""
+    category = answer_category(reply)
+    if category in ("ja", "nee", "stop", "weet_niet"):
+        return category
+    if reply.intent in ENDING_INTENTS:
+        return "einde"
+    if reply.intent == "thanks":
+        return "ja"
+    return "weet_niet"
+
+
+def is_question(text: str) -> bool:
+    """Phrased as a question: ends with '?' or starts like one (dialogue.yml's new_question starts)."""
+    norm = qb.normalise(text)
+    starts = "|".join(texts()["new_question"]["starts"])
+    return norm.rstrip().endswith("?") or bool(re.match(rf"(?:{starts})\b", norm))
+
+
+def theme_named(text: str) -> str | None:
+    """The one theme a typed message names with its labels.yml `words` ("nee, het gaat over pesten"), or None."""
+    if text.startswith("/"):
+        return None
+    norm = qb.normalise(text)
+    named = [
+        code
+        for code, spec in knowledge.load("labels")["themes"].items()
+        if any(re.search(pattern, norm) for pattern in spec.get("words", ()))
+    ]
+    return named[0] if len(named) == 1 else None
+
+
+def tells_more(reply: Reply) -> bool:
+    """A typed reply that is no yes, no or don't-know but a sentence about the case ("hij zit nu thuis en ...")."""
+    return (
+        not reply.is_payload
+        and answer_category(reply) == "tekst"
+        and len(reply.text.split()) >= texts()["tells_more_min_words"]
+    )
+
+
+def says_new_topic(text: str) -> bool:
+    """The user says a new question or case starts ("ik heb nog een andere vraag", "o, en iets anders")."""
+    norm = qb.normalise(text)
+    return any(re.search(rf"\b{phrase}\b", norm) for phrase in texts()["new_question"]["explicit"])
+
+
+def is_new_case(reply: Reply, theme: str | None) -> bool:
+    """After an answer: a case or question of its own, not more about the one just answered.
+
+    A question intent, long enough to tell a case, and either said to be new or read as another theme
+    with the confidence at which the bot confirms implicitly. An unsure reading, or the same theme, tells
+    more about the same case ("ik ben zijn moeder, hij zit in 2 havo"): that stays on the answered
+    contact, so its role and school type are kept and no second intake starts.
+    """
+    if labels.labels_of_intent(reply.intent) is None or len(reply.text.split()) < texts()["new_case_min_words"]:
+        return False
+    if says_new_topic(reply.text):
+        return True
+    read = reply.classification
+    return read.theme not in (theme, labels.OVERIG) and confirms_implicitly(read.label_confidence, read.theme)
+
+
+def tells_new_case(reply: Reply, state: IntakeState) -> bool:
+    """During a policy or information intake, a concrete case told as a statement: its own intake.
+
+    "Maar er is eigenlijk iets dringenders: vanochtend stond een vader ..." is no answer to the
+    question about the protocol; the case is what the conversation is about from here on. Read
+    surely as an incident (the implicit-confirmation threshold) and told with when it happened, or
+    a new topic said in words.
+    """
+    if reply.is_payload or labels.labels_of_intent(reply.intent) is None:
+        return False
+    if len(reply.text.split()) < texts()["new_case_min_words"]:
+        return False
+    if says_new_topic(reply.text):
+        return True
+    read = reply.classification
+    norm = qb.normalise(reply.text)
+    return (
+        state.question_type != labels.INCIDENT
+        and read.question_type == labels.INCIDENT
+        and confirms_implicitly(read.label_confidence, read.theme)
+        and any(re.search(rf"\b{when}\b", norm) for when in texts()["new_case_when"])
+    )
+
+
+def joined_text(earlier: str | None, text: str) -> str:
+    """The case in the user's words so far (redacted), for choosing the questions that are still open."""
+    return " ".join(part for part in (earlier, redact(text)) if part)
+
+
+def tells_profile(reply: Reply) -> bool:
+    """The message names a role or school type (typed or clicked)."""
+    return bool(reply.entities.get("caller_role") or reply.entities.get("school_type"))
+
+
+META_KINDS = ("ending", "person", "just_answer", "not_chat", "complaint")
+
+
+def meta_of(text: str) -> str | None:
+    """What a message says about the conversation: ending / just_answer / not_chat / complaint, or None.
+
+    Read at every step, whatever was asked, so "nee, dat was het" or "geef nou gewoon antwoord" never
+    counts as an answer to the question on screen.
+    """
+    if text.startswith("/"):
+        return None
+    norm = qb.normalise(text)
+    spec = texts()["meta"]
+    words = len(norm.split())
+    for kind in META_KINDS:
+        if words <= spec["max_words"][kind] and any(re.search(pattern, norm) for pattern in spec["kinds"][kind]):
+            return kind
+    return None
+
+
+def answers_yes_or_no(reply: Reply) -> bool:
+    return answer_category(reply) in ("ja", "nee")
+
+
+def answer_category(reply: Reply) -> str:
+    """ja / nee / weet_niet / stop / tekst / onbruikbaar for an answer, typed or clicked."""
+    if reply.is_payload:
+        return PAYLOAD_CATEGORIES.get(reply.intent or "", "onbruikbaar")
+    category = qb.classify_answer(reply.text)
+    if (
+        category in ("tekst", "onbruikbaar")
+        and reply.intent in ("dont_know", "stop")
+        and reply.confidence >= texts()["sure_intent"]
+    ):
+        return PAYLOAD_CATEGORIES[reply.intent]  # "dat is mij niet bekend", "klaar"
+    return category
+
+
+TOPIC_ENTITY = "topic"
+
+
+def corrects_topic(reply: Reply) -> bool:
+    """The "Ander onderwerp" button of an implicit confirmation."""
+    return reply.is_payload and reply.entities.get(TOPIC_ENTITY) == "anders"
