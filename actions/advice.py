@@ -9,7 +9,7 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import EventList, valid_code
-from bot import contact_log, hours, intake, labels, utterances
+from bot import contact_log, hours, intake, labels, referrals, utterances
 from bot import question_bank as qb
 from bot.utterances import tag
 
@@ -25,6 +25,8 @@ class ActionGiveAdvice(Action):
         qtype = tracker.get_slot("question_type") or labels.OVERIG
         school = valid_code(tracker.get_slot("school_type"), labels.school_types())
         role = valid_code(tracker.get_slot("caller_role"), labels.caller_roles())
+        if role == labels.PUPIL:
+            return self.for_a_pupil(dispatcher, tracker, theme, qtype, school)
         answers = intake.answers_of(tracker.slots)
         advice = qb.advice_for(theme, qtype, school, answers)
         blocks = qb.assess_building_blocks(answers)
@@ -41,6 +43,22 @@ class ActionGiveAdvice(Action):
             caller_role=role,
             school_type=school,
             summary=intake.summary(theme, qtype, role, school, answers, blocks),
+        )
+        return [SlotSet("intake_phase", "advies")]
+
+    @staticmethod
+    def for_a_pupil(
+        dispatcher: CollectingDispatcher, tracker: Tracker, theme: str, qtype: str, school: str | None
+    ) -> EventList:
+        first = referrals.first_service(tracker.get_slot("urgency"), pupil=True)
+        dispatcher.utter_message(
+            text=intake.texts()["advice"]["pupil"].format(first=first), **tag(utterances.ADVICE, "pupil")
+        )
+        contact_log.update_contact(
+            tracker.sender_id,
+            caller_role=labels.PUPIL,
+            school_type=school,
+            summary=intake.summary(theme, qtype, labels.PUPIL, school, {}, {}),
         )
         return [SlotSet("intake_phase", "advies")]
 

@@ -299,7 +299,12 @@ class ValidateIntakeForm(FormValidationAction):
             text=answers.reply_text(answer, tracker.get_slot("school_type"), spec), **tag(utterances.ANSWER, answer.key)
         )
         dispatcher.utter_message(text=spec["back_to_questions"], **tag(utterances.NOTED, "back_to_questions"))
-        return [SlotSet("answers_given", [*(tracker.get_slot("answers_given") or []), answer.key])]
+        # The question on screen is passed over (unknown, not recorded), not asked a second time.
+        requested = tracker.get_slot(REQUESTED_SLOT)
+        return [
+            SlotSet("answers_given", [*(tracker.get_slot("answers_given") or []), answer.key]),
+            SlotSet(requested, "weet_niet"),
+        ]
 
     @staticmethod
     def go_on(reply: intake.Reply, tracker: Tracker) -> EventList:

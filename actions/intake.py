@@ -52,6 +52,21 @@ def in_context_of_referral(tracker: Tracker, result: Classification) -> Classifi
     )
 
 
+def after_pupil_advice(tracker: Tracker) -> bool:
+    return tracker.get_slot("intake_phase") == "advies" and tracker.get_slot("caller_role") == labels.PUPIL
+
+
+def noted_after_advice(dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
+    """More about the case after the advice: taken in, with the way to a person (for a pupil: to someone they trust)."""
+    pupil = tracker.get_slot("caller_role") == labels.PUPIL
+    text = intake.texts()["noted"]["after_advice_pupil" if pupil else "after_advice"]
+    dispatcher.utter_message(
+        text=text.format(helpdesk=qb.helpdesk_phone(), hours=hours.opening_hours_text()),
+        **tag(utterances.NOTED, "after_advice"),
+    )
+    return [FollowupAction("action_listen")]
+
+
 class ActionStartIntake(Action):
     """Classify the question, open its contact (status lopend), log it redacted, set the slots.
 
@@ -86,6 +101,9 @@ class ActionStartIntake(Action):
             return [*kept, *theme_of_referral(tracker, result), FollowupAction("action_listen")]
         if after_referral(tracker):
             result = in_context_of_referral(tracker, result)
+        if after_pupil_advice(tracker) and not intake.says_new_topic(result.text):
+            # A pupil telling more after the warm referral: heard, no new intake with the same advice again.
+            return kept_profile(tracker) + noted_after_advice(dispatcher, tracker)
         conversation = tracker.sender_id
         if tracker.get_slot("intake_phase") in ("advies", "antwoord"):
             # The previous intake got its advice or its answer: it is done, not abandoned.
@@ -356,6 +374,9 @@ class ActionFallback(Action):
             # "ok, ik bel ze nu", "de conciërge heeft 112 gebeld": calm, never "sorry, ik begrijp je niet".
             dispatcher.utter_message(text=spec["after_referral"], **tag(utterances.NOTED, "after_referral"))
             return []
+        if tracker.get_slot("intake_phase") == "advies" and intake.tells_more(intake.Reply.of(parse)):
+            if not (as_question and intake.is_question(text)):
+                return noted_after_advice(dispatcher, tracker)  # "mijn mentor zei dat ik het moet negeren"
         if as_question:
             # Not sure of the intent, fairly sure it is a question on a safety theme: start its intake
             # (the form confirms the topic explicitly) rather than offering buttons.

@@ -107,6 +107,9 @@ def required_slots(state: IntakeState) -> list[str]:
         # The answer first (asked with "Had je hier iets aan?"), then whether the user lets us ask on.
         if state.ask_on in (None, "nee"):
             return [slot for slot in ("answer_feedback", "ask_on") if getattr(state, slot) is None]
+    if state.caller_role == labels.PUPIL:
+        # A pupil is not the helpdesk's target group (domain.md §5): a warm referral, no school intake.
+        return []
     if not state.intake_confirmed:
         return ["intake_theme" if state.theme_needed or state.theme == labels.OVERIG else "intake_confirmed"]
     return profile_slots(state) + list(DOORVRAAG_SLOTS[: len(state.doorvraag_keys or ())])

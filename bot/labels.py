@@ -15,6 +15,7 @@ from bot import knowledge
 
 OVERIG = "overig"
 INCIDENT = "incident"  # the question type of a concrete case (labels.md)
+PUPIL = "leerling"  # the caller_role of a pupil or student writing themselves
 
 
 def themes() -> tuple[str, ...]:

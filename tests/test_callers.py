@@ -48,6 +48,7 @@ def _extract(table, text):
     ("Ik vraag dit als verzorger van mijn neefje", "ouder", None),
     ("ik werk op een basisschool als leerkracht", "docent", "po"),
     ("ik zit in de mr van een basisschool", "overig", "po"),
+    ("ik zit in de 2e klas van het vmbo", "leerling", "vo"),
 ])
 def test_roles_said_of_oneself_and_school_types(table, text, role, school):
     assert _extract(table, text) == (role, school)

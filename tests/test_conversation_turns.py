@@ -303,3 +303,36 @@ def test_a_case_under_the_meldplicht_gets_the_duty_early_once_and_the_intake_goe
     tracker.slots["duties_told"] = ["meldplicht"]
     _, again = run(ActionStartIntake(), tracker)
     assert all(m["text"] != qb.duty_text("meldplicht", None) for m in again)
+
+
+def test_a_pupil_gets_no_school_intake_but_a_warm_referral(contact_db):
+    from actions.advice import ActionGiveAdvice
+    from bot import labels
+    from bot.contact_log import open_contact
+
+    state = intake.IntakeState(theme="pesten", question_type="incident", caller_role=labels.PUPIL)
+    assert intake.required_slots(state) == []  # no role, school or policy questions for a pupil
+    open_contact("test-form-confirm", theme="pesten", question_type="incident")
+    tracker = load_tracker("form_confirm")
+    tracker.slots.update(caller_role=labels.PUPIL, school_type="vo", theme="pesten", question_type="incident")
+    events, [message] = run(ActionGiveAdvice(), tracker)
+    assert "0800-0432" in message["text"] and "bouwsteen" not in message["text"].lower()
+    assert events == [SlotSet("intake_phase", "advies")]
+    [contact] = contacts(contact_db)
+    assert (contact.caller_role, contact.school_type) == ("leerling", "vo")
+
+
+def test_a_pupil_telling_more_after_the_warm_referral_is_heard_not_given_a_new_intake(contact_db):
+    from actions.intake import ActionFallback, ActionStartIntake
+    from bot import labels
+
+    tracker = load_tracker("question_pesten")
+    tracker.slots.update(intake_phase="advies", caller_role=labels.PUPIL)
+    pupil_line = intake.texts()["noted"]["after_advice_pupil"]
+    told = parse("mijn mentor weet het, die zei dat ik het moet negeren", "nlu_fallback", 0.3)
+    events, [message] = run(ActionFallback(), with_message(tracker, told))
+    assert message["text"] == pupil_line and events == [FollowupAction("action_listen")]
+    question = parse("ik ga wel naar de vertrouwenspersoon op school denk ik", "vraag_vertrouwenswerk_incident", 0.6)
+    events, [message] = run(ActionStartIntake(), with_message(tracker, question))
+    assert message["text"] == pupil_line and events == [FollowupAction("action_listen")]
+    assert contacts(contact_db) == []  # no new intake, no new contact

@@ -15,6 +15,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from bot.labels import PUPIL
+
 CALLER_ROLE = "caller_role"
 SCHOOL_TYPE = "school_type"
 ENTITIES = (CALLER_ROLE, SCHOOL_TYPE)
@@ -31,7 +33,7 @@ _FIRST_PERSON_BEFORE = re.compile(
 )
 # A pupil writing about themselves: "ik zit in groep 8", "ik ben 14".
 _SELF_PUPIL = re.compile(
-    r"\bik\s+(?:zit\s+in\s+(?:groep|klas|de\s+brugklas|\d)|ben\s+(?:1[0-7]|[6-9])(?:\s+jaar)?\b(?!\s+(?:jaar\s+)?(?:docent|leraar|leerkracht|juf|meester|werkzaam)))",
+    r"\bik\s+(?:zit\s+in\s+(?:groep|klas|de\s+brugklas|\d|(?:de\s+)?(?:\d+e|eerste|tweede|derde|vierde|vijfde|zesde)\s+(?:klas|jaar))|ben\s+(?:1[0-7]|[6-9])(?:\s+jaar)?\b(?!\s+(?:jaar\s+)?(?:docent|leraar|leerkracht|juf|meester|werkzaam)))",
     re.IGNORECASE,
 )
 # A teacher telling what they teach: "ik geef les op een vmbo", "ik geef geschiedenis aan de bovenbouw".
@@ -43,7 +45,6 @@ _TEACHES = re.compile(
 TEACHER = "docent"
 # A role that opens the message, then a comma, "van/bij/op/in/aan" or the end: the writer's own role.
 _INTRODUCES_SELF_AFTER = re.compile(r"\s*(?:[,.;:!]|$|(?:van|bij|op|in|aan)\b)", re.IGNORECASE)
-PUPIL = "leerling"
 _POSSESSIVE = re.compile(r"^(?:mijn|onze|ons|m'n)\b", re.IGNORECASE)
 _SHORT_ANSWER_WORDS = 6
 
