@@ -183,3 +183,52 @@ def test_staff_and_the_user_talk_live_and_the_bot_answers_again_after_terug_naar
     finally:
         staff.close()
         user.close()
+
+
+@pytest.fixture(scope="module")
+def quiet_console():
+    """A console of its own, so that the test can add people waiting while the page is open."""
+    with tempfile.TemporaryDirectory(prefix="doorvraag-sound-") as folder:
+        url = f"sqlite:///{folder}/console.db"
+        migrate.upgrade(url)
+        db = Database(url)
+        create_user(db, "sanne", PASSWORD, "staff")
+        env = {"DATABASE_URL": url, "TRACKER_DATABASE_URL": f"sqlite:///{folder}/tracker.db",
+               "DOORVRAAG_CONSOLE_POLL_SECONDS": "0.5"}
+        with console_server(env) as console:
+            yield console, db
+        db.dispose()
+
+
+def someone_waits(db, conversation):
+    open_contact(db, conversation, theme="pesten", question_type="incident")
+    close_contact(db, conversation, status="overgedragen", handoff="wachtrij")
+
+
+# Counts the tones instead of playing them: headless Chromium has no speakers, the page's code is the same.
+COUNT_TONES = """(() => { window.tones = 0;
+    const node = () => ({connect() {}, start() {}, stop() {}, frequency: {}, gain: {}});
+    window.AudioContext = function () { window.tones += 1;
+        return {createOscillator: node, createGain: node, destination: {}, currentTime: 0}; };
+    return true; })()"""
+
+
+def test_the_opt_in_sound_plays_for_someone_new_waiting_only_when_switched_on(chromium, quiet_console):
+    console, db = quiet_console
+    browser = Browser(chromium)
+    try:
+        log_in(browser, console, "sanne")
+        browser.wait_for("Overgedragen gesprekken")
+        browser.evaluate("window.localStorage.removeItem('doorvraag-console-sound'), true")
+        browser.evaluate(COUNT_TONES)
+        someone_waits(db, "geluid-1")
+        browser.wait_until("document.title.startsWith('(1) ')", what="the waiting count in the tab title")
+        assert browser.evaluate("window.tones") == 0  # off by default: no sound
+        browser.evaluate("document.getElementById('sound').click(), true")  # on: one tone to show it works
+        browser.wait_until("window.tones === 1", what="the tone when the sound is switched on")
+        someone_waits(db, "geluid-2")
+        browser.wait_until("document.title.startsWith('(2) ')", what="the second person waiting")
+        browser.wait_until("window.tones === 2", what="a tone for the new person waiting")
+        assert browser.evaluate("window.localStorage.getItem('doorvraag-console-sound')") == "1"  # kept for next time
+    finally:
+        browser.close()
