@@ -21,6 +21,12 @@ from bot.redaction import redact
 from bot.utterances import tag
 
 FORM = "intake_form"
+# A practical question answered where it is asked passes over the question on screen: how each is passed.
+PASSED_OVER: dict[str, tuple[str, Any]] = {
+    "caller_role": ("role_asked", True),
+    "school_type": ("school_asked", True),
+    **{slot: (slot, "weet_niet") for slot in intake.DOORVRAAG_SLOTS},
+}
 SKIP_INTENTS = ("dont_know", "deny", "stop")
 
 
@@ -94,7 +100,7 @@ class ValidateIntakeForm(FormValidationAction):
             follow_up = self.follow_up_answer(reply, tracker)
             if follow_up is not None:
                 return follow_up
-        elif requested in intake.DOORVRAAG_SLOTS:
+        elif requested in PASSED_OVER:
             in_passing = self.answer_in_passing(reply, dispatcher, tracker)
             if in_passing is not None:
                 return in_passing
@@ -300,10 +306,10 @@ class ValidateIntakeForm(FormValidationAction):
         )
         dispatcher.utter_message(text=spec["back_to_questions"], **tag(utterances.NOTED, "back_to_questions"))
         # The question on screen is passed over (unknown, not recorded), not asked a second time.
-        requested = tracker.get_slot(REQUESTED_SLOT)
+        slot, value = PASSED_OVER[tracker.get_slot(REQUESTED_SLOT)]
         return [
             SlotSet("answers_given", [*(tracker.get_slot("answers_given") or []), answer.key]),
-            SlotSet(requested, "weet_niet"),
+            SlotSet(slot, value),
         ]
 
     @staticmethod

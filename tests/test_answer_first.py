@@ -201,3 +201,13 @@ def test_a_practical_question_in_the_middle_of_the_questions_is_answered_then_th
     assert messages[1]["text"] == intake.texts()["answer"]["back_to_questions"]
     [contact] = contacts(contact_db)
     assert [a.question_key for a in contact.answers] == ["antwoord:wvos_monitor_jaarlijks"]
+
+
+def test_a_practical_question_at_the_school_type_question_is_answered_and_that_question_passed(contact_db):
+    opened()
+    tracker = answered(key=None, requested="school_type", answer_feedback=None, role_asked=True)
+    question = "Mogen wij zonder toestemming van de ouders onze zorgen doorgeven aan de nieuwe school?"
+    message = parse(question, "vraag_wet_en_regelgeving_incident", 0.8, entities={"answer": "avg_gegevens_delen"})
+    events, messages = validate(with_message(tracker, message))
+    assert SlotSet("school_asked", True) in events and SlotSet("school_type", None) not in events
+    assert messages[0]["text"].startswith(answers.by_key()["avg_gegevens_delen"].answer)

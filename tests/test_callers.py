@@ -49,6 +49,8 @@ def _extract(table, text):
     ("ik werk op een basisschool als leerkracht", "docent", "po"),
     ("ik zit in de mr van een basisschool", "overig", "po"),
     ("ik zit in de 2e klas van het vmbo", "leerling", "vo"),
+    ("ib'er hier (bs). vraagje over de meldcode", "ib_zorg", "po"),
+    ("kind uit gr 6, zorgen over thuis", None, "po"),
 ])
 def test_roles_said_of_oneself_and_school_types(table, text, role, school):
     assert _extract(table, text) == (role, school)

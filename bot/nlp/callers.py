@@ -44,7 +44,7 @@ _TEACHES = re.compile(
 )
 TEACHER = "docent"
 # A role that opens the message, then a comma, "van/bij/op/in/aan" or the end: the writer's own role.
-_INTRODUCES_SELF_AFTER = re.compile(r"\s*(?:[,.;:!]|$|(?:van|bij|op|in|aan)\b)", re.IGNORECASE)
+_INTRODUCES_SELF_AFTER = re.compile(r"\s*(?:[,.;:!]|$|(?:van|bij|op|in|aan|hier)\b)", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"^(?:mijn|onze|ons|m'n)\b", re.IGNORECASE)
 _SHORT_ANSWER_WORDS = 6
 
