@@ -299,3 +299,21 @@ def test_a_call_back_request_is_kept_apart_from_the_contact(contact_db):
         [request] = session.query(CallbackRequest).all()
         assert request.detail == "0612345678"
         assert "0612345678" not in str(session.query(Contact).one().summary)
+
+
+def test_what_the_user_tells_while_waiting_goes_on_the_waiting_contact(contact_db):
+    from bot.contact_log import open_contact
+
+    open_contact("wacht-1", theme="overig", question_type="overig")
+    told = parse("Ik ben zijn vader, 3 vmbo. Hij is vorige week bij de bushalte in elkaar geslagen.",
+                 "vraag_sociale_veiligheid_incident", 0.8, entities={"caller_role": "ouder", "school_type": "vo"})
+    events, _ = run(ValidateWaitingForm(), waiting_tracker(told))
+    assert events[:4] == [
+        SlotSet("caller_role", "ouder"),
+        SlotSet("school_type", "vo"),
+        SlotSet("theme", "sociale_veiligheid"),
+        SlotSet("question_type", "incident"),
+    ]
+    assert events[-1] == SlotSet("requested_slot", "waiting_choice")  # still waiting
+    [contact] = contacts(contact_db, "wacht-1")
+    assert (contact.caller_role, contact.school_type, contact.theme) == ("ouder", "vo", "sociale_veiligheid")
