@@ -138,6 +138,7 @@ def say(user, text):
 
 
 def test_staff_and_the_user_talk_live_and_the_bot_answers_again_after_terug_naar_de_bot(chromium, live_stack):
+    """Staff and the user talk live; when the user closes the chat's tab, the contact page says so by itself."""
     _bot, console = live_stack
     staff, user = Browser(chromium), Browser(chromium)
     try:
@@ -180,6 +181,15 @@ def test_staff_and_the_user_talk_live_and_the_bot_answers_again_after_terug_naar
         user.wait_for("heeft het gesprek teruggegeven", timeout=30)
         say(user, "Is de wet veiligheid op school ook van toepassing op het mbo?")
         assert "Had je hier iets aan?" in user.wait_for("Had je hier iets aan?", timeout=60)
+
+        # The console knows the chat window is open, and sees it closed without a reload.
+        presence = "document.getElementById('presence').innerText.includes(%s)"
+        staff.wait_until(presence % "'De gebruiker heeft het chatvenster open'", timeout=15, what="the open chat")
+        staff.evaluate("window.notReloaded = true")
+        user.close_tab()
+        staff.wait_until(presence % "'De gebruiker heeft het chatvenster gesloten'", timeout=30,
+                         what="the closed chat on the contact page")
+        assert staff.evaluate("window.notReloaded === true")
     finally:
         staff.close()
         user.close()

@@ -273,3 +273,54 @@ def test_the_live_feed_announces_a_new_handoff_and_a_new_chat_message(db, tmp_pa
     first, queued, typed = asyncio.run(go())
     assert first["first"] and queued["waiting"] == first["waiting"] + 1 and queued["console"] > first["console"]
     assert typed["chat"] > queued["chat"] and typed["waiting"] == queued["waiting"]
+
+
+def presence_line(page):
+    start = page.index('<p id="presence">')
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page[start:page.index("</p>", start)])).strip()
+
+
+def test_the_contact_page_says_whether_the_chat_window_is_open_and_the_feed_tells_when_that_changes(db, tmp_path):
+    from datetime import datetime, timezone
+
+    from bot.storage import presence
+
+    tracker = tracker_with(tmp_path, CONVERSATION[:1])    # last user message 23:13 Amsterdam, long ago
+    cid = contact_id(db)
+    # 09:30 UTC on 2 March is 10:30 in Amsterdam (CET); 12:05 UTC on 1 July is 14:05 (CEST).
+    presence.connected(db, "gesprek-1", now=datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc))
+
+    async def go():
+        app = create_app(db, tracker, ConsoleSettings(poll_seconds=0.2), SessionStore(clock=Clock()),
+                         LoginLimiter(clock=Clock()))
+        async with TestClient(TestServer(app)) as client:
+            await login(client, "staff")
+            opened = await (await client.get(f"/contacts/{cid}")).text()
+            async with client.get(f"/live?contact={cid}") as stream:
+                first = await next_change(stream)
+                presence.connected(db, "gesprek-1")                         # a second tab
+                presence.disconnected(db, "gesprek-1")
+                presence.disconnected(db, "gesprek-1", now=datetime(2026, 7, 1, 12, 5, tzinfo=timezone.utc))
+                changed = await next_change(stream)
+            closed = await (await client.get(f"/contacts/{cid}")).text()
+            return opened, first, changed, closed
+
+    opened, first, changed, closed = asyncio.run(go())
+    assert "De gebruiker heeft het chatvenster open (sinds 10:30)." in presence_line(opened)
+    assert "Laatste bericht van de gebruiker om 23:13" in presence_line(opened)
+    assert "misschien weg" not in opened                                   # a real signal, no estimate
+    assert changed["presence"] > first["presence"] and changed["console"] == first["console"]
+    assert "De gebruiker heeft het chatvenster gesloten (om 14:05)." in presence_line(closed)
+    assert "Laatste bericht van de gebruiker om 23:13" in presence_line(closed)
+
+
+def test_without_a_widget_signal_the_page_keeps_the_estimate(db, tmp_path):
+    tracker = tracker_with(tmp_path, CONVERSATION[:1])
+    cid = contact_id(db)
+
+    async def scenario(client):
+        await login(client, "staff")
+        return await (await client.get(f"/contacts/{cid}")).text()
+
+    line = presence_line(run(db, tracker, scenario))
+    assert "chatvenster" not in line and "de gebruiker is misschien weg" in line

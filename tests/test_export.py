@@ -174,7 +174,8 @@ def test_db_upgrade_creates_the_tables_from_any_directory(tmp_path):
     try:
         assert set(inspect(db.engine).get_table_names()) == {
             "alembic_version", "contacts", "contact_answers", "message_log",
-            "callback_requests", "contact_notes", "users", "audit_log", "console_sessions", "console_events"}
+            "callback_requests", "contact_notes", "users", "audit_log", "console_sessions", "console_events",
+            "widget_presence"}
     finally:
         db.dispose()
 

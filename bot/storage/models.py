@@ -272,3 +272,23 @@ class ConsoleEvent(Base):
     at = Column(UtcDateTime, nullable=False, index=True)
     kind = Column(String(32), nullable=False)
     contact_id = Column(String(ID_LENGTH), ForeignKey("contacts.id", ondelete="CASCADE"), nullable=True, index=True)
+
+
+class WidgetPresence(Base):
+    """Whether a chat widget is connected to a conversation now, and since when (or since when not).
+
+    Written by the Socket.IO channel in the Rasa server on every connect and disconnect; one row per
+    conversation, so two tabs count as two connections and the user has left only when both closed.
+    `changes` only grows: the console's live feed watches it to update the contact page by itself.
+    """
+
+    __tablename__ = "widget_presence"
+
+    conversation_id = Column(String(values.MAX_CONVERSATION_ID), primary_key=True)
+    connections = Column(Integer, nullable=False, default=0)
+    connected_since = Column(UtcDateTime, nullable=True)
+    closed_at = Column(UtcDateTime, nullable=True)
+    changed_at = Column(UtcDateTime, nullable=False, index=True)
+    changes = Column(Integer, nullable=False, default=0)
+
+    __table_args__ = (CheckConstraint("connections >= 0", name="connections"),)

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import and_, create_engine, delete, inspect, or_, select, text, update
 from sqlalchemy.engine import Engine
 
+from bot.storage import presence
 from bot.storage.audit import SYSTEM_ACTOR, record_audit
 from bot.storage.database import Database
 from bot.storage.live import KEEP as LIVE_EVENTS_KEPT
@@ -174,6 +175,7 @@ def purge(
             .where(ConsoleEvent.at < now - LIVE_EVENTS_KEPT)
             .execution_options(synchronize_session=False)
         )
+        presence.purge(session, now - LIVE_EVENTS_KEPT)  # whether a widget is open: only needed live too
         tracker_events = _delete_tracker_events(tracker_url, older_than=cutoff)
         report = PurgeReport(answer_texts, message_texts, notes, callbacks, tracker_events)
         record_audit(
@@ -238,6 +240,7 @@ def forget(db: Database, tracker_url: str | None, conversation_id: str, *, actor
         session.execute(
             delete(ConsoleEvent).where(ConsoleEvent.contact_id.in_(ids)).execution_options(synchronize_session=False)
         )
+        presence.forget(session, conversation_id)
         anonymous = f"anoniem-{new_id()}"
         for number, contact in enumerate(contacts, start=1):
             month = _month_start(contact.started_at)

@@ -26,7 +26,7 @@ from bot.analytics.charts import bar_chart_svg
 from bot.analytics.figures import AXES, HANDED_OFF, label_for
 from bot.analytics.report import figures_csv
 from bot.organisation import organisation_name
-from bot.storage import values
+from bot.storage import presence, values
 from bot.storage.database import Database
 from bot.storage.dates import parse_date
 from bot.storage.privacy import RetentionPolicy
@@ -189,6 +189,7 @@ async def contact_page(request: web.Request, warning: str | None = None, status:
         "contact.html",
         status=status,
         chat=transcript.read(app.tracker, conversation),
+        presence=presence.presence(app.db, conversation),
         statuses=values.QUEUE_STATUSES,
         takeover=app.rasa is not None,
         colleagues=console_data.staff_members(app.db),
