@@ -58,12 +58,16 @@ class AnswerRetriever(persistence.TrainedComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        """The knowledge base and the unanswerable questions live outside Rasa's data: the cache must see them."""
+        """The knowledge base, the unanswerable questions and the defaults here (C, folds, ...) live outside
+        Rasa's data and config.yml: the cache must see them."""
+        import sys
+
         from bot.nlp import answer_model
 
         folder = cls.data_folder({**cls.get_default_config(), **config})
         return persistence.fingerprint(
-            [inspect.getsource(answer_model)], [*sorted(folder.glob("*.jsonl")), *sorted(answers.FOLDER.glob("*.yml"))]
+            [inspect.getsource(answer_model), inspect.getsource(sys.modules[__name__])],
+            [*sorted(folder.glob("*.jsonl")), *sorted(answers.FOLDER.glob("*.yml"))],
         )
 
     @classmethod
