@@ -285,7 +285,9 @@ def main(argv: list[str] | None = None) -> int:
     config = AnswerRetriever.get_default_config()
     comparison = {
         f"logistic regression (shipped, C={config['C']:g})": cross_validate("lr", items, keys, config, extra),
-        f"logistic regression (before, C={BEFORE['C']:g})": cross_validate("lr", items, keys, {**config, **BEFORE}, extra),
+        f"logistic regression (before, C={BEFORE['C']:g})": cross_validate(
+            "lr", items, keys, {**config, **BEFORE}, extra
+        ),
         "nearest example question": cross_validate("nearest", items, keys, config, extra),
     }
     own = {
