@@ -83,9 +83,11 @@ def section(contacts: int, messages: int, trends_s: float, report_s: float, sign
 
 
 def splice(results: Path, text: str) -> None:
-    """Replace this section of results.md (or append it), leaving the other benchmarks as they are."""
+    """Replace the section that `text` heads (its first line) in results.md, or append it, leaving the
+    other benchmarks as they are: other benchmarks (bench/answers.py) splice their own sections too."""
     current = results.read_text(encoding="utf-8") if results.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
+    heading = text.splitlines()[0]
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
     if pattern.search(current):
         updated = pattern.sub(lambda _m: text + "\n", current)
     else:

@@ -74,3 +74,25 @@ def test_questions_with_and_without_a_key(tmp_path):
     (tmp_path / "b.jsonl").write_text(json.dumps({"text": "  "}) + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match="b.jsonl:1"):
         load_questions(tmp_path)
+
+
+def test_out_of_fold_figures_respect_the_allowed_share_of_unanswerable_answers():
+    """The threshold is chosen so that, held out, no more unanswerable questions get an answer than allowed."""
+    for allowed in (0.0, 0.34):
+        items = [item(t) for texts in TOPICS.values() for t in texts] + [item(t) for t in OTHER]
+        keys = [k for k, texts in TOPICS.items() for _ in texts] + [NO_ANSWER] * len(OTHER)
+        figures = AnswerModel.fit(items, keys, {**CONFIG, "max_false_answers": allowed}).parts["out_of_fold"]
+        assert figures["unanswerable_answered"] <= allowed * figures["unanswerable"]
+        assert figures["answered_right"] + figures["answered_wrong"] <= figures["answerable"]
+
+
+def test_the_report_carries_the_trials_inside_the_model_choice_section():
+    from bot.answers_eval import render
+
+    comparison = {"a": {"right": 0.6, "wrong": 0.03, "honest_line": 0.37, "unanswerable_answered": 0.05}}
+    own = {"answerable": 10, "answers": 2, "unanswerable": 4}
+    report = render([], comparison, own, "### Variants tried\n\n| variant | right |\n|---|---|\n| x | 0.5 |\n")
+    choice = report.index("## Model choice on our own data")
+    assert choice < report.index("### Variants tried") < report.index("## Questions written apart that went wrong")
+    assert "| a | 0.6 | 0.03 | 0.37 | 0.05 |" in report
+    assert "Variants tried" not in render([], comparison, own)
