@@ -124,3 +124,29 @@ def live_bot(folder: Path, extra_env: Optional[Dict[str, str]] = None,
         with rasa_server(folder, action_url, database_url, tracker_url, extra_env, api_token=api_token,
                          cors=cors) as bot:
             yield bot
+
+
+@contextmanager
+def bot_and_console(prefix: str, api_token: str, now: str, staff: Dict[str, str],
+                    console_env: Optional[Dict[str, str]] = None) -> Iterator[tuple]:
+    """A live bot (clock at `now`) and the console with its chat page on one origin, staff accounts made.
+
+    The two-page browser tests (a user in the widget, a staff member in the console) all start this.
+    """
+    import tempfile
+
+    from bot.storage import Database
+    from bot.web.auth import create_user
+
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
+        port = free_port()
+        with live_bot(Path(folder), api_token=api_token, cors=f"http://127.0.0.1:{port}", now=now) as bot:
+            db = Database(bot.database_url)
+            for username, password in staff.items():
+                create_user(db, username, password, "staff")
+            db.dispose()
+            env = {"DATABASE_URL": bot.database_url, "TRACKER_DATABASE_URL": bot.tracker_url,
+                   "DOORVRAAG_CHAT_SOCKET_URL": bot.url, "RASA_URL": bot.url, "RASA_TOKEN": api_token,
+                   "DOORVRAAG_CONSOLE_POLL_SECONDS": "0.5", **(console_env or {})}
+            with console_server(env, port=port) as console:
+                yield bot, console

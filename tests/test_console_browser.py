@@ -114,22 +114,10 @@ TYPE_AND_SEND = """
 @pytest.fixture(scope="module")
 def live_stack():
     """Action server (clock in opening hours), `rasa run` with its API, and the console with the chat page."""
-    from pathlib import Path
+    from tests.server_harness import bot_and_console
 
-    from tests.e2e_harness import free_port
-    from tests.server_harness import live_bot
-
-    with tempfile.TemporaryDirectory(prefix="doorvraag-live-console-") as folder:
-        port = free_port()
-        with live_bot(Path(folder), api_token=API_TOKEN, cors=f"http://127.0.0.1:{port}", now=OPEN_HOURS) as bot:
-            db = Database(bot.database_url)
-            create_user(db, "sanne", PASSWORD, "staff")
-            db.dispose()
-            env = {"DATABASE_URL": bot.database_url, "TRACKER_DATABASE_URL": bot.tracker_url,
-                   "DOORVRAAG_CHAT_SOCKET_URL": bot.url, "RASA_URL": bot.url, "RASA_TOKEN": API_TOKEN,
-                   "DOORVRAAG_CONSOLE_POLL_SECONDS": "0.5"}
-            with console_server(env, port=port) as console:
-                yield bot, console
+    with bot_and_console("doorvraag-live-console-", API_TOKEN, OPEN_HOURS, {"sanne": PASSWORD}) as stack:
+        yield stack
 
 
 def say(user, text):

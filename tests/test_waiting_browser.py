@@ -2,15 +2,10 @@
 the user takes it (clicked or typed), gives a number, and the console shows the contact leave the live
 queue and appear under the call-backs, without a reload on either side."""
 import json
-import tempfile
-from pathlib import Path
 
 import pytest
 
-from bot.storage import Database
-from bot.web.auth import create_user
 from tests.browser import Browser
-from tests.server_harness import console_server
 from tests.test_console_browser import API_TOKEN, OPEN_HOURS, PASSWORD, log_in, say
 
 OFFER = "Het duurt langer dan we willen"
@@ -20,20 +15,11 @@ OFFER_AFTER = "2"          # seconds unclaimed before the bot offers the call-ba
 @pytest.fixture(scope="module")
 def offering_stack():
     """Action server (clock in opening hours), `rasa run` with its API, and a console that offers call-backs fast."""
-    from tests.e2e_harness import free_port
-    from tests.server_harness import live_bot
+    from tests.server_harness import bot_and_console
 
-    with tempfile.TemporaryDirectory(prefix="doorvraag-waiting-") as folder:
-        port = free_port()
-        with live_bot(Path(folder), api_token=API_TOKEN, cors=f"http://127.0.0.1:{port}", now=OPEN_HOURS) as bot:
-            db = Database(bot.database_url)
-            create_user(db, "sanne", PASSWORD, "staff")
-            db.dispose()
-            env = {"DATABASE_URL": bot.database_url, "TRACKER_DATABASE_URL": bot.tracker_url,
-                   "DOORVRAAG_CHAT_SOCKET_URL": bot.url, "RASA_URL": bot.url, "RASA_TOKEN": API_TOKEN,
-                   "DOORVRAAG_CONSOLE_POLL_SECONDS": "0.5", "DOORVRAAG_CALLBACK_OFFER_AFTER": OFFER_AFTER}
-            with console_server(env, port=port) as console:
-                yield console
+    offering = {"DOORVRAAG_CALLBACK_OFFER_AFTER": OFFER_AFTER}
+    with bot_and_console("doorvraag-waiting-", API_TOKEN, OPEN_HOURS, {"sanne": PASSWORD}, offering) as (_, console):
+        yield console
 
 
 def click_reply(user, title):
