@@ -9,6 +9,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import intake, utterances
+from bot.classifier import Classification
 
 EventList = list[dict[str, Any]]
 
@@ -113,6 +114,16 @@ def note_profile(tracker: Tracker) -> dict[str, str]:
 def kept_profile(tracker: Tracker) -> EventList:
     """note_profile, and the same values as slots, so a later contact of this conversation starts with them."""
     return [SlotSet(name, value) for name, value in note_profile(tracker).items()]
+
+
+def theme_when_unknown(tracker: Tracker, read: Classification) -> EventList:
+    """The contact does not know yet what it is about (a referral or a handoff came first); this message does."""
+    from bot import contact_log, labels
+
+    if tracker.get_slot("theme") not in (None, labels.OVERIG) or read.theme == labels.OVERIG:
+        return []
+    contact_log.update_contact(tracker.sender_id, theme=read.theme, question_type=read.question_type)
+    return [SlotSet("theme", read.theme), SlotSet("question_type", read.question_type)]
 
 
 def tell_duties(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, said: str = "") -> EventList:

@@ -105,7 +105,7 @@ class ValidateIntakeForm(FormValidationAction):
             if in_passing is not None:
                 return in_passing
         if (
-            requested in (*intake.DOORVRAAG_SLOTS, "caller_role", "school_type")
+            requested in PASSED_OVER  # the role, school type and doorvragen
             and not self.asks_about_danger(reply, tracker)  # danger first: its check question comes next
             and intake.tells_new_case(reply, intake.IntakeState.of(tracker.slots))
         ):
@@ -275,15 +275,20 @@ class ValidateIntakeForm(FormValidationAction):
             return None
         return answer
 
+    @staticmethod
+    def given(answer: answers.Answer, tracker: Tracker) -> SlotSet:
+        """Logged on the contact (its feedback still open) and kept, so it is never given twice."""
+        contact_log.record_answer(tracker.sender_id, intake.answer_log_key(answer.key), "weet_niet")
+        return SlotSet("answers_given", [*(tracker.get_slot("answers_given") or []), answer.key])
+
     def follow_up_answer(self, reply: intake.Reply, tracker: Tracker) -> EventList | None:
         """ "En kijkt de inspectie daar ook naar?" right after an answer: that answer too, on the same contact."""
         answer = self.sure_answer(reply, tracker)
         if answer is None:
             return None
-        contact_log.record_answer(tracker.sender_id, intake.answer_log_key(answer.key), "weet_niet")
         return [
             SlotSet("answer_key", answer.key),
-            SlotSet("answers_given", [*(tracker.get_slot("answers_given") or []), answer.key]),
+            self.given(answer, tracker),
             SlotSet("answer_feedback", None),
             SlotSet("ask_on", None),
             SlotSet("confirm_retry", None),
@@ -292,14 +297,14 @@ class ValidateIntakeForm(FormValidationAction):
     def answer_in_passing(
         self, reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> EventList | None:
-        """A practical question asked in the middle of the doorvragen is answered there, then the question again.
+        """A practical question asked at a question of the intake is answered there; that question is passed over.
 
         The user should not have to finish the questions, or start over, to hear what may or must.
         """
         answer = self.sure_answer(reply, tracker)
         if answer is None:
             return None
-        contact_log.record_answer(tracker.sender_id, intake.answer_log_key(answer.key), "weet_niet")
+        given = self.given(answer, tracker)
         spec = intake.texts()["answer"]
         dispatcher.utter_message(
             text=answers.reply_text(answer, tracker.get_slot("school_type"), spec), **tag(utterances.ANSWER, answer.key)
@@ -307,10 +312,7 @@ class ValidateIntakeForm(FormValidationAction):
         dispatcher.utter_message(text=spec["back_to_questions"], **tag(utterances.NOTED, "back_to_questions"))
         # The question on screen is passed over (unknown, not recorded), not asked a second time.
         slot, value = PASSED_OVER[tracker.get_slot(REQUESTED_SLOT)]
-        return [
-            SlotSet("answers_given", [*(tracker.get_slot("answers_given") or []), answer.key]),
-            SlotSet(slot, value),
-        ]
+        return [given, SlotSet(slot, value)]
 
     @staticmethod
     def go_on(reply: intake.Reply, tracker: Tracker) -> EventList:

@@ -18,6 +18,7 @@ from actions.common import (
     previous_user_intent,
     reset_intake,
     tell_duties,
+    theme_when_unknown,
     typed_text,
     valid_code,
 )
@@ -26,14 +27,6 @@ from bot import question_bank as qb
 from bot.classifier import Classification, from_parse
 from bot.redaction import redact
 from bot.utterances import tag
-
-
-def theme_of_referral(tracker: Tracker, result: Classification) -> EventList:
-    """The referral's own message did not say what it was about; a message after it does."""
-    if tracker.get_slot("theme") in (None, labels.OVERIG) and result.theme != labels.OVERIG:
-        contact_log.update_contact(tracker.sender_id, theme=result.theme, question_type=result.question_type)
-        return [SlotSet("theme", result.theme), SlotSet("question_type", result.question_type)]
-    return []
 
 
 def in_context_of_referral(tracker: Tracker, result: Classification) -> Classification:
@@ -49,6 +42,26 @@ def in_context_of_referral(tracker: Tracker, result: Classification) -> Classifi
         return result
     return dataclasses.replace(
         result, theme=theme, question_type=question_type, theme_confidence=1.0, type_confidence=1.0
+    )
+
+
+def told_profile(tracker: Tracker, result: Classification) -> tuple[str | None, str | None]:
+    """Role and school type: this message's, else what the conversation already holds (valid codes only)."""
+    return (
+        valid_code(result.caller_role or tracker.get_slot("caller_role"), labels.caller_roles()),
+        valid_code(result.school_type or tracker.get_slot("school_type"), labels.school_types()),
+    )
+
+
+def log_read(conversation: str, text_redacted: str, result: Classification) -> None:
+    """The message in the message log, redacted, with how the model read it."""
+    contact_log.log_message(
+        conversation,
+        text_redacted=text_redacted,
+        intent=result.intent,
+        confidence=result.confidence,
+        theme=result.theme,
+        question_type=result.question_type,
     )
 
 
@@ -98,7 +111,7 @@ class ActionStartIntake(Action):
             dispatcher.utter_message(
                 text=intake.texts()["noted"]["after_referral"], **tag(utterances.NOTED, "after_referral")
             )
-            return [*kept, *theme_of_referral(tracker, result), FollowupAction("action_listen")]
+            return [*kept, *theme_when_unknown(tracker, result), FollowupAction("action_listen")]
         if after_referral(tracker):
             result = in_context_of_referral(tracker, result)
         if after_pupil_advice(tracker) and not intake.says_new_topic(result.text):
@@ -108,8 +121,7 @@ class ActionStartIntake(Action):
         if tracker.get_slot("intake_phase") in ("advies", "antwoord"):
             # The previous intake got its advice or its answer: it is done, not abandoned.
             contact_log.close_contact(conversation, status="afgerond")
-        role = valid_code(result.caller_role or tracker.get_slot("caller_role"), labels.caller_roles())
-        school = valid_code(result.school_type or tracker.get_slot("school_type"), labels.school_types())
+        role, school = told_profile(tracker, result)
         text = redact(typed_text(tracker))
         # Possible danger, not sure enough to refer: the intake form asks the check question first
         # (not again right after a referral: its numbers were just given).
@@ -125,14 +137,7 @@ class ActionStartIntake(Action):
             urgency_level=labels.MOGELIJK if possible_danger else None,
             urgency_category=referrals.known(result.urgency_category) if possible_danger else None,
         )
-        contact_log.log_message(
-            conversation,
-            text_redacted=text,
-            intent=result.intent,
-            confidence=result.confidence,
-            theme=result.theme,
-            question_type=result.question_type,
-        )
+        log_read(conversation, text, result)
         answer = self.answer_first(dispatcher, conversation, result, school, text)
         # Reached through the fallback (no question intent, so no rule starts the form): start it here.
         start_form = [FollowupAction("intake_form")] if result.intent == labels.FALLBACK_INTENT else []
@@ -245,27 +250,20 @@ class ActionReferUrgent(Action):
         if queued:
             contact_log.update_contact(conversation, **urgency)
         elif tracker.get_slot("intake_phase") is None or new_case:
+            role, school = told_profile(tracker, result)  # the same person: what they said still holds
             contact_log.open_contact(
                 conversation,
                 theme=result.theme,
                 question_type=question_type,
                 intent=result.intent,
                 confidence=result.confidence,
-                # The same person is still writing: what they said about themselves holds for this case too.
-                caller_role=valid_code(result.caller_role or tracker.get_slot("caller_role"), labels.caller_roles()),
-                school_type=valid_code(result.school_type or tracker.get_slot("school_type"), labels.school_types()),
+                caller_role=role,
+                school_type=school,
                 **urgency,
             )
         else:
             contact_log.update_contact(conversation, **urgency)
-        contact_log.log_message(
-            conversation,
-            text_redacted=redact(tracker.latest_message.get("text")),
-            intent=result.intent,
-            confidence=result.confidence,
-            theme=result.theme,
-            question_type=result.question_type,
-        )
+        log_read(conversation, redact(tracker.latest_message.get("text")), result)
         if not queued:
             contact_log.close_contact(
                 conversation, status="afgerond", summary=f"urgent={category or referrals.GENERAL}; doorverwezen"
@@ -323,15 +321,8 @@ class ActionReferUrgent(Action):
             text=referrals.again_message(category, referred, pupil=pupil),
             **tag(utterances.REFERRAL, category or referrals.GENERAL),
         )
-        contact_log.log_message(
-            tracker.sender_id,
-            text_redacted=redact(tracker.latest_message.get("text")),
-            intent=result.intent,
-            confidence=result.confidence,
-            theme=result.theme,
-            question_type=result.question_type,
-        )
-        return kept + theme_of_referral(tracker, result)
+        log_read(tracker.sender_id, redact(tracker.latest_message.get("text")), result)
+        return kept + theme_when_unknown(tracker, result)
 
 
 # The bot's last step was the urgent referral or its follow-up: a message not understood now is most

@@ -17,7 +17,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
-from actions.common import EventList, kept_profile, last_user_index
+from actions.common import EventList, kept_profile, last_user_index, theme_when_unknown
 from actions.form import is_answer_turn
 from actions.handoff import CONTACT_SLOTS
 from bot import contact_log, intake, labels, utterances, waiting
@@ -59,17 +59,9 @@ class ValidateWaitingForm(FormValidationAction):
             return [SlotSet(SLOT, kind), SlotSet("waiting_reply", None), SlotSet(REQUESTED_SLOT, None)]
         # What the user tells while waiting is for the staff member: role, school type and what it is
         # about go on the waiting contact, so the queue shows it before anyone has read the chat.
-        told = kept_profile(tracker) + self.what_it_is_about(tracker, message)
+        # (The handoff may have come before the question: "ik wil een mens spreken".)
+        told = kept_profile(tracker) + theme_when_unknown(tracker, message.classification)
         return [*told, SlotSet("waiting_reply", kind), SlotSet(REQUESTED_SLOT, SLOT)]
-
-    @staticmethod
-    def what_it_is_about(tracker: Tracker, message: intake.Reply) -> EventList:
-        """The handoff came before the question ("ik wil een mens spreken"): the first case told codes it."""
-        read = message.classification
-        if tracker.get_slot("theme") not in (None, labels.OVERIG) or read.theme == labels.OVERIG:
-            return []
-        contact_log.update_contact(tracker.sender_id, theme=read.theme, question_type=read.question_type)
-        return [SlotSet("theme", read.theme), SlotSet("question_type", read.question_type)]
 
 
 class ActionAskWaitingChoice(Action):

@@ -139,6 +139,12 @@ def says_new_topic(text: str) -> bool:
     return any(re.search(rf"\b{phrase}\b", norm) for phrase in texts()["new_question"]["explicit"])
 
 
+def _may_tell_a_case(reply: Reply) -> bool:
+    """A question intent, and long enough to tell a case of its own."""
+    long_enough = len(reply.text.split()) >= texts()["new_case_min_words"]
+    return labels.labels_of_intent(reply.intent) is not None and long_enough
+
+
 def is_new_case(reply: Reply, theme: str | None) -> bool:
     """After an answer: a case or question of its own, not more about the one just answered.
 
@@ -147,7 +153,7 @@ def is_new_case(reply: Reply, theme: str | None) -> bool:
     more about the same case ("ik ben zijn moeder, hij zit in 2 havo"): that stays on the answered
     contact, so its role and school type are kept and no second intake starts.
     """
-    if labels.labels_of_intent(reply.intent) is None or len(reply.text.split()) < texts()["new_case_min_words"]:
+    if not _may_tell_a_case(reply):
         return False
     if says_new_topic(reply.text):
         return True
@@ -163,9 +169,7 @@ def tells_new_case(reply: Reply, state: IntakeState) -> bool:
     surely as an incident (the implicit-confirmation threshold) and told with when it happened, or
     a new topic said in words.
     """
-    if reply.is_payload or labels.labels_of_intent(reply.intent) is None:
-        return False
-    if len(reply.text.split()) < texts()["new_case_min_words"]:
+    if reply.is_payload or not _may_tell_a_case(reply):
         return False
     if says_new_topic(reply.text):
         return True
