@@ -22,6 +22,7 @@ def validate(tracker):
         ("doei", "ending"),
         ("Ik wil nu gewoon een mens spreken in plaats van nog meer vragen.", "person"),
         ("geef nou gewoon antwoord", "just_answer"),
+        ("wat een gedoe met al die vragen, geef nou gewoon advies", "just_answer"),
         ("ik bel liever even", "not_chat"),
         ("liever niet via de chat", "not_chat"),
         ("wat een onzin dit", "complaint"),
