@@ -15,6 +15,7 @@ EventList = list[dict[str, Any]]
 
 # Slots of one intake, emptied when a new one starts (role and school type stay known).
 INTAKE_SLOTS = (
+    "announced_theme",
     "urgency_level",
     "danger_check",
     "danger_retry",
@@ -150,7 +151,7 @@ def conversation_step(tracker: Tracker, dispatcher: CollectingDispatcher) -> Eve
     """
     text = tracker.latest_message.get("text") or ""
     kind = intake.meta_of(text)
-    if kind in ("person", "not_chat"):
+    if kind in ("person", "callback", "not_chat"):
         if kind == "not_chat":
             dispatcher.utter_message(text=intake.meta_reply(kind), **utterances.tag(utterances.META, kind))
         return [FollowupAction("action_handoff")]

@@ -165,16 +165,17 @@ class ValidateIntakeForm(FormValidationAction):
     def meta(kind: str, requested: str, dispatcher: CollectingDispatcher) -> EventList:
         """A message about the conversation itself gets a fitting step, never a repeat of the question.
 
-        ending: close politely; just_answer: no more questions (after an answer: close); not_chat: the
-        phone number and the handoff (a call-back when closed); complaint: sorry, the phone number and
-        how to reach a person, then the question once more.
+        ending: close politely; just_answer: no more questions (after an answer: close); person or
+        callback: the handoff; not_chat: the phone number and the handoff (a call-back when closed);
+        complaint: sorry, the phone number and how to reach a person, then the question once more.
         """
         # Every step sets a slot besides requested_slot: a validation that sets none makes Rasa reject
         # the form, and the FollowupAction is then lost (the "Thanks" rule answered instead).
         seen = [SlotSet("meta_kind", kind)]
         if kind == "ending":
             return [*seen, SlotSet("intake_stopped", True), FollowupAction("action_close_intake")]
-        if kind == "person":
+        if kind in ("person", "callback"):
+            # The handoff reads the message itself: a call-back asked for is arranged, not queued.
             return [*seen, SlotSet("intake_stopped", True), FollowupAction("action_handoff")]
         dispatcher.utter_message(text=intake.meta_reply(kind), **tag(utterances.META, kind))
         if kind == "just_answer":
@@ -224,7 +225,10 @@ class ValidateIntakeForm(FormValidationAction):
         """Ja: the referral (action_refer_urgent) and the intake stops; nee: on; unsure: the first number, on."""
         spec = intake.texts()["danger"]
         answer = intake.answer_category(reply)
-        told_more = answer not in ("ja", "nee", "weet_niet") and intake.tells_more(reply)
+        # A role or school type ("basisschool", "ik ben 11") is no "hmm?" either: it is kept, and not asked twice.
+        told_more = answer not in ("ja", "nee", "weet_niet") and (
+            intake.tells_more(reply) or intake.tells_profile(reply)
+        )
         if answer not in ("ja", "nee", "weet_niet"):
             if not told_more and not tracker.get_slot("danger_retry"):
                 return [SlotSet("danger_retry", True)]  # "hmm?": asked once more
@@ -412,15 +416,14 @@ class ValidateIntakeForm(FormValidationAction):
                 SlotSet("intake_text", text),
                 SlotSet("theme_needed", False),
             ]
-        if tracker.get_slot("confirm_retry") or intake.answer_category(reply) in ("nee", "weet_niet"):
-            # Nothing to go on: continue as a general question.
-            return [
-                SlotSet("theme", labels.OVERIG),
-                SlotSet("intake_theme", labels.OVERIG),
-                SlotSet("intake_confirmed", True),
-                SlotSet("theme_needed", False),
-            ]
-        return [SlotSet("confirm_retry", True)]
+        # Nothing to go on ("gaat over school", "weet ik niet"): continue as a general question rather
+        # than ask the same question twice; what the user tells later still counts.
+        return [
+            SlotSet("theme", labels.OVERIG),
+            SlotSet("intake_theme", labels.OVERIG),
+            SlotSet("intake_confirmed", True),
+            SlotSet("theme_needed", False),
+        ]
 
     def profile(self, reply: intake.Reply, tracker: Tracker, slot: str, asked: str, allowed) -> EventList:
         """Role or school type: a button or the user's words; anything else leaves it empty."""

@@ -75,6 +75,16 @@ class ActionHandoff(Action):
         if tracker.active_loop.get("name"):
             events += [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
         now = hours.current_time()
+        if intake.meta_of(tracker.latest_message.get("text") or "") == "callback":
+            # "Kan iemand me morgen bellen?": the call-back is what was asked, so no live queue first.
+            dispatcher.utter_message(text=spec["callback_asked"], **tag(utterances.HANDOFF, "terugbellen"))
+            channel = [SlotSet(name, None) for name in CONTACT_SLOTS if name != "contact_channel"]
+            return (
+                events
+                + [SlotSet("helpdesk_open", hours.is_open(now)), SlotSet("intake_phase", "overdracht")]
+                + channel
+                + [SlotSet("contact_channel", waiting.CALLBACK), FollowupAction(FORM)]
+            )
         if hours.is_open(now):
             contact_log.close_contact(
                 conversation, status="overgedragen", handoff="wachtrij", summary=_summary(tracker, "wachtrij")
@@ -236,14 +246,17 @@ class ActionFinishHandoff(Action):
             contact_log.close_contact(
                 conversation, status="overgedragen", handoff=channel, summary=_summary(tracker, channel)
             )
-            # From the queue during opening hours the call-back is due now, not at the next opening.
+            # During opening hours (from the queue, or asked for in words) the call-back is due now, not at
+            # the next opening.
+            due_now = from_queue or (channel == waiting.CALLBACK and hours.is_open(now))
             callbacks.submit(
-                callbacks.CallbackRequest(conversation, channel, detail, now if from_queue else hours.next_opening(now))
+                callbacks.CallbackRequest(conversation, channel, detail, now if due_now else hours.next_opening(now))
             )
             if from_queue:
                 dispatcher.utter_message(text=waiting.texts()["callback_done"], **tag(utterances.HANDOFF, channel))
                 return cleared + [SlotSet("intake_phase", None)]
-            dispatcher.utter_message(text=_fill(spec["done"][channel], now), **tag(utterances.HANDOFF, channel))
+            done = spec["callback_done_open"] if due_now else _fill(spec["done"][channel], now)
+            dispatcher.utter_message(text=done, **tag(utterances.HANDOFF, channel))
         elif from_queue:
             # No number after all: the user simply goes on waiting.
             dispatcher.utter_message(text=waiting.texts()["callback_dropped"], **tag(utterances.HANDOFF, "wachtrij"))

@@ -45,6 +45,16 @@ def in_context_of_referral(tracker: Tracker, result: Classification) -> Classifi
     )
 
 
+def in_context_of_announced_theme(tracker: Tracker, result: Classification) -> Classification:
+    """The question after "vraagje over de meldcode" is on the theme the user named, unless it names another."""
+    announced = tracker.get_slot("announced_theme")
+    if announced not in labels.themes() or announced == result.theme:
+        return result
+    if intake.says_new_topic(result.text) or intake.theme_named(result.text) not in (None, announced):
+        return result
+    return dataclasses.replace(result, theme=announced, theme_confidence=1.0)
+
+
 def told_profile(tracker: Tracker, result: Classification) -> tuple[str | None, str | None]:
     """Role and school type: this message's, else what the conversation already holds (valid codes only)."""
     return (
@@ -114,6 +124,7 @@ class ActionStartIntake(Action):
             return [*kept, *theme_when_unknown(tracker, result), FollowupAction("action_listen")]
         if after_referral(tracker):
             result = in_context_of_referral(tracker, result)
+        result = in_context_of_announced_theme(tracker, result)
         if after_pupil_advice(tracker) and not intake.says_new_topic(result.text):
             # A pupil telling more after the warm referral: heard, no new intake with the same advice again.
             return kept_profile(tracker) + noted_after_advice(dispatcher, tracker)
@@ -368,6 +379,14 @@ class ActionFallback(Action):
         if tracker.get_slot("intake_phase") == "advies" and intake.tells_more(intake.Reply.of(parse)):
             if not (as_question and intake.is_question(text)):
                 return noted_after_advice(dispatcher, tracker)  # "mijn mentor zei dat ik het moet negeren"
+        named = intake.theme_named(text)
+        if named is not None and named != labels.OVERIG and not as_question:
+            # "vraagje over de meldcode": the topic is told, the question still to come; it holds for that question.
+            label = labels.label_text("themes", named)
+            dispatcher.utter_message(
+                text=spec["theme_named"].format(theme=label), **tag(utterances.QUESTION, "theme_named")
+            )
+            return [SlotSet("announced_theme", named)]
         if as_question:
             # Not sure of the intent, fairly sure it is a question on a safety theme: start its intake
             # (the form confirms the topic explicitly) rather than offering buttons.

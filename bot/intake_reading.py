@@ -193,11 +193,11 @@ def tells_profile(reply: Reply) -> bool:
     return bool(reply.entities.get("caller_role") or reply.entities.get("school_type"))
 
 
-META_KINDS = ("ending", "person", "just_answer", "not_chat", "complaint")
+META_KINDS = ("ending", "callback", "person", "just_answer", "not_chat", "complaint")
 
 
 def meta_of(text: str) -> str | None:
-    """What a message says about the conversation: ending / just_answer / not_chat / complaint, or None.
+    """What a message says about the conversation: one of META_KINDS, or None.
 
     Read at every step, whatever was asked, so "nee, dat was het" or "geef nou gewoon antwoord" never
     counts as an answer to the question on screen.
@@ -210,6 +210,25 @@ def meta_of(text: str) -> str | None:
     for kind in META_KINDS:
         if words <= spec["max_words"][kind] and any(re.search(pattern, norm) for pattern in spec["kinds"][kind]):
             return kind
+    sentences = [part for part in re.split(r"(?<=[.!?])\s+", norm.strip()) if part]
+    if len(sentences) < 2:
+        return None
+    # A request for a call-back stands in a sentence of its own ("Zorg er gewoon voor dat iemand me
+    # terugbelt. Ik ben aandachtsfunctionaris, meer hoef je niet te weten.").
+    for sentence in sentences:
+        if len(sentence.split()) <= spec["max_words"]["callback"] and any(
+            re.search(pattern, sentence) for pattern in spec["kinds"]["callback"]
+        ):
+            return "callback"
+    # An ending usually comes last, after a word about what came before ("Top, hier kan ik mee verder.
+    # Nee dank je, dat was het."): the last sentence on its own counts too.
+    last = sentences[-1]
+    if (
+        len(last.split()) <= spec["max_words"]["ending"]
+        and re.match(spec["ending_last_starts"], last)
+        and any(re.search(pattern, last) for pattern in spec["kinds"]["ending"])
+    ):
+        return "ending"
     return None
 
 

@@ -51,6 +51,16 @@ def _extract(table, text):
     ("ik zit in de 2e klas van het vmbo", "leerling", "vo"),
     ("ib'er hier (bs). vraagje over de meldcode", "ib_zorg", "po"),
     ("kind uit gr 6, zorgen over thuis", None, "po"),
+    # A school type opening a compound; a role, its school type, then "hier".
+    ("Ik ben locatieleider van een vmbo-locatie.", "directeur", "vo"),
+    ("als externe vp voor een stichting met een paar so-scholen wil ik sparren", "vertrouwenspersoon", "so"),
+    ("het gaat om zes vo-scholen van één stichting", None, "vo"),
+    ("ib'er basisschool hier. vraagje over de meldcode", "ib_zorg", "po"),
+    ("Als nieuwe teamleider wil ik het team meenemen", "directeur", None),
+    # A later role said in place of the first holds; two roles side by side keep the first.
+    ("Ik ben mentor van die klas. Nou ja, sinds deze maand ben ik ook teamleider van de bovenbouw en ik vraag "
+     "het eigenlijk in die rol.", "directeur", None),
+    ("Ik ben moeder van een zoon in groep 6 en ben zelf ook leerkracht", "ouder", "po"),
 ])
 def test_roles_said_of_oneself_and_school_types(table, text, role, school):
     assert _extract(table, text) == (role, school)

@@ -24,6 +24,20 @@ def validate(tracker):
         ("geef nou gewoon antwoord", "just_answer"),
         ("wat een gedoe met al die vragen, geef nou gewoon advies", "just_answer"),
         ("ik bel liever even", "not_chat"),
+        # Asking to be called is a call-back, not "bel ons zelf".
+        ("kan iemand me morgen bellen? dan loop ik het met diegene door", "callback"),
+        ("bel me maar terug", "callback"),
+        ("Ik blijf erbij dat ik iemand wil spreken. Kan ik worden teruggebeld?", "callback"),
+        ("ik heb echt geen tijd voor een heel gesprek, geef gewoon een lijstje", "just_answer"),
+        ("Zorg er gewoon voor dat iemand me terugbelt. Ik ben aandachtsfunctionaris op een vmbo, meer hoef je "
+         "niet te weten.", "callback"),
+        ("Ik heb geen zin om alles aan een computer uit te leggen.", "not_chat"),
+        ("Ik wil hier graag met een jurist of adviseur van jullie over bellen.", "not_chat"),
+        ("ik bespreek dit liever met een adviseur, kan dat telefonisch?", "not_chat"),
+        ("Ok, ik ga eerst met hem en daarna met de groep praten. Nee verder was het dat, bedankt", "ending"),
+        # Someone else's call is no request: "de mentor zou me terugbellen" tells the case.
+        ("De mentor zei vorige week dat hij me zou terugbellen, maar ik hoorde niks meer en mijn zoon wordt nog "
+         "steeds gepest.", None),
         ("liever niet via de chat", "not_chat"),
         ("wat een onzin dit", "complaint"),
         ("nee", None),
@@ -31,6 +45,14 @@ def validate(tracker):
         # A longer message about the case is read for the case, not as a complaint about the bot.
         ("mijn zoon wordt gepest, wat een onzin dat de school niks doet", None),
         ("/deny", None),
+        # An ending after a word about what came before; a case that merely uses the same words is none.
+        ("Top, hier kan ik mee verder. Nee dank je, dat was het.", "ending"),
+        ("Oké, daar kan ik mee verder. Nee dank je, verder niets.", "ending"),
+        ("nee, niks meer", "ending"),
+        ("Dat was het niet.", None),
+        ("Sindsdien zegt ze niets meer.", None),
+        ("Hij had een blauwe plek. Verder niets aan de hand.", None),
+        ("Ik heb het aan de mentor verteld. Die doet niks meer.", None),
     ],
 )
 def test_what_a_message_says_about_the_conversation(text, kind):

@@ -260,9 +260,65 @@ def test_a_statement_not_understood_after_a_referral_gets_the_calm_line(contact_
 def test_asking_to_be_called_is_a_handoff_wherever_it_comes(action, contact_db):
     ask = "Kunnen jullie mij vandaag nog terugbellen? Wat is jullie nummer?"
     tracker = after_a_referral(parse(ask, "vraag_vertrouwenswerk_overig", 0.4, ranking=QUESTION_RANKING))
-    events, [message] = run(action, tracker)
-    assert events == [FollowupAction("action_handoff")]
-    assert message["text"] == intake.meta_reply("not_chat")
+    events, messages = run(action, tracker)
+    # The handoff arranges the call-back itself (below): no "bel ons" line that answers another wish.
+    assert events == [FollowupAction("action_handoff")] and messages == []
+
+
+@pytest.mark.parametrize("now", ["2026-11-24T10:30:00+01:00", "2026-11-24T20:15:00+01:00"])
+def test_a_call_back_asked_for_in_words_is_arranged_without_the_queue(contact_db, clock, now):
+    clock(now)
+    start("test-form-doorvraag")
+    ask = parse("kan iemand me morgen bellen? dan loop ik het met diegene door", "ask_human", 0.8)
+    tracker = with_message(load_tracker("form_doorvraag"), ask)
+    events, [message] = run(ActionHandoff(), tracker)
+    assert events == [ActiveLoop(None), SlotSet(REQ, None), SlotSet("helpdesk_open", now.startswith("2026-11-24T10")),
+                      SlotSet("intake_phase", "overdracht"), SlotSet("contact_consent", None),
+                      SlotSet("contact_detail", None), SlotSet("contact_retry", None),
+                      SlotSet("contact_channel", "terugbellen"), FollowupAction("contact_form")]
+    assert message["text"] == intake.texts()["handoff"]["callback_asked"]
+    [contact] = contacts(contact_db)
+    assert (contact.status, contact.handoff) == ("lopend", "geen")  # never in the live queue
+
+
+def test_a_call_back_asked_for_during_opening_hours_is_due_now(contact_db, clock):
+    clock("2026-11-24T10:30:00+01:00")
+    start("test-form-doorvraag")
+    tracker = with_message(load_tracker("form_doorvraag"), parse("06-12345678", "inform"))
+    tracker.slots.update(contact_channel="terugbellen", contact_consent=True, contact_detail="0612345678",
+                         intake_phase="overdracht")
+    received = []
+    callbacks.set_sink(received.append)
+    try:
+        _events, messages = run(ActionFinishHandoff(), tracker)
+    finally:
+        callbacks.reset_sink()
+    assert messages[0]["text"] == intake.texts()["handoff"]["callback_done_open"]
+    [request] = received
+    assert request.opening == hours.current_time()  # due now, not at tomorrow's opening
+    [contact] = contacts(contact_db)
+    assert (contact.status, contact.handoff) == ("overgedragen", "terugbellen")
+
+
+def test_a_theme_named_before_the_question_holds_for_it(contact_db):
+    unsure = [{"name": "nlu_fallback", "confidence": 0.3}, {"name": "vraag_overig", "confidence": 0.35},
+              {"name": "vraag_wet_en_regelgeving_overig", "confidence": 0.2}]
+    tracker = with_message(load_tracker("question_pesten"),
+                           parse("ib'er hier. vraagje over de meldcode", "nlu_fallback", 0.3, ranking=unsure))
+    events, [message] = run(ActionFallback(), tracker)
+    assert events[-1] == SlotSet("announced_theme", "wet_en_regelgeving")
+    assert message["text"] == intake.texts()["fallback"]["theme_named"].format(theme="wet- en regelgeving")
+    case = "we hebben een kleuter met blauwe plekken, veilig thuis is al betrokken. moeten we elke keer opnieuw melden?"
+    tracker = with_message(load_tracker("question_pesten"), parse(case, "vraag_sociale_veiligheid_incident", 0.9))
+    tracker.slots.update(announced_theme="wet_en_regelgeving", intake_phase=None)
+    events, _ = run(ActionStartIntake(), tracker)
+    assert SlotSet("theme", "wet_en_regelgeving") in events
+    # The user may name another theme in the question itself.
+    tracker = with_message(load_tracker("question_pesten"),
+                           parse("eigenlijk gaat het om pesten in groep 5", "vraag_pesten_incident", 0.9))
+    tracker.slots.update(announced_theme="wet_en_regelgeving", intake_phase=None)
+    events, _ = run(ActionStartIntake(), tracker)
+    assert SlotSet("theme", "pesten") in events
 
 
 def test_the_action_server_registers_exactly_the_actions_of_the_domain():

@@ -59,6 +59,17 @@ def test_other_theme_shows_theme_buttons_then_the_choice_is_a_correction(contact
     assert (contact.theme, contact.corrected) == ("sociale_veiligheid", True)
 
 
+def test_a_vague_reply_to_the_theme_question_goes_on_as_a_general_question(contact_db):
+    opened(contact_db, "test-form-confirm")
+    tracker = with_message(load_tracker("form_confirm"), parse("gaat over school", "vraag_overig", 0.5))
+    tracker.slots.update({REQ: "intake_theme", "theme_needed": True})
+    events, _ = validate(tracker)
+    assert SlotSet("confirm_retry", True) not in events  # never the same question twice
+    assert events[:4] == [SlotSet("theme", "overig"), SlotSet("intake_theme", "overig"),
+                          SlotSet("intake_confirmed", True), SlotSet("theme_needed", False)]
+    assert events[-1] != SlotSet(REQ, "intake_theme")
+
+
 def test_unclear_confirmation_is_asked_once_more_then_accepted():
     tracker = with_message(load_tracker("form_confirm"), parse("hmm", "nlu_fallback", 0.2))
     events, _ = validate(tracker)
@@ -262,8 +273,8 @@ def test_an_acute_message_still_breaks_off_the_intake(contact_db):
     assert validate(with_message(load_tracker("form_doorvraag"), sure)) == ([], [])
 
 
-def danger_asked(text, intent="inform", **slots):
-    tracker = with_message(load_tracker("form_doorvraag"), parse(text, intent, 0.9))
+def danger_asked(text, intent="inform", entities=(), **slots):
+    tracker = with_message(load_tracker("form_doorvraag"), parse(text, intent, 0.9, entities=entities))
     tracker.slots.update({REQ: "danger_check", "urgency_level": "mogelijk", "urgency": "zelfdoding",
                           "danger_check": None, **slots})
     return tracker
@@ -307,6 +318,14 @@ def test_more_about_the_case_instead_of_ja_or_nee_is_not_asked_twice(contact_db)
     )
     [joined] = [e["value"] for e in events if e.get("name") == "intake_text"]
     assert joined.endswith("huilt nog steeds")
+
+
+def test_a_school_type_instead_of_ja_or_nee_is_kept_and_not_asked_twice(contact_db):
+    opened(contact_db, "test-form-doorvraag")
+    events, [message] = validate(danger_asked("basisschool", "inform", entities={"school_type": "po"}))
+    assert SlotSet("danger_retry", True) not in events
+    assert SlotSet("danger_check", "weet_niet") in events and SlotSet("school_type", "po") in events
+    assert message["text"] == intake.texts()["danger"]["told_more"].format(first=referrals.first_service("zelfdoding"))
 
 
 def test_the_check_question_has_yes_and_no_buttons_and_is_asked_before_anything_else():

@@ -27,7 +27,8 @@ _FIRST_PERSON_BEFORE = re.compile(
     # Up to four words between, none a preposition: after "ik ben er voor" or "boos op" comes someone else.
     r"(?:\s+(?!(?:voor|op|over|met|tegen|naar|bij|om|door|zonder|dan|aan)\b)\S+){0,4}?\s+(?:als\s+|een\s+|de\s+|het\s+)?"
     r"|\b(?:ik|wij|we|mij|me)\s+(?:\w+\s+){0,4}?als\s+"  # "ik als ouder", "ik werk op een basisschool als"
-    r"|(?:^\s*|[.!?,;:]\s*|\b(?:en|maar|want|hier|hoi|hallo|dag)\s+)als\s+"
+    # "als mentor", "als externe vp", "als nieuwe teamleider": one word may come between.
+    r"|(?:^\s*|[.!?,;:]\s*|\b(?:en|maar|want|hier|hoi|hallo|dag)\s+)als\s+(?:(?!(?:een|de|het|die|deze|dat|dit|je|jouw|jullie|hun|er)\b)\w+\s+)?"
     r"|\b(?:namens|vanuit)\s+(?:het|de|ons|onze)?\s*)$",
     re.IGNORECASE,
 )
@@ -43,6 +44,13 @@ _TEACHES = re.compile(
     re.IGNORECASE,
 )
 TEACHER = "docent"
+# Two roles said of oneself, then a word that puts the second in place of the first ("Ik ben mentor.
+# Nou ja, sinds deze maand ben ik ook teamleider en ik vraag het in die rol"): the later one holds.
+_ROLE_CORRECTED = re.compile(
+    r"\b(?:nou\s+ja|ik\s+bedoel|correctie|eigenlijk\s+ben\s+ik|"
+    r"(?:ik\s+)?vraag\s+(?:het|dit)\s+(?:\w+\s+){0,2}?(?:als|in\s+(?:die|deze|mijn|de)\s+(?:rol|functie|hoedanigheid)))",
+    re.IGNORECASE,
+)
 # A role that opens the message, then a comma, "van/bij/op/in/aan" or the end: the writer's own role.
 _INTRODUCES_SELF_AFTER = re.compile(r"\s*(?:[,.;:!]|$|(?:van|bij|op|in|aan|hier)\b)", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"^(?:mijn|onze|ons|m'n)\b", re.IGNORECASE)
@@ -90,7 +98,9 @@ class CallerTable:
             surfaces = sorted((s for s, (e, _) in self.forms.items() if e == entity), key=len, reverse=True)
             if surfaces:
                 alternation = "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in surfaces)
-                self._regex[entity] = re.compile(rf"(?<![\w'-])(?:{alternation})(?![\w'-])", re.IGNORECASE)
+                # A school type may open a compound ("vmbo-locatie", "so-scholen", "vo-bestuur").
+                after = r"(?![\w']|-(?![a-z]))" if entity == SCHOOL_TYPE else r"(?![\w'-])"
+                self._regex[entity] = re.compile(rf"(?<![\w'-])(?:{alternation}){after}", re.IGNORECASE)
 
     @classmethod
     def from_tables(
@@ -135,6 +145,8 @@ class CallerTable:
         text = normalise(text or "")
         schools = self._find(SCHOOL_TYPE, text)
         roles = [m for m in self._find(CALLER_ROLE, text) if self._said_of_self(m, text, schools)]
+        if len({m.value for m in roles}) > 1 and _ROLE_CORRECTED.search(text[roles[0].end :]):
+            roles = [roles[-1]]
         for pattern, role in ((_SELF_PUPIL, PUPIL), (_TEACHES, TEACHER)):
             said = pattern.search(text)
             if said and not roles:
@@ -149,7 +161,13 @@ class CallerTable:
         sentence_start = max(before.rfind(c) for c in ".!?\n") + 1
         if _FIRST_PERSON_BEFORE.search(before[sentence_start:]):
             return True
-        if not before.strip() and _INTRODUCES_SELF_AFTER.match(text[mention.end :]):
+        after = text[mention.end :]
+        school_next = next(
+            (s for s in schools if s.start >= mention.end and not text[mention.end : s.start].strip()), None
+        )
+        if school_next is not None:
+            after = text[school_next.end :]  # "ib'er basisschool hier", "docent vmbo, ..."
+        if not before.strip() and _INTRODUCES_SELF_AFTER.match(after):
             return True  # "Conrector van een scholengemeenschap, ...", "Leerkracht, basisschool."
         # A short answer to "wat is je rol?": "ib'er", "docent op een vmbo".
         rest = text[: mention.start] + " " + text[mention.end :]
