@@ -16,6 +16,8 @@ EventList = list[dict[str, Any]]
 # Slots of one intake, emptied when a new one starts (role and school type stay known).
 INTAKE_SLOTS = (
     "announced_theme",
+    "switch_from",
+    "switch_check",
     "urgency_level",
     "danger_check",
     "danger_retry",
@@ -45,6 +47,15 @@ def reset_intake() -> EventList:
 
 def user_events(tracker: Tracker) -> list[dict[str, Any]]:
     return [e for e in tracker.events if e.get("event") == "user"]
+
+
+def told_before(tracker: Tracker) -> dict[str, Any] | None:
+    """The parse of the user's message before the latest one (what "Ja, eerst dit" refers to)."""
+    users = user_events(tracker)
+    parse = users[-2].get("parse_data") if len(users) >= 2 else None
+    if not parse:
+        return None
+    return {**parse, "text": parse.get("text") or users[-2].get("text") or ""}
 
 
 def typed_text(tracker: Tracker) -> str:

@@ -15,7 +15,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
-from actions.common import EventList, last_user_index, tell_duties
+from actions.common import EventList, last_user_index, tell_duties, told_before
 from bot import answers, contact_log, intake, labels, referrals, utterances
 from bot.redaction import redact
 from bot.utterances import tag
@@ -110,6 +110,15 @@ class ValidateIntakeForm(FormValidationAction):
             and intake.tells_new_case(reply, intake.IntakeState.of(tracker.slots))
         ):
             return None  # a case of its own: the rules start its intake (this one ends unfinished)
+        if requested == "switch_check":
+            return self.switch_check(reply, dispatcher, tracker)
+        if (
+            requested in PASSED_OVER
+            and tracker.get_slot("switch_check") is None  # asked once per intake
+            and not self.asks_about_danger(reply, tracker)
+            and intake.may_tell_new_case(reply, intake.IntakeState.of(tracker.slots))
+        ):
+            return [SlotSet("switch_from", requested)]  # "Wil je het eerst hierover hebben?" comes next
         if intake.is_new_question(reply):
             return None
         if requested == "danger_check":
@@ -252,6 +261,30 @@ class ValidateIntakeForm(FormValidationAction):
             joined = intake.joined_text(tracker.get_slot("intake_text"), reply.text)
             return [SlotSet("danger_check", answer), SlotSet("intake_text", joined)]
         return [SlotSet("danger_check", answer)]
+
+    def switch_check(self, reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
+        """Ja: a new intake on the message that may be a case (this one ends unfinished); else it is the answer.
+
+        On nee (or anything but a yes) the earlier message answers the question it interrupted, and
+        its words count for the questions still to come; the check is not asked again in this intake.
+        """
+        before = told_before(tracker)
+        told = intake.Reply.of(before) if before else None
+        if intake.answer_category(reply) == "ja" or intake.says_new_topic(reply.text):
+            # The form ends here; action_start_intake starts the new one on the message told before.
+            return [
+                SlotSet("switch_check", "ja"),
+                SlotSet("intake_stopped", True),
+                FollowupAction("action_start_intake"),
+            ]
+        dispatcher.utter_message(text=intake.texts()["switch"]["going_on"], **tag(utterances.NOTED, "switch_no"))
+        events: EventList = [SlotSet("switch_check", "nee"), SlotSet("switch_from", None)]
+        asked = tracker.get_slot("switch_from")
+        if told is None or asked is None:
+            return events
+        answer = self.read_plain_answer(asked, told, dispatcher, tracker) or []
+        joined = intake.joined_text(tracker.get_slot("intake_text"), told.text)
+        return events + answer + [SlotSet("intake_text", joined)]
 
     def answer_feedback(self, reply: intake.Reply, tracker: Tracker) -> EventList | None:
         """ "Had je hier iets aan?": ja or nee is logged with the answer's key; anything else is not asked twice."""
@@ -468,6 +501,17 @@ class ActionAskDangerCheck(Action):
     def run(self, dispatcher, tracker, domain) -> EventList:
         text, buttons = intake.danger_message(retry=bool(tracker.get_slot("danger_retry")))
         dispatcher.utter_message(text=text, buttons=buttons, **tag(utterances.QUESTION, "danger_check"))
+        return []
+
+
+class ActionAskSwitchCheck(Action):
+    def name(self) -> str:
+        return "action_ask_switch_check"
+
+    def run(self, dispatcher, tracker, domain) -> EventList:
+        spec = intake.texts()["switch"]
+        buttons = [intake.button(spec["ja"], "affirm"), intake.button(spec["nee"], "deny")]
+        dispatcher.utter_message(text=spec["ask"], buttons=buttons, **tag(utterances.QUESTION, "switch_check"))
         return []
 
 

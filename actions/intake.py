@@ -18,6 +18,7 @@ from actions.common import (
     previous_user_intent,
     reset_intake,
     tell_duties,
+    told_before,
     theme_when_unknown,
     typed_text,
     valid_code,
@@ -113,7 +114,12 @@ class ActionStartIntake(Action):
         step = conversation_step(tracker, dispatcher)
         if step is not None:
             return step
-        result = from_parse(tracker.latest_message)
+        # After "Ja, eerst dit" (the switch check) the intake starts on the case told just before.
+        switched = tracker.get_slot("switch_check") == "ja" and told_before(tracker) is not None
+        message = told_before(tracker) if switched else None
+        message = message or tracker.latest_message
+        typed = str(message.get("text") or "") if switched else typed_text(tracker)
+        result = from_parse(message)
         if after_referral(tracker) and not intake.is_question(result.text) and result.urgency != labels.ACUUT:
             # "ben haar mentor, vso. ze is al naar huis": more about the case just referred, not a new
             # intake with its own check question. Kept on the contact; a question starts an intake.
@@ -133,7 +139,7 @@ class ActionStartIntake(Action):
             # The previous intake got its advice or its answer: it is done, not abandoned.
             contact_log.close_contact(conversation, status="afgerond")
         role, school = told_profile(tracker, result)
-        text = redact(typed_text(tracker))
+        text = redact(typed)
         # Possible danger, not sure enough to refer: the intake form asks the check question first
         # (not again right after a referral: its numbers were just given).
         possible_danger = result.urgency == labels.MOGELIJK and not after_referral(tracker)
@@ -151,10 +157,11 @@ class ActionStartIntake(Action):
         log_read(conversation, text, result)
         answer = self.answer_first(dispatcher, conversation, result, school, text)
         # Reached through the fallback (no question intent, so no rule starts the form): start it here.
-        start_form = [FollowupAction("intake_form")] if result.intent == labels.FALLBACK_INTENT else []
+        # Reached through the switch check, the old form ended and no rule starts the new one either.
+        start_form = [FollowupAction("intake_form")] if result.intent == labels.FALLBACK_INTENT or switched else []
         implicit = answer is None and intake.confirms_implicitly(result.label_confidence, result.theme)
         # With an answer the form tells a duty after it (action_ask_answer_feedback), unless it names it.
-        duties = [] if answer else tell_duties(dispatcher, tracker, typed_text(tracker))
+        duties = [] if answer else tell_duties(dispatcher, tracker, typed)
         return (
             start_form
             + duties

@@ -30,6 +30,9 @@ class IntakeState:
     answer_key: str | None = None
     answer_feedback: str | None = None
     ask_on: str | None = None
+    # A statement that may be a case of its own was told at this slot; switch_check is the user's choice.
+    switch_from: str | None = None
+    switch_check: str | None = None
 
     @classmethod
     def of(cls, slots: Mapping[str, Any]) -> IntakeState:
@@ -49,6 +52,8 @@ class IntakeState:
             school_asked=bool(slots.get("school_asked")),
             intake_stopped=bool(slots.get("intake_stopped")),
             doorvraag_keys=slots.get("doorvraag_keys"),
+            switch_from=slots.get("switch_from"),
+            switch_check=slots.get("switch_check"),
         )
 
     @property
@@ -103,6 +108,8 @@ def required_slots(state: IntakeState) -> list[str]:
         return []
     if state.danger_pending:
         return ["danger_check"]
+    if state.switch_from and state.switch_check is None:
+        return ["switch_check"]  # "Wil je het eerst hierover hebben?" before anything else
     if state.answer_key:
         # The answer first (asked with "Had je hier iets aan?"), then whether the user lets us ask on.
         if state.ask_on in (None, "nee"):

@@ -158,7 +158,11 @@ def is_new_case(reply: Reply, theme: str | None) -> bool:
     if says_new_topic(reply.text):
         return True
     read = reply.classification
-    return read.theme not in (theme, labels.OVERIG) and confirms_implicitly(read.label_confidence, read.theme)
+    if read.theme in (theme, labels.OVERIG):
+        return False
+    # After an answer about the helpdesk itself ("zijn jullie in de vakanties bereikbaar?") any safety
+    # case is a case of its own: there is no safety case yet that it could tell more about.
+    return theme == labels.OVERIG or confirms_implicitly(read.label_confidence, read.theme)
 
 
 def tells_new_case(reply: Reply, state: IntakeState) -> bool:
@@ -179,6 +183,25 @@ def tells_new_case(reply: Reply, state: IntakeState) -> bool:
         state.question_type != labels.INCIDENT
         and read.question_type == labels.INCIDENT
         and confirms_implicitly(read.label_confidence, read.theme)
+        and any(re.search(rf"\b{when}\b", norm) for when in texts()["new_case_when"])
+    )
+
+
+def may_tell_new_case(reply: Reply, state: IntakeState) -> bool:
+    """During a policy or information intake, a statement that may be a case of its own: ask, do not guess.
+
+    Like :func:`tells_new_case`, but read as an incident without the confidence to act on it: the
+    user gets one short check ("Wil je het eerst hierover hebben?") instead of a switch or a question
+    that passes it over.
+    """
+    if reply.is_payload or not _may_tell_a_case(reply) or is_question(reply.text):
+        return False
+    read = reply.classification
+    norm = qb.normalise(reply.text)
+    return (
+        state.question_type != labels.INCIDENT
+        and read.question_type == labels.INCIDENT
+        and read.theme != labels.OVERIG
         and any(re.search(rf"\b{when}\b", norm) for when in texts()["new_case_when"])
     )
 

@@ -359,3 +359,14 @@ def test_a_pupil_telling_more_after_the_warm_referral_is_heard_not_given_a_new_i
     events, [message] = run(ActionStartIntake(), with_message(tracker, question))
     assert message["text"] == pupil_line and events == [FollowupAction("action_listen")]
     assert contacts(contact_db) == []  # no new intake, no new contact
+
+
+def test_after_an_answer_about_the_helpdesk_a_safety_case_is_a_case_of_its_own():
+    text = ("Oké. Ik vraag het eigenlijk omdat ik me zorgen maak over een leerling uit mijn klas. "
+            "Hij deelt sinds kort filmpjes van een extremistische groep.")
+    unsure = [{"name": "vraag_sociale_veiligheid_incident", "confidence": 0.45},
+              {"name": "vraag_pesten_incident", "confidence": 0.3}, {"name": "vraag_overig", "confidence": 0.25}]
+    reply = intake.Reply.of(parse(text, "vraag_sociale_veiligheid_incident", 0.45, ranking=unsure))
+    assert intake.is_new_case(reply, "overig")
+    # After a safety answer the same unsure reading tells more about that case.
+    assert not intake.is_new_case(reply, "pesten")

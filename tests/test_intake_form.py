@@ -337,3 +337,89 @@ def test_the_check_question_has_yes_and_no_buttons_and_is_asked_before_anything_
     state = intake.IntakeState(theme="pesten", question_type="incident", urgency_level="mogelijk")
     assert intake.required_slots(state) == ["danger_check"]
     assert intake.required_slots(intake.IntakeState(urgency_level="mogelijk", danger_check="ja")) == []
+
+
+# ------------------------------------------------------------------ a case that may be new: one check
+
+SPREAD = [{"name": "vraag_sociale_veiligheid_incident", "confidence": 0.45},
+          {"name": "vraag_pesten_beleid", "confidence": 0.3}, {"name": "vraag_overig", "confidence": 0.25}]
+
+
+def unsure(text):
+    return parse(text, "vraag_sociale_veiligheid_incident", 0.45, ranking=SPREAD)
+
+
+def unsure_case(tracker_slots=None):
+    tracker = with_message(load_tracker("form_doorvraag"), unsure(CASE))
+    tracker.slots.update(tracker_slots or {})
+    return tracker
+
+
+def test_an_unsure_case_during_policy_questions_gets_one_check_first(contact_db):
+    from actions.form import ActionAskSwitchCheck
+
+    opened(contact_db, "test-form-doorvraag")
+    events, messages = validate(unsure_case())
+    assert events == [SlotSet("switch_from", "doorvraag_2"), SlotSet(REQ, "switch_check")] and messages == []
+    _, [message] = run(ActionAskSwitchCheck(), unsure_case({"switch_from": "doorvraag_2"}))
+    assert message["text"] == intake.texts()["switch"]["ask"]
+    assert [b["payload"] for b in message["buttons"]] == ["/affirm", "/deny"]
+
+
+def switch_answered(text, intent):
+    """The user told CASE at doorvraag_2, the bot asked the check, and the user answers it."""
+    tracker = load_tracker("form_doorvraag")
+    tracker.events[-3:-3] = [{"event": "user", "text": CASE,
+                              "parse_data": unsure(CASE)},
+                             {"event": "action", "name": "intake_form"},
+                             {"event": "action", "name": "action_listen"}]
+    tracker = with_message(tracker, parse(text, intent, 0.9))
+    tracker.slots.update({"switch_from": "doorvraag_2", REQ: "switch_check"})
+    return tracker
+
+
+def test_yes_to_the_check_starts_an_intake_on_the_case_told_before(contact_db):
+    from rasa_sdk.events import FollowupAction
+
+    from actions.intake import ActionStartIntake
+
+    opened(contact_db, "test-form-doorvraag")
+    events, _ = validate(switch_answered("/affirm", "affirm"))
+    assert events[:3] == [SlotSet("switch_check", "ja"), SlotSet("intake_stopped", True),
+                          FollowupAction("action_start_intake")]
+    tracker = switch_answered("/affirm", "affirm")
+    tracker.slots.update({"switch_check": "ja", "intake_stopped": True})
+    events, _ = run(ActionStartIntake(), tracker)
+    assert events[0] == FollowupAction("intake_form")
+    assert SlotSet("theme", "sociale_veiligheid") in events and SlotSet("question_type", "incident") in events
+    assert SlotSet("intake_text", CASE) in events
+    # The policy contact is unfinished; the case has a contact of its own.
+    assert sorted(c.status for c in contacts(contact_db)) == ["lopend", "onvolledig"]
+
+
+def test_no_to_the_check_takes_the_case_as_the_answer_and_goes_on(contact_db):
+    opened(contact_db, "test-form-doorvraag")
+    events, [message] = validate(switch_answered("nee, ga maar door", "deny"))
+    assert message["text"] == intake.texts()["switch"]["going_on"]
+    assert events[:3] == [SlotSet("switch_check", "nee"), SlotSet("switch_from", None), SlotSet("doorvraag_2", "tekst")]
+    assert events[-1] == SlotSet(REQ, "doorvraag_3")
+    [contact] = contacts(contact_db)
+    assert [(a.question_key, a.category) for a in contact.answers][-1][1] == "tekst"
+
+
+def test_the_check_is_asked_once_per_intake(contact_db):
+    opened(contact_db, "test-form-doorvraag")
+    events, _ = validate(unsure_case({"switch_check": "nee"}))
+    assert events[0] == SlotSet("doorvraag_2", "tekst")
+
+
+def test_a_sure_incident_during_an_incident_intake_needs_no_check():
+    state = intake.IntakeState(theme="pesten", question_type="incident")
+    reply = intake.Reply.of(unsure(CASE))
+    assert not intake.may_tell_new_case(reply, state)
+    assert intake.may_tell_new_case(reply, intake.IntakeState(theme="pesten", question_type="beleid"))
+    # A question is a question (is_new_question decides), and a statement without a "when" is an answer.
+    question = intake.Reply.of(unsure(CASE + ", wat moeten we doen?"))
+    plain = intake.Reply.of(unsure("bij ons doet de ib'er dat samen met de directeur"))
+    assert not intake.may_tell_new_case(question, intake.IntakeState(question_type="beleid"))
+    assert not intake.may_tell_new_case(plain, intake.IntakeState(question_type="beleid"))
