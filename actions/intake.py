@@ -18,8 +18,8 @@ from actions.common import (
     previous_user_intent,
     reset_intake,
     tell_duties,
-    told_before,
     theme_when_unknown,
+    told_before,
     typed_text,
     valid_code,
 )
