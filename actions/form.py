@@ -289,7 +289,7 @@ class ValidateIntakeForm(FormValidationAction):
     def answer_feedback(self, reply: intake.Reply, tracker: Tracker) -> EventList | None:
         """ "Had je hier iets aan?": ja or nee is logged with the answer's key; anything else is not asked twice."""
         if intake.tells_more(reply):
-            if intake.is_new_case(reply, tracker.get_slot("theme")):
+            if intake.is_new_case(reply, tracker.get_slot("theme"), tracker.get_slot("question_type")):
                 return None  # a case or question of its own: a new intake (the answered contact is done)
             # No verdict on the answer, but more about the situation: go on with the intake, keep every word.
             return [SlotSet("answer_feedback", "weet_niet"), *self.go_on(reply, tracker)]
@@ -304,7 +304,7 @@ class ValidateIntakeForm(FormValidationAction):
         """A knowledge-base answer to a typed question about the same case (not one given already)."""
         if reply.is_payload or not intake.is_question(reply.text):
             return None
-        if intake.is_new_case(reply, tracker.get_slot("theme")):
+        if intake.is_new_case(reply, tracker.get_slot("theme"), tracker.get_slot("question_type")):
             return None  # another theme, said with confidence: its own intake
         answer = answers.choose(reply.classification.answers, tracker.get_slot("school_type"))
         given = tracker.get_slot("answers_given") or []
@@ -364,7 +364,11 @@ class ValidateIntakeForm(FormValidationAction):
     def ask_on(self, reply: intake.Reply, tracker: Tracker) -> EventList | None:
         """May we ask on? Yes: the intake goes on, the topic implicitly confirmed by the answer; no: close."""
         if intake.tells_more(reply):
-            return None if intake.is_new_case(reply, tracker.get_slot("theme")) else self.go_on(reply, tracker)
+            return (
+                None
+                if intake.is_new_case(reply, tracker.get_slot("theme"), tracker.get_slot("question_type"))
+                else self.go_on(reply, tracker)
+            )
         category = intake.feedback_category(reply)
         if category == "ja":
             return [SlotSet("ask_on", "ja"), SlotSet("intake_confirmed", True), SlotSet("intake_phase", "intake")]

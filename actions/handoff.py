@@ -75,41 +75,41 @@ class ActionHandoff(Action):
         if tracker.active_loop.get("name"):
             events += [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
         now = hours.current_time()
-        if intake.meta_of(tracker.latest_message.get("text") or "") == "callback":
-            # "Kan iemand me morgen bellen?": the call-back is what was asked, so no live queue first.
-            dispatcher.utter_message(text=spec["callback_asked"], **tag(utterances.HANDOFF, "terugbellen"))
-            channel = [SlotSet(name, None) for name in CONTACT_SLOTS if name != "contact_channel"]
-            return (
-                events
-                + [SlotSet("helpdesk_open", hours.is_open(now)), SlotSet("intake_phase", "overdracht")]
-                + channel
-                + [SlotSet("contact_channel", waiting.CALLBACK), FollowupAction(FORM)]
-            )
+        # "Kan iemand me morgen bellen?": the call-back is what was asked, so its number is asked at once.
+        callback = intake.meta_of(tracker.latest_message.get("text") or "") == "callback"
+        callback_channel = [SlotSet(name, None) for name in CONTACT_SLOTS if name != "contact_channel"] + [
+            SlotSet("contact_channel", waiting.CALLBACK)
+        ]
         if hours.is_open(now):
             contact_log.close_contact(
                 conversation, status="overgedragen", handoff="wachtrij", summary=_summary(tracker, "wachtrij")
             )
+            waiting_slots = [
+                SlotSet("helpdesk_open", True),
+                SlotSet("intake_phase", waiting.PHASE),
+                SlotSet("waiting_choice", None),
+                SlotSet("waiting_reply", None),
+            ]
+            if callback:
+                # As if chosen while waiting: staff see the request in the queue at once; with the number
+                # it leaves the queue for /callbacks, due now (action_finish_handoff), without it stays queued.
+                contact_log.note_callback_offered(conversation)
+                dispatcher.utter_message(text=spec["callback_asked"], **tag(utterances.HANDOFF, "terugbellen"))
+                return events + waiting_slots + callback_channel + [FollowupAction(FORM)]
             dispatcher.utter_message(
                 text=" ".join([spec["open"], *_waiting_lines(conversation)]),
                 **tag(utterances.HANDOFF, "wachtrij"),
             )
             # No pause here: the bot keeps listening while the user waits (waiting_form, actions/waiting.py);
             # the conversation pauses when a staff member takes it (bot/web/takeover.py).
-            return events + [
-                SlotSet("helpdesk_open", True),
-                SlotSet("intake_phase", waiting.PHASE),
-                SlotSet("waiting_choice", None),
-                SlotSet("waiting_reply", None),
-            ]
+            return events + waiting_slots
         text = _fill(spec["closed"], now)
         if tracker.get_slot("urgency") and tracker.get_slot("danger_check") != "nee":
             text = spec["urgent_reminder"] + " " + text
         dispatcher.utter_message(text=text, **tag(utterances.HANDOFF, "gesloten"))
-        return (
-            events
-            + [SlotSet("helpdesk_open", False), SlotSet("intake_phase", "overdracht")]
-            + [SlotSet(name, None) for name in CONTACT_SLOTS]
-        )
+        # Closed: the contact form asks how to answer, or, for a call-back asked for, the number right away.
+        channel = callback_channel if callback else [SlotSet(name, None) for name in CONTACT_SLOTS]
+        return events + [SlotSet("helpdesk_open", False), SlotSet("intake_phase", "overdracht")] + channel
 
 
 class ValidateContactForm(FormValidationAction):
@@ -246,17 +246,14 @@ class ActionFinishHandoff(Action):
             contact_log.close_contact(
                 conversation, status="overgedragen", handoff=channel, summary=_summary(tracker, channel)
             )
-            # During opening hours (from the queue, or asked for in words) the call-back is due now, not at
-            # the next opening.
-            due_now = from_queue or (channel == waiting.CALLBACK and hours.is_open(now))
+            # From the queue during opening hours the call-back is due now, not at the next opening.
             callbacks.submit(
-                callbacks.CallbackRequest(conversation, channel, detail, now if due_now else hours.next_opening(now))
+                callbacks.CallbackRequest(conversation, channel, detail, now if from_queue else hours.next_opening(now))
             )
             if from_queue:
                 dispatcher.utter_message(text=waiting.texts()["callback_done"], **tag(utterances.HANDOFF, channel))
                 return cleared + [SlotSet("intake_phase", None)]
-            done = spec["callback_done_open"] if due_now else _fill(spec["done"][channel], now)
-            dispatcher.utter_message(text=done, **tag(utterances.HANDOFF, channel))
+            dispatcher.utter_message(text=_fill(spec["done"][channel], now), **tag(utterances.HANDOFF, channel))
         elif from_queue:
             # No number after all: the user simply goes on waiting.
             dispatcher.utter_message(text=waiting.texts()["callback_dropped"], **tag(utterances.HANDOFF, "wachtrij"))

@@ -145,13 +145,20 @@ def _may_tell_a_case(reply: Reply) -> bool:
     return labels.labels_of_intent(reply.intent) is not None and long_enough
 
 
-def is_new_case(reply: Reply, theme: str | None) -> bool:
+def tells_when(text: str) -> bool:
+    """The message says when something happened ("vanochtend", "vorige week"): an event, not a state."""
+    norm = qb.normalise(text)
+    return any(re.search(rf"\b{when}\b", norm) for when in texts()["new_case_when"])
+
+
+def is_new_case(reply: Reply, theme: str | None, question_type: str | None) -> bool:
     """After an answer: a case or question of its own, not more about the one just answered.
 
     A question intent, long enough to tell a case, and either said to be new or read as another theme
-    with the confidence at which the bot confirms implicitly. An unsure reading, or the same theme, tells
-    more about the same case ("ik ben zijn moeder, hij zit in 2 havo"): that stays on the answered
-    contact, so its role and school type are kept and no second intake starts.
+    with the confidence at which the bot confirms implicitly, as a question or a new event. An unsure
+    reading, the same theme or a plain statement tells more about the same case ("ik ben zijn moeder,
+    hij zit in 2 havo"): that stays on the answered contact, so its role and school type are kept and
+    no second intake starts.
     """
     if not _may_tell_a_case(reply):
         return False
@@ -162,7 +169,15 @@ def is_new_case(reply: Reply, theme: str | None) -> bool:
         return False
     # After an answer about the helpdesk itself ("zijn jullie in de vakanties bereikbaar?") any safety
     # case is a case of its own: there is no safety case yet that it could tell more about.
-    return theme == labels.OVERIG or confirms_implicitly(read.label_confidence, read.theme)
+    if theme == labels.OVERIG:
+        return True
+    # Otherwise another theme read surely, asked as a question of its own, told as a new event, or a case
+    # after a question about policy. A plain statement in the same frame is the context of the question
+    # just answered ("het gaat om een jongen van 14 die veel verzuimt"), whatever theme its words get.
+    case_after_policy = question_type != labels.INCIDENT and read.question_type == labels.INCIDENT
+    return confirms_implicitly(read.label_confidence, read.theme) and (
+        is_question(reply.text) or tells_when(reply.text) or case_after_policy
+    )
 
 
 def tells_new_case(reply: Reply, state: IntakeState) -> bool:
@@ -178,12 +193,11 @@ def tells_new_case(reply: Reply, state: IntakeState) -> bool:
     if says_new_topic(reply.text):
         return True
     read = reply.classification
-    norm = qb.normalise(reply.text)
     return (
         state.question_type != labels.INCIDENT
         and read.question_type == labels.INCIDENT
         and confirms_implicitly(read.label_confidence, read.theme)
-        and any(re.search(rf"\b{when}\b", norm) for when in texts()["new_case_when"])
+        and tells_when(reply.text)
     )
 
 
@@ -197,12 +211,11 @@ def may_tell_new_case(reply: Reply, state: IntakeState) -> bool:
     if reply.is_payload or not _may_tell_a_case(reply) or is_question(reply.text):
         return False
     read = reply.classification
-    norm = qb.normalise(reply.text)
     return (
         state.question_type != labels.INCIDENT
         and read.question_type == labels.INCIDENT
         and read.theme != labels.OVERIG
-        and any(re.search(rf"\b{when}\b", norm) for when in texts()["new_case_when"])
+        and tells_when(reply.text)
     )
 
 

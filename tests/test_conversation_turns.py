@@ -367,6 +367,17 @@ def test_after_an_answer_about_the_helpdesk_a_safety_case_is_a_case_of_its_own()
     unsure = [{"name": "vraag_sociale_veiligheid_incident", "confidence": 0.45},
               {"name": "vraag_pesten_incident", "confidence": 0.3}, {"name": "vraag_overig", "confidence": 0.25}]
     reply = intake.Reply.of(parse(text, "vraag_sociale_veiligheid_incident", 0.45, ranking=unsure))
-    assert intake.is_new_case(reply, "overig")
+    assert intake.is_new_case(reply, "overig", "overig")
     # After a safety answer the same unsure reading tells more about that case.
-    assert not intake.is_new_case(reply, "pesten")
+    assert not intake.is_new_case(reply, "pesten", "incident")
+
+
+def test_after_an_answer_a_plain_statement_in_the_same_frame_is_its_context():
+    """ "mag ik info delen met het jeugdteam?" answered; "het gaat om een jongen van 14 ..." is that case."""
+    text = "het gaat om een jongen van 14 die veel verzuimt en thuis veel ruzie heeft"
+    sure = intake.Reply.of(parse(text, "vraag_sociale_veiligheid_incident", 0.9))
+    assert not intake.is_new_case(sure, "wet_en_regelgeving", "incident")
+    # The same words after a question about policy are a case of their own; so is a question on another theme.
+    assert intake.is_new_case(sure, "wet_en_regelgeving", "beleid")
+    question = intake.Reply.of(parse("hoe pak ik het verzuim van een jongen van 14 aan?", "vraag_sociale_veiligheid_incident", 0.9))
+    assert intake.is_new_case(question, "wet_en_regelgeving", "incident")

@@ -265,39 +265,32 @@ def test_asking_to_be_called_is_a_handoff_wherever_it_comes(action, contact_db):
     assert events == [FollowupAction("action_handoff")] and messages == []
 
 
-@pytest.mark.parametrize("now", ["2026-11-24T10:30:00+01:00", "2026-11-24T20:15:00+01:00"])
-def test_a_call_back_asked_for_in_words_is_arranged_without_the_queue(contact_db, clock, now):
-    clock(now)
-    start("test-form-doorvraag")
-    ask = parse("kan iemand me morgen bellen? dan loop ik het met diegene door", "ask_human", 0.8)
-    tracker = with_message(load_tracker("form_doorvraag"), ask)
-    events, [message] = run(ActionHandoff(), tracker)
-    assert events == [ActiveLoop(None), SlotSet(REQ, None), SlotSet("helpdesk_open", now.startswith("2026-11-24T10")),
-                      SlotSet("intake_phase", "overdracht"), SlotSet("contact_consent", None),
-                      SlotSet("contact_detail", None), SlotSet("contact_retry", None),
-                      SlotSet("contact_channel", "terugbellen"), FollowupAction("contact_form")]
-    assert message["text"] == intake.texts()["handoff"]["callback_asked"]
-    [contact] = contacts(contact_db)
-    assert (contact.status, contact.handoff) == ("lopend", "geen")  # never in the live queue
+CALLBACK_SLOTS = [SlotSet("contact_consent", None), SlotSet("contact_detail", None), SlotSet("contact_retry", None),
+                  SlotSet("contact_channel", "terugbellen")]
 
 
-def test_a_call_back_asked_for_during_opening_hours_is_due_now(contact_db, clock):
+def test_a_call_back_asked_for_while_open_is_queued_and_its_number_asked_at_once(contact_db, clock):
     clock("2026-11-24T10:30:00+01:00")
     start("test-form-doorvraag")
-    tracker = with_message(load_tracker("form_doorvraag"), parse("06-12345678", "inform"))
-    tracker.slots.update(contact_channel="terugbellen", contact_consent=True, contact_detail="0612345678",
-                         intake_phase="overdracht")
-    received = []
-    callbacks.set_sink(received.append)
-    try:
-        _events, messages = run(ActionFinishHandoff(), tracker)
-    finally:
-        callbacks.reset_sink()
-    assert messages[0]["text"] == intake.texts()["handoff"]["callback_done_open"]
-    [request] = received
-    assert request.opening == hours.current_time()  # due now, not at tomorrow's opening
+    ask = parse("kan iemand me morgen bellen? dan loop ik het met diegene door", "ask_human", 0.8)
+    events, [message] = run(ActionHandoff(), with_message(load_tracker("form_doorvraag"), ask))
+    # As if chosen while waiting: in the queue for staff now; with the number it moves to /callbacks, due now.
+    assert events == [ActiveLoop(None), SlotSet(REQ, None), SlotSet("helpdesk_open", True),
+                      SlotSet("intake_phase", "wachtrij"), SlotSet("waiting_choice", None),
+                      SlotSet("waiting_reply", None), *CALLBACK_SLOTS, FollowupAction("contact_form")]
+    assert message["text"] == intake.texts()["handoff"]["callback_asked"]
     [contact] = contacts(contact_db)
-    assert (contact.status, contact.handoff) == ("overgedragen", "terugbellen")
+    assert (contact.status, contact.handoff) == ("overgedragen", "wachtrij")
+
+
+def test_a_call_back_asked_for_while_closed_asks_the_number_not_the_channel(contact_db, clock):
+    clock("2026-11-24T20:15:00+01:00")
+    start("test-form-doorvraag")
+    ask = parse("kunnen jullie me morgen terugbellen?", "ask_human", 0.8)
+    events, [message] = run(ActionHandoff(), with_message(load_tracker("form_doorvraag"), ask))
+    assert events == [ActiveLoop(None), SlotSet(REQ, None), SlotSet("helpdesk_open", False),
+                      SlotSet("intake_phase", "overdracht"), *CALLBACK_SLOTS]
+    assert message["text"].startswith("De helpdesk is nu gesloten.")
 
 
 def test_a_theme_named_before_the_question_holds_for_it(contact_db):
