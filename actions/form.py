@@ -87,6 +87,12 @@ class ValidateIntakeForm(FormValidationAction):
     ) -> EventList | None:
         if requested == "danger_check" and intake.answers_yes_or_no(reply) and not reply.danger_words:
             return self.danger_check(reply, dispatcher, tracker)  # "nee, ze is nu bij haar tante" answers it
+        if requested != "danger_check" and reply.alarm_without_words:
+            # The model's acuut with no danger word, inside the questions: the check question (once), not
+            # a referral that ends the intake; after the check the first number once, and the answer counts.
+            reply = reply.as_possible_danger()
+            if tracker.get_slot("danger_check") is not None:
+                self.remind_first_number(reply, dispatcher, tracker)
         kind = intake.meta_of(reply.text)
         about_us = kind is not None and requested != "danger_check" and not reply.danger_words
         if intake.interrupts(reply) and not (about_us and reply.intent == labels.URGENT_INTENT):
@@ -108,33 +114,44 @@ class ValidateIntakeForm(FormValidationAction):
             requested in PASSED_OVER  # the role, school type and doorvragen
             and not self.asks_about_danger(reply, tracker)  # danger first: its check question comes next
             and intake.tells_new_case(reply, intake.IntakeState.of(tracker.slots))
+            and not reply.alarm_demoted  # let go, the rules would refer on its urgent intent: asked below
         ):
             return None  # a case of its own: the rules start its intake (this one ends unfinished)
         if requested == "switch_check":
             return self.switch_check(reply, dispatcher, tracker)
+        danger = self.possible_danger(reply, tracker)  # the check question comes next, or nothing
         if (
             requested in PASSED_OVER
-            and tracker.get_slot("switch_check") is None  # asked once per intake
-            and not self.asks_about_danger(reply, tracker)
-            and intake.may_tell_new_case(reply, intake.IntakeState.of(tracker.slots))
+            and tracker.get_slot("switch_check") is None
+            and self.may_be_new_case(reply, tracker)
         ):
-            return [SlotSet("switch_from", requested)]  # "Wil je het eerst hierover hebben?" comes next
-        if intake.is_new_question(reply):
+            # "Wil je het eerst hierover hebben?" comes next (after the check question, if there is one).
+            return [SlotSet("switch_from", requested), *danger]
+        if intake.is_new_question(reply) and not reply.alarm_demoted:
             return None
         if requested == "danger_check":
             return self.danger_check(reply, dispatcher, tracker)
         answer = self.read_plain_answer(requested, reply, dispatcher, tracker)
-        if answer is not None and self.asks_about_danger(reply, tracker):
-            answer += [
-                SlotSet("urgency_level", labels.MOGELIJK),
-                SlotSet("urgency", reply.classification.urgency_category),
-            ]
-            contact_log.update_contact(
-                tracker.sender_id,
-                urgency_level=labels.MOGELIJK,
-                urgency_category=referrals.known(reply.classification.urgency_category),
-            )
-        return answer
+        return None if answer is None else answer + danger
+
+    @staticmethod
+    def may_be_new_case(reply: intake.Reply, tracker: Tracker) -> bool:
+        """A case of its own, not sure enough to switch; or any case or question told with an alarm read
+        as possible danger (letting go would bring the referral of its urgent intent)."""
+        state = intake.IntakeState.of(tracker.slots)
+        if intake.may_tell_new_case(reply, state):
+            return True
+        return reply.alarm_demoted and (intake.tells_new_case(reply, state) or intake.is_new_question(reply))
+
+    def possible_danger(self, reply: intake.Reply, tracker: Tracker) -> EventList:
+        """The events that bring up the check question for this answer, logged on the contact; or none."""
+        if not self.asks_about_danger(reply, tracker):
+            return []
+        category = reply.classification.urgency_category
+        contact_log.update_contact(
+            tracker.sender_id, urgency_level=labels.MOGELIJK, urgency_category=referrals.known(category)
+        )
+        return [SlotSet("urgency_level", labels.MOGELIJK), SlotSet("urgency", category)]
 
     @staticmethod
     def names_other_theme(reply: intake.Reply, tracker: Tracker) -> bool:
@@ -205,7 +222,21 @@ class ValidateIntakeForm(FormValidationAction):
         ("ze zit in de pauze vaak alleen"), so the model's `mogelijk` alone does not bring up danger
         there: the rules must see a danger word too. `acuut` always breaks off the intake.
         """
-        return reply.possibly_dangerous and reply.danger_words and tracker.get_slot("danger_check") is None
+        return (
+            reply.possibly_dangerous
+            and (reply.danger_words or reply.alarm_demoted)
+            and tracker.get_slot("danger_check") is None
+        )
+
+    @staticmethod
+    def remind_first_number(reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        """Worrying words after the check was answered: never silent, the fitting first number once more."""
+        category = reply.classification.urgency_category or tracker.get_slot("urgency")
+        pupil = referrals.writes_as_pupil(tracker.get_slot("caller_role"), tracker.get_slot("intake_text") or "")
+        first = referrals.first_service(category, pupil)
+        dispatcher.utter_message(
+            text=intake.texts()["danger"]["told_more"].format(first=first), **tag(utterances.REFERRAL, "first_service")
+        )
 
     def read_plain_answer(
         self, requested: str, reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker

@@ -32,6 +32,8 @@ class Classification:
     # acuut (refer now; `urgent` is then true), mogelijk (ask one check question) or geen.
     urgency: str = labels.GEEN
     urgency_category: str | None = None
+    # acuut and all but certain (it interrupts questions under way even without a danger word).
+    urgency_certain: bool = False
     # Knowledge-base answers sure enough to give, best first (bot/nlp/answer_component.py).
     answers: tuple[str, ...] = ()
     # The share of the question intents' probability on the chosen theme and type (0 when no question).
@@ -85,6 +87,7 @@ def from_parse(parse: Mapping[str, Any]) -> Classification:
         school_type=_first_entity(entities, SCHOOL_TYPE),
         urgency=_first_entity(entities, labels.URGENCY_LEVEL_ENTITY) or labels.GEEN,
         urgency_category=_first_entity(entities, labels.URGENCY_ENTITY),
+        urgency_certain=_first_entity(entities, labels.URGENCY_CERTAIN_ENTITY) is not None,
         answers=tuple(str(e["value"]) for e in entities if e.get("entity") == labels.ANSWER_ENTITY and e.get("value")),
         theme_confidence=round(axes.theme_confidence, 4),
         type_confidence=round(axes.question_type_confidence, 4),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ class Reply:
     entities: dict[str, str]
     classification: Classification
     parse: Mapping[str, Any]
+    # Read as possible danger instead of the model's acuut (see as_possible_danger).
+    alarm_demoted: bool = False
 
     @property
     def is_payload(self) -> bool:
@@ -50,6 +53,32 @@ class Reply:
     def possibly_dangerous(self) -> bool:
         """The urgency model's `mogelijk`: not sure enough to refer, too worrying to let pass unasked."""
         return self.classification.urgency == labels.MOGELIJK
+
+    @property
+    def alarm_without_words(self) -> bool:
+        """The model alone says acuut, not all but certain, and no danger word of the rules backs it."""
+        return (
+            self.intent == labels.URGENT_INTENT
+            and self.classification.urgency == labels.ACUUT
+            and not self.classification.urgency_certain
+            and not self.danger_words
+        )
+
+    def as_possible_danger(self) -> Reply:
+        """The same message read as its best question with possible danger: one check question, no referral.
+
+        Inside the intake an answer tells the case the user already began ("gisteren heeft hij een collega
+        geslagen, ze zit nu thuis"): the model's acuut without a danger word is asked about, not acted on.
+        """
+        ranking = self.parse.get("intent_ranking") or []
+        question = next((r for r in ranking if labels.labels_of_intent(r.get("name"))), None)
+        return dataclasses.replace(
+            self,
+            intent=question["name"] if question else self.intent,
+            confidence=float(question.get("confidence") or 0.0) if question else self.confidence,
+            classification=dataclasses.replace(self.classification, urgency=labels.MOGELIJK),
+            alarm_demoted=True,
+        )
 
     @property
     def danger_words(self) -> bool:

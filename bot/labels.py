@@ -48,6 +48,8 @@ ACUUT, MOGELIJK, GEEN = "acuut", "mogelijk", "geen"
 # The entities bot.nlp.components.UrgencyDetector sets: the level, and the category that picks the referral.
 URGENCY_LEVEL_ENTITY = "urgency_level"
 URGENCY_ENTITY = "urgency"
+# Set with `acuut` when the model is all but certain (bot/nlp/urgency_model.py Thresholds.certain).
+URGENCY_CERTAIN_ENTITY = "urgency_certain"
 # A knowledge-base answer sure enough to give (value: its key; confidence_entity: its probability).
 ANSWER_ENTITY = "answer"
 

@@ -423,3 +423,76 @@ def test_a_sure_incident_during_an_incident_intake_needs_no_check():
     plain = intake.Reply.of(unsure("bij ons doet de ib'er dat samen met de directeur"))
     assert not intake.may_tell_new_case(question, intake.IntakeState(question_type="beleid"))
     assert not intake.may_tell_new_case(plain, intake.IntakeState(question_type="beleid"))
+
+
+# ------------------------------------------------------------------ the model's alarm without danger words
+
+def alarm(text, trigger=None, category="acuut_gevaar"):
+    """How the NLU reads a message the urgency model calls acuut; `trigger`: the rules' danger word."""
+    ranking = [{"name": "urgent", "confidence": 0.8}, {"name": "vraag_sociale_veiligheid_incident", "confidence": 0.6},
+               {"name": "vraag_pesten_beleid", "confidence": 0.2}]
+    message = parse(text, "urgent", 0.8, ranking=ranking)
+    start = text.find(trigger) if trigger else 0
+    end = start + len(trigger) if trigger else 0
+    message["entities"] = [{"entity": "urgency", "value": category, "start": start, "end": end},
+                           {"entity": "urgency_level", "value": "acuut", "start": 0, "end": 0}]
+    return message
+
+
+PAST = "Gisteren heeft een leerling een collega in het gezicht geslagen. Zij zit nu thuis, hij is geschorst."
+
+
+def test_an_alarm_without_danger_words_inside_the_questions_gets_the_check_not_the_referral(contact_db):
+    opened(contact_db, "test-form-doorvraag")
+    tracker = with_message(load_tracker("form_doorvraag"), alarm(PAST))
+    tracker.slots["question_type"] = "incident"  # more about the case being asked about
+    events, messages = validate(tracker)
+    assert events[0] == SlotSet("doorvraag_2", "tekst")  # the answer is kept
+    assert not [m for m in messages if "**112**" in m["text"]]  # no referral
+    assert SlotSet("urgency_level", "mogelijk") in events and SlotSet("urgency", "acuut_gevaar") in events
+    assert events[-1] == SlotSet(REQ, "danger_check")
+    [contact] = contacts(contact_db)
+    assert contact.urgency_level == "mogelijk"
+
+
+def test_a_case_told_with_an_alarm_during_policy_questions_gets_the_check_then_the_switch_check(contact_db):
+    opened(contact_db, "test-form-doorvraag")  # questions about pesten policy
+    events, _ = validate(with_message(load_tracker("form_doorvraag"), alarm(PAST)))
+    assert events[:3] == [SlotSet("switch_from", "doorvraag_2"), SlotSet("urgency_level", "mogelijk"),
+                          SlotSet("urgency", "acuut_gevaar")]
+    assert events[-1] == SlotSet(REQ, "danger_check")
+    state = intake.IntakeState(question_type="beleid", urgency_level="mogelijk", danger_check="nee",
+                               switch_from="doorvraag_2", intake_confirmed=True)
+    assert intake.required_slots(state)[0] == "switch_check"  # once the check is answered
+
+
+def test_an_alarm_with_danger_words_still_breaks_off_for_the_referral(contact_db):
+    opened(contact_db, "test-form-doorvraag")
+    text = "Hij staat nu bij het hek met een mes"
+    events, messages = validate(with_message(load_tracker("form_doorvraag"), alarm(text, trigger="mes")))
+    assert events == [] and messages == []  # rejected: the urgent rule refers first
+
+
+def test_an_alarm_the_model_is_all_but_certain_of_still_breaks_off_for_the_referral(contact_db):
+    opened(contact_db, "test-form-doorvraag")
+    message = alarm("Ze komt net huilend bij me, een jongen dreigt vanavond een foto van haar rond te sturen.")
+    message["entities"].append({"entity": "urgency_certain", "value": "zeker", "start": 0, "end": 0})
+    events, messages = validate(with_message(load_tracker("form_doorvraag"), message))
+    assert events == [] and messages == []
+
+
+def test_an_alarm_without_danger_words_after_the_check_gets_the_first_number_once_more(contact_db):
+    opened(contact_db, "test-form-doorvraag")
+    tracker = with_message(load_tracker("form_doorvraag"), alarm("Hij is erg boos en zegt dat hij het er niet bij laat."))
+    tracker.slots["danger_check"] = "nee"
+    events, [message] = validate(tracker)
+    assert events[0] == SlotSet("doorvraag_2", "tekst") and events[-1] == SlotSet(REQ, "doorvraag_3")
+    assert message["text"] == intake.texts()["danger"]["told_more"].format(first=referrals.first_service("acuut_gevaar"))
+
+
+def test_a_case_told_with_an_alarm_after_the_check_gets_the_switch_check_not_a_referral(contact_db):
+    opened(contact_db, "test-form-doorvraag")  # questions about pesten policy
+    tracker = with_message(load_tracker("form_doorvraag"), alarm(PAST))
+    tracker.slots["danger_check"] = "nee"
+    events, _ = validate(tracker)
+    assert events[0] == SlotSet("switch_from", "doorvraag_2") and events[-1] == SlotSet(REQ, "switch_check")

@@ -28,6 +28,16 @@ def test_possible_catches_the_asked_share_of_urgent_examples():
     assert thresholds.acute == 0.5                                       # 0.45 is the first non-urgent from the top
 
 
+def test_certain_asks_a_higher_precision_than_acute():
+    urgent = [0.99, 0.98, 0.97, 0.9, 0.85, 0.8, 0.7, 0.6, 0.5, 0.4]
+    calm = [0.95, 0.75, 0.1]
+    thresholds = um.choose_thresholds(urgent + calm, [True] * 10 + [False] * 3, recall=1.0,
+                                      acute_precision=0.7, certain_precision=1.0)
+    assert thresholds.certain == 0.97                                    # 0.95 is the first non-urgent from the top
+    assert thresholds.acute == 0.4 == thresholds.possible               # never below possible
+    assert um.choose_thresholds([0.9, 0.2], [True, False], 1.0, 0.9, certain_precision=0.5).certain >= 0.9
+
+
 def test_acute_is_never_below_possible():
     thresholds = um.choose_thresholds([0.9, 0.1, 0.95], [False, True, False], recall=1.0, acute_precision=0.9)
     assert thresholds.acute >= thresholds.possible == 0.1

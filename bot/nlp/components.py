@@ -133,6 +133,8 @@ class UrgencyDetector(persistence.TrainedComponent):
             "target_recall": 0.99,
             # ... and `acuut` starts where this share of what it flags is urgent.
             "acute_precision": 0.95,
+            # ... and `certain` (acuut that interrupts questions under way without a danger word) where 0.99 is.
+            "certain_precision": 0.99,
         }
 
     UNTRAINED = "%s has no trained model; only the rules detect urgency."
@@ -237,6 +239,8 @@ class UrgencyDetector(persistence.TrainedComponent):
             {"entity": labels.URGENCY_ENTITY, "value": category, "start": start, "end": end},
             {"entity": labels.URGENCY_LEVEL_ENTITY, "value": result.level, "start": 0, "end": 0},
         ]
+        if result.certain:
+            found.append({"entity": labels.URGENCY_CERTAIN_ENTITY, "value": "zeker", "start": 0, "end": 0})
         extractor = {"confidence_entity": result.probability, "extractor": self.__class__.__name__}
         message.set(ENTITIES, message.get(ENTITIES, []) + [{**e, **extractor} for e in found], add_to_output=True)
 

@@ -78,6 +78,8 @@ class Example:
 class Thresholds:
     acute: float
     possible: float
+    # Acute and all but certain: what interrupts a conversation already under way without a danger word.
+    certain: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ class UrgencyResult:
     level: str
     probability: float
     category: str | None
+    certain: bool = False
 
     @property
     def caught(self) -> bool:
@@ -129,9 +132,11 @@ def choose_thresholds(
     urgent: Sequence[bool] | np.ndarray,
     recall: float,
     acute_precision: float,
+    certain_precision: float = 0.99,
 ) -> Thresholds:
     """`possible`: the highest threshold that still catches `recall` of the urgent examples;
-    `acute`: the lowest threshold at which `acute_precision` of what it flags is urgent.
+    `acute`: the lowest threshold at which `acute_precision` of what it flags is urgent;
+    `certain`: the same for `certain_precision` (never below `acute`).
 
     Both from out-of-fold probabilities, so they hold for messages the model did not train on.
     """
@@ -142,14 +147,19 @@ def choose_thresholds(
     urgent_scores = np.sort(p[y])
     allowed_misses = int(np.floor((1.0 - recall) * len(urgent_scores) + 1e-9))
     possible = float(urgent_scores[allowed_misses])
-    acute = 1.0
+    acute = max(precision_threshold(p, y, acute_precision), possible)
+    return Thresholds(acute=acute, possible=possible, certain=max(precision_threshold(p, y, certain_precision), acute))
+
+
+def precision_threshold(p: np.ndarray, y: np.ndarray, precision: float) -> float:
+    """The lowest threshold, walking down from the top, at which `precision` of what it flags is urgent."""
+    threshold = 1.0
     for candidate in np.unique(p)[::-1]:
-        flagged = p >= candidate
-        if y[flagged].mean() >= acute_precision:
-            acute = float(candidate)
+        if y[p >= candidate].mean() >= precision:
+            threshold = float(candidate)
         else:
             break
-    return Thresholds(acute=max(acute, possible), possible=possible)
+    return threshold
 
 
 def level_of(probability: float, thresholds: Thresholds) -> str:
@@ -174,7 +184,10 @@ class UrgencyModel:
 
     @property
     def thresholds(self) -> Thresholds:
-        return Thresholds(acute=float(self._parts["acute"]), possible=float(self._parts["possible"]))
+        acute = float(self._parts["acute"])
+        # A model trained before `certain` existed treats every acuut as certain (the behaviour it had).
+        certain = float(self._parts.get("certain", acute))
+        return Thresholds(acute=acute, possible=float(self._parts["possible"]), certain=certain)
 
     @staticmethod
     def _fit_parts(
@@ -227,7 +240,11 @@ class UrgencyModel:
             fold = cls(cls._fit_parts([items[i] for i in train], urgent[train], config))
             out_of_fold[held_out] = fold.probabilities([items[i] for i in held_out])
         thresholds = choose_thresholds(
-            out_of_fold, urgent, recall=float(config["target_recall"]), acute_precision=float(config["acute_precision"])
+            out_of_fold,
+            urgent,
+            recall=float(config["target_recall"]),
+            acute_precision=float(config["acute_precision"]),
+            certain_precision=float(config.get("certain_precision", 0.99)),
         )
         parts = cls._fit_parts(items, urgent, config)
         model = cls(parts)
@@ -237,6 +254,7 @@ class UrgencyModel:
         parts["categories"] = categories
         parts["acute"] = thresholds.acute
         parts["possible"] = thresholds.possible
+        parts["certain"] = thresholds.certain
         return model
 
     def probabilities(self, items: Sequence[UrgencyInput]) -> np.ndarray:
@@ -267,5 +285,12 @@ class UrgencyModel:
                 category = str(category_model.classes_[best])
                 if item.rules_category and item.rules_category != category and row[best] < 0.5:
                     category = item.rules_category  # the model is unsure of the kind; the rules named one
-            results.append(UrgencyResult(level=level, probability=round(float(probability), 4), category=category))
+            results.append(
+                UrgencyResult(
+                    level=level,
+                    probability=round(float(probability), 4),
+                    category=category,
+                    certain=level == ACUUT and float(probability) >= thresholds.certain,
+                )
+            )
         return results
