@@ -265,7 +265,9 @@ class ActionReferUrgent(Action):
             # the policy contact ends unfinished, and the case is logged as the incident it is.
             contact_log.close_contact(conversation, status="onvolledig")
             question_type = labels.INCIDENT
+        kept: EventList = []
         if queued:
+            kept = kept_profile(tracker)  # "ik ben teamleider, ..." in the same message: on this contact
             contact_log.update_contact(conversation, **urgency)
         elif tracker.get_slot("intake_phase") is None or new_case:
             role, school = told_profile(tracker, result)  # the same person: what they said still holds
@@ -280,6 +282,7 @@ class ActionReferUrgent(Action):
                 **urgency,
             )
         else:
+            kept = kept_profile(tracker)
             contact_log.update_contact(conversation, **urgency)
         log_read(conversation, redact(tracker.latest_message.get("text")), result)
         if not queued:
@@ -287,6 +290,7 @@ class ActionReferUrgent(Action):
                 conversation, status="afgerond", summary=f"urgent={category or referrals.GENERAL}; doorverwezen"
             )
         events: EventList = [
+            *kept,
             SlotSet("urgency", category or referrals.GENERAL),
             *([] if queued else [SlotSet("intake_phase", None)]),
             SlotSet("theme", result.theme),

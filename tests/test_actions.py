@@ -70,6 +70,23 @@ def test_danger_told_during_a_policy_intake_is_logged_as_a_case_of_its_own(conta
     assert (case.caller_role, case.school_type) == ("veiligheid", "vo")  # said before the danger, still true
 
 
+def test_a_role_told_with_the_danger_during_an_incident_intake_is_kept(contact_db):
+    from bot.contact_log import open_contact
+
+    tracker = load_tracker("urgent_suicide")
+    open_contact(tracker.sender_id, theme="sociale_veiligheid", question_type="incident")
+    tracker.slots.update(intake_phase="antwoord", theme="sociale_veiligheid", question_type="incident")
+    tracker.latest_message = {
+        **tracker.latest_message,
+        "entities": [*tracker.latest_message.get("entities", []),
+                     {"entity": "caller_role", "value": "directeur"}, {"entity": "school_type", "value": "so"}],
+    }
+    events, _ = run(ActionReferUrgent(), tracker)
+    assert events[:2] == [SlotSet("caller_role", "directeur"), SlotSet("school_type", "so")]
+    [contact] = contacts(contact_db)
+    assert (contact.caller_role, contact.school_type, contact.urgent) == ("directeur", "so", True)
+
+
 def test_a_new_kind_of_danger_after_a_referral_gets_its_own_referral():
     assert referrals.again_message("kindermishandeling", "acuut_gevaar") == referrals.referral_message(
         "kindermishandeling"

@@ -61,6 +61,9 @@ def _extract(table, text):
     ("Ik ben mentor van die klas. Nou ja, sinds deze maand ben ik ook teamleider van de bovenbouw en ik vraag "
      "het eigenlijk in die rol.", "directeur", None),
     ("Ik ben moeder van een zoon in groep 6 en ben zelf ook leerkracht", "ouder", "po"),
+    ("ben veiligheidscoordinator van een vmbo school. vechtpartij was gister", "veiligheid", "vo"),
+    # A plural at the start is about others.
+    ("ouders van 1 van de 2 willen de beelden zien omdat hun zoon zegt dat hij niet begonnen is", None, None),
 ])
 def test_roles_said_of_oneself_and_school_types(table, text, role, school):
     assert _extract(table, text) == (role, school)

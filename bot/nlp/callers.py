@@ -167,7 +167,9 @@ class CallerTable:
         )
         if school_next is not None:
             after = text[school_next.end :]  # "ib'er basisschool hier", "docent vmbo, ..."
-        if not before.strip() and _INTRODUCES_SELF_AFTER.match(after):
+        # A plural never introduces the writer: "Ouders van een leerling willen ..." is about others.
+        plural = mention.text.lower().endswith(("ouders", "docenten", "leerlingen", "mentoren", "leraren"))
+        if not before.strip() and not plural and _INTRODUCES_SELF_AFTER.match(after):
             return True  # "Conrector van een scholengemeenschap, ...", "Leerkracht, basisschool."
         # A short answer to "wat is je rol?": "ib'er", "docent op een vmbo".
         rest = text[: mention.start] + " " + text[mention.end :]
