@@ -131,6 +131,10 @@ class ActionStartIntake(Action):
         if after_referral(tracker):
             result = in_context_of_referral(tracker, result)
         result = in_context_of_announced_theme(tracker, result)
+        if last_bot_action(tracker) == "action_close_intake" and self.tells_more_of_the_closed_case(tracker, result):
+            # "we nemen elk jaar een monitor af, verder is er weinig vastgelegd" right after the close: more
+            # about the case just answered, kept on its contact, not a new intake under another theme.
+            return kept_profile(tracker) + noted_after_advice(dispatcher, tracker)
         if after_pupil_advice(tracker) and not intake.says_new_topic(result.text):
             # A pupil telling more after the warm referral: heard, no new intake with the same advice again.
             return kept_profile(tracker) + noted_after_advice(dispatcher, tracker)
@@ -180,6 +184,14 @@ class ActionStartIntake(Action):
                 SlotSet("urgency_level", labels.MOGELIJK if possible_danger else None),
             ]
         )
+
+    @staticmethod
+    def tells_more_of_the_closed_case(tracker: Tracker, result: Classification) -> bool:
+        """A statement, not a question or a case of its own, about the contact that was just closed."""
+        reply = intake.Reply.of(tracker.latest_message)
+        if reply.is_payload or intake.is_question(reply.text) or tracker.get_slot("theme") is None:
+            return False
+        return not intake.is_new_case(reply, tracker.get_slot("theme"), tracker.get_slot("question_type"))
 
     @staticmethod
     def answer_first(

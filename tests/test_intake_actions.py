@@ -332,3 +332,23 @@ def test_restart_logs_the_unfinished_intake_and_starts_over(contact_db):
     assert events == [Restarted()]
     assert message["text"] == intake.texts()["close"]["restart"]
     assert contacts(contact_db)[0].status == "onvolledig"
+
+
+def closed_then(text, intent="vraag_pesten_beleid", confidence=0.9):
+    message = parse(text, intent, confidence)
+    tracker = with_message(load_tracker("question_pesten"), message)
+    tracker.events = [{"event": "action", "name": "action_close_intake"}, {"event": "action", "name": "action_listen"},
+                      {"event": "user", "text": text, "parse_data": message}]
+    tracker.slots.update(theme="sociale_veiligheid", question_type="beleid", intake_phase=None)
+    return tracker
+
+
+def test_a_statement_right_after_the_close_is_more_about_that_case(contact_db):
+    start("test-question-pesten")
+    more = "we nemen elk jaar een monitor af, verder is er weinig vastgelegd. wie aanspreekpunt pesten is weet ik niet"
+    events, [message] = run(ActionStartIntake(), closed_then(more))
+    assert events == [FollowupAction("action_listen")]
+    assert message["text"].startswith("Dank je, dat neem ik mee.")
+    # A question after the close is a question: its own intake.
+    events, _ = run(ActionStartIntake(), closed_then("hoe maken we een pestprotocol dat echt werkt?"))
+    assert SlotSet("intake_phase", "intake") in events or SlotSet("intake_phase", "antwoord") in events
