@@ -15,6 +15,8 @@ EventList = list[dict[str, Any]]
 
 # Slots of one intake, emptied when a new one starts (role and school type stay known).
 INTAKE_SLOTS = (
+    "answer_suggested",
+    "suggestion_check",
     "announced_theme",
     "switch_from",
     "switch_check",

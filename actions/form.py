@@ -241,6 +241,8 @@ class ValidateIntakeForm(FormValidationAction):
     def read_plain_answer(
         self, requested: str, reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> EventList | None:
+        if requested == "suggestion_check":
+            return self.suggestion_check(reply, dispatcher, tracker)
         if requested == "answer_feedback":
             return self.answer_feedback(reply, tracker)
         if requested == "ask_on":
@@ -316,6 +318,27 @@ class ValidateIntakeForm(FormValidationAction):
         answer = self.read_plain_answer(asked, told, dispatcher, tracker) or []
         joined = intake.joined_text(tracker.get_slot("intake_text"), told.text)
         return events + answer + [SlotSet("intake_text", joined)]
+
+    @staticmethod
+    def suggestion_check(reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
+        """Yes to "Gaat het je om ...?": that answer follows; anything else: the honest line, and the intake goes on."""
+        from actions.intake import no_answer
+
+        key = tracker.get_slot("answer_suggested")
+        if intake.feedback_category(reply) == "ja" and not intake.tells_more(reply):
+            contact_log.record_answer(tracker.sender_id, intake.answer_log_key(key), "weet_niet")
+            return [
+                SlotSet("suggestion_check", "ja"),
+                SlotSet("answer_key", key),
+                SlotSet("intake_confirmed", True),
+                SlotSet("intake_phase", "antwoord"),
+            ]
+        no_answer(dispatcher, tracker.sender_id, tracker.get_slot("intake_text") or "")
+        events: EventList = [SlotSet("suggestion_check", "nee")]
+        if intake.tells_more(reply):
+            joined = intake.joined_text(tracker.get_slot("intake_text"), reply.text)
+            events.append(SlotSet("intake_text", joined))
+        return events
 
     def answer_feedback(self, reply: intake.Reply, tracker: Tracker) -> EventList | None:
         """ "Had je hier iets aan?": ja or nee is logged with the answer's key; anything else is not asked twice."""
@@ -536,6 +559,27 @@ class ActionAskDangerCheck(Action):
     def run(self, dispatcher, tracker, domain) -> EventList:
         text, buttons = intake.danger_message(retry=bool(tracker.get_slot("danger_retry")))
         dispatcher.utter_message(text=text, buttons=buttons, **tag(utterances.QUESTION, "danger_check"))
+        return []
+
+
+class ActionAskSuggestionCheck(Action):
+    def name(self) -> str:
+        return "action_ask_suggestion_check"
+
+    def run(self, dispatcher, tracker, domain) -> EventList:
+        spec = intake.texts()["answer"]
+        offered = answers.by_key().get(tracker.get_slot("answer_suggested") or "")
+        if offered is None:
+            return [SlotSet("suggestion_check", "nee")]  # an answer removed since: nothing to offer
+        buttons = [
+            intake.button(spec["suggest_buttons"]["ja"], "affirm"),
+            intake.button(spec["suggest_buttons"]["nee"], "deny"),
+        ]
+        dispatcher.utter_message(
+            text=spec["suggest"].format(title=offered.title, mark="" if offered.title.endswith("?") else "?"),
+            buttons=buttons,
+            **tag(utterances.QUESTION, "suggestion_check"),
+        )
         return []
 
 

@@ -80,6 +80,16 @@ def after_pupil_advice(tracker: Tracker) -> bool:
     return tracker.get_slot("intake_phase") == "advies" and tracker.get_slot("caller_role") == labels.PUPIL
 
 
+def no_answer(dispatcher: CollectingDispatcher, conversation: str, text: str) -> None:
+    """The honest line for a question with no fixed answer, logged so that staff see what was missing."""
+    spec = intake.texts()["answer"]
+    dispatcher.utter_message(
+        text=spec["none"].format(helpdesk=qb.helpdesk_phone(), hours=hours.opening_hours_text()),
+        **tag(utterances.NO_ANSWER),
+    )
+    contact_log.record_answer(conversation, intake.answer_log_key(None), "tekst", text)
+
+
 def noted_after_advice(dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
     """More about the case after the advice: taken in, with the way to a person (for a pupil: to someone they trust)."""
     pupil = tracker.get_slot("caller_role") == labels.PUPIL
@@ -159,7 +169,7 @@ class ActionStartIntake(Action):
             urgency_category=referrals.known(result.urgency_category) if possible_danger else None,
         )
         log_read(conversation, text, result)
-        answer = self.answer_first(dispatcher, conversation, result, school, text)
+        answer, suggested = self.answer_first(dispatcher, conversation, result, school, text)
         # Reached through the fallback (no question intent, so no rule starts the form): start it here.
         # Reached through the switch check, the old form ended and no rule starts the new one either.
         start_form = [FollowupAction("intake_form")] if result.intent == labels.FALLBACK_INTENT or switched else []
@@ -172,6 +182,7 @@ class ActionStartIntake(Action):
             + reset_intake()
             + [
                 SlotSet("answer_key", answer),
+                SlotSet("answer_suggested", suggested),
                 SlotSet("intake_confirmed", True if answer or implicit else None),
                 SlotSet("implicit_confirmed", implicit or None),
                 SlotSet("theme", result.theme),
@@ -196,24 +207,25 @@ class ActionStartIntake(Action):
     @staticmethod
     def answer_first(
         dispatcher: CollectingDispatcher, conversation: str, result: Classification, school: str | None, text: str
-    ) -> str | None:
-        """The knowledge-base answer for the user's sector (the form gives it), or the honest line for a question.
+    ) -> tuple[str | None, str | None]:
+        """The knowledge-base answer for the user's sector (the form gives it), an answer to offer, or the
+        honest line for a question; returns (answer key, offered key).
 
         The answer itself is said by the form (action_ask_answer_feedback), after the check question when
-        the message may tell of danger. A question with no sure answer gets the honest line now.
+        the message may tell of danger; so is the offer (action_ask_suggestion_check). A question with
+        neither gets the honest line now.
         """
         answer = answers.choose(result.answers, school)
         if answer is not None:
             contact_log.record_answer(conversation, intake.answer_log_key(answer.key), "weet_niet")
-            return answer.key
-        if intake.is_question(result.text):
-            spec = intake.texts()["answer"]
-            dispatcher.utter_message(
-                text=spec["none"].format(helpdesk=qb.helpdesk_phone(), hours=hours.opening_hours_text()),
-                **tag(utterances.NO_ANSWER),
-            )
-            contact_log.record_answer(conversation, intake.answer_log_key(None), "tekst", text)
-        return None
+            return answer.key, None
+        if not intake.is_question(result.text):
+            return None, None
+        offered = answers.choose([result.suggestion], school) if result.suggestion else None
+        if offered is not None:
+            return None, offered.key
+        no_answer(dispatcher, conversation, text)
+        return None, None
 
 
 class ActionGreet(Action):

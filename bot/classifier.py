@@ -36,6 +36,8 @@ class Classification:
     urgency_certain: bool = False
     # Knowledge-base answers sure enough to give, best first (bot/nlp/answer_component.py).
     answers: tuple[str, ...] = ()
+    # The best answer below the threshold, worth offering (bot/nlp/answer_model.py Retrieval.suggestion).
+    suggestion: str | None = None
     # The share of the question intents' probability on the chosen theme and type (0 when no question).
     theme_confidence: float = 0.0
     type_confidence: float = 0.0
@@ -89,6 +91,7 @@ def from_parse(parse: Mapping[str, Any]) -> Classification:
         urgency_category=_first_entity(entities, labels.URGENCY_ENTITY),
         urgency_certain=_first_entity(entities, labels.URGENCY_CERTAIN_ENTITY) is not None,
         answers=tuple(str(e["value"]) for e in entities if e.get("entity") == labels.ANSWER_ENTITY and e.get("value")),
+        suggestion=_first_entity(entities, labels.ANSWER_SUGGESTION_ENTITY),
         theme_confidence=round(axes.theme_confidence, 4),
         type_confidence=round(axes.question_type_confidence, 4),
     )

@@ -33,6 +33,9 @@ class IntakeState:
     # A statement that may be a case of its own was told at this slot; switch_check is the user's choice.
     switch_from: str | None = None
     switch_check: str | None = None
+    # An answer offered with "Gaat het je om ...?", and the user's reply to it.
+    answer_suggested: str | None = None
+    suggestion_check: str | None = None
 
     @classmethod
     def of(cls, slots: Mapping[str, Any]) -> IntakeState:
@@ -54,6 +57,8 @@ class IntakeState:
             doorvraag_keys=slots.get("doorvraag_keys"),
             switch_from=slots.get("switch_from"),
             switch_check=slots.get("switch_check"),
+            answer_suggested=slots.get("answer_suggested"),
+            suggestion_check=slots.get("suggestion_check"),
         )
 
     @property
@@ -108,6 +113,8 @@ def required_slots(state: IntakeState) -> list[str]:
         return []
     if state.danger_pending:
         return ["danger_check"]
+    if state.answer_suggested and state.suggestion_check is None and not state.answer_key:
+        return ["suggestion_check"]  # "Gaat het je om ...?": the answer, or the honest line, comes first
     if state.switch_from and state.switch_check is None:
         return ["switch_check"]  # "Wil je het eerst hierover hebben?" before anything else
     if state.answer_key:

@@ -52,6 +52,8 @@ URGENCY_ENTITY = "urgency"
 URGENCY_CERTAIN_ENTITY = "urgency_certain"
 # A knowledge-base answer sure enough to give (value: its key; confidence_entity: its probability).
 ANSWER_ENTITY = "answer"
+# The best answer when it is not sure enough to give but worth offering ("Gaat het je om ...?").
+ANSWER_SUGGESTION_ENTITY = "answer_suggestion"
 
 
 @dataclass(frozen=True)

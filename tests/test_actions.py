@@ -102,6 +102,7 @@ def test_question_opens_a_contact_and_sets_the_slots(contact_db):
     assert intake.confirms_implicitly(from_parse(load_tracker("question_pesten").latest_message).label_confidence, "pesten")
     assert events == reset_intake() + [
         SlotSet("answer_key", None),
+        SlotSet("answer_suggested", None),
         SlotSet("intake_confirmed", True),
         SlotSet("implicit_confirmed", True),
         SlotSet("theme", "pesten"),

@@ -211,3 +211,57 @@ def test_a_practical_question_at_the_school_type_question_is_answered_and_that_q
     events, messages = validate(with_message(tracker, message))
     assert SlotSet("school_asked", True) in events and SlotSet("school_type", None) not in events
     assert messages[0]["text"].startswith(answers.by_key()["avg_gegevens_delen"].answer)
+
+
+# ------------------------------------------------------------------ an answer offered, not given
+
+def offered(key="gouden_weken", reply="/affirm", intent="affirm"):
+    tracker = with_message(load_tracker("form_confirm"), parse(reply, intent, 0.9))
+    tracker.slots.update(answer_key=None, answer_suggested=key, suggestion_check=None, theme="sociale_veiligheid",
+                         question_type="overig", intake_confirmed=None, intake_phase="intake",
+                         intake_text="wat bedoelen collega's met die weken aan het begin van het jaar?",
+                         **{REQ: "suggestion_check"})
+    return tracker
+
+
+def test_a_likely_answer_is_offered_with_its_title_first():
+    from actions.form import ActionAskSuggestionCheck
+
+    _, [message] = run(ActionAskSuggestionCheck(), offered())
+    title = answers.by_key()["gouden_weken"].title
+    assert message["text"] == intake.texts()["answer"]["suggest"].format(title=title, mark="")
+    assert [b["payload"] for b in message["buttons"]] == ["/affirm", "/deny"]
+    state = intake.IntakeState(answer_suggested="gouden_weken", urgency_level="mogelijk", danger_check="nee")
+    assert intake.required_slots(state) == ["suggestion_check"]
+
+
+def test_yes_to_the_offer_gives_that_answer(contact_db):
+    opened()
+    events, _ = validate(offered())
+    assert events[:4] == [SlotSet("suggestion_check", "ja"), SlotSet("answer_key", "gouden_weken"),
+                          SlotSet("intake_confirmed", True), SlotSet("intake_phase", "antwoord")]
+    assert events[-1] == SlotSet(REQ, "answer_feedback")  # the answer, with "Had je hier iets aan?"
+    [contact] = contacts(contact_db)
+    assert [a.question_key for a in contact.answers] == [intake.answer_log_key("gouden_weken")]
+
+
+def test_no_to_the_offer_gets_the_honest_line_and_the_intake_goes_on(contact_db):
+    opened()
+    events, [message] = validate(offered(reply="nee, iets anders", intent="deny"))
+    assert events[0] == SlotSet("suggestion_check", "nee")
+    assert message["text"].startswith("Daar heb ik geen vast antwoord op.")
+    assert events[-1] not in (SlotSet(REQ, "suggestion_check"), SlotSet(REQ, "answer_feedback"))
+    [contact] = contacts(contact_db)
+    assert [a.question_key for a in contact.answers] == [intake.answer_log_key(None)]  # a question left unanswered
+
+
+def test_the_start_offers_a_likely_answer_instead_of_the_honest_line(contact_db):
+    from actions.intake import ActionStartIntake
+
+    question = "wat bedoelen collega's met die weken aan het begin van het jaar?"
+    message = parse(question, "vraag_sociale_veiligheid_overig", 0.7)
+    message["entities"] = [{"entity": "answer_suggestion", "value": "gouden_weken", "start": 0, "end": 0}]
+    tracker = with_message(load_tracker("question_pesten"), message)
+    events, messages = run(ActionStartIntake(), tracker)
+    assert SlotSet("answer_suggested", "gouden_weken") in events and SlotSet("answer_key", None) in events
+    assert not [m for m in messages if m["text"].startswith("Daar heb ik geen vast antwoord op.")]

@@ -5,7 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from bot.nlp.answer_model import NO_ANSWER, AnswerModel, QuestionInput, choose_threshold, load_questions
+from bot.nlp.answer_model import (NO_ANSWER, AnswerModel, QuestionInput, Candidate, Retrieval,
+                                  choose_suggestion_threshold, choose_threshold, load_questions)
 
 CONFIG = {"C": 20.0, "folds": 3, "seed": 1, "max_false_answers": 0.0}
 TOPICS = {
@@ -96,3 +97,22 @@ def test_the_report_carries_the_trials_inside_the_model_choice_section():
     assert choice < report.index("### Variants tried") < report.index("## Questions written apart that went wrong")
     assert "| a | 0.6 | 0.03 | 0.37 | 0.05 |" in report
     assert "Variants tried" not in render([], comparison, own)
+
+
+def test_the_offer_band_ends_where_the_best_answer_is_no_longer_mostly_right():
+    import numpy as np
+
+    scores = np.array([0.95, 0.7, 0.65, 0.6, 0.55, 0.5, 0.3, 0.2])
+    correct = np.array([True, True, True, True, False, True, False, False])
+    # Below the answer threshold 0.9: 0.7, 0.65, 0.6 right (3/3), 0.55 wrong (3/4), 0.5 right (4/5) ...
+    assert choose_suggestion_threshold(scores, correct, 0.9, precision=0.8) == 0.5
+    assert choose_suggestion_threshold(scores, correct, 0.9, precision=1.0) == 0.6
+    assert choose_suggestion_threshold(scores, np.zeros(8, dtype=bool), 0.9, precision=0.5) == 0.9  # no band
+
+
+def test_only_an_answer_in_the_band_is_offered():
+    ranked = (Candidate("gouden_weken", 0.6), Candidate("groepsdynamiek_in_de_klas", 0.2))
+    assert Retrieval(ranked, threshold=0.8, suggest_threshold=0.5).suggestion == "gouden_weken"
+    assert Retrieval(ranked, threshold=0.8, suggest_threshold=0.5).key is None
+    assert Retrieval(ranked, threshold=0.55, suggest_threshold=0.5).suggestion is None  # given, not offered
+    assert Retrieval(ranked, threshold=0.8, suggest_threshold=0.7).suggestion is None  # too unsure to offer

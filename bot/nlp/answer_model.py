@@ -54,10 +54,15 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Retrieval:
-    """The ranking of answers for one message; `key` is the answer to give, None for the honest line."""
+    """The ranking of answers for one message; `key` is the answer to give, None for the honest line.
+
+    Between `suggest_threshold` and `threshold` the best answer is only offered ("Gaat het je om ...?"):
+    the user says whether it is what they asked, so a near miss is never given as the answer.
+    """
 
     candidates: tuple[Candidate, ...]
     threshold: float
+    suggest_threshold: float = 1.0
 
     @property
     def best(self) -> Candidate | None:
@@ -68,11 +73,19 @@ class Retrieval:
         best = self.best
         return best.key if best is not None and best.score >= self.threshold else None
 
+    @property
+    def suggestion(self) -> str | None:
+        best = self.best
+        if best is None or best.score >= self.threshold or best.score < self.suggest_threshold:
+            return None
+        return best.key
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "key": self.key,
             "score": self.best.score if self.best else 0.0,
             "threshold": self.threshold,
+            "suggestion": self.suggestion,
             "candidates": [{"key": c.key, "score": c.score} for c in self.candidates],
         }
 
@@ -109,6 +122,27 @@ def choose_threshold(scores: np.ndarray, answerable: np.ndarray, max_false: floa
     return float(negatives[allowed]) + 1e-6 if allowed < len(negatives) else 0.0
 
 
+def choose_suggestion_threshold(scores: np.ndarray, correct: np.ndarray, threshold: float, precision: float) -> float:
+    """The lowest score below `threshold` from which the best answer is right for `precision` of the questions.
+
+    Walking down from `threshold` over out-of-fold scores of all questions (an unanswerable one counts
+    as wrong): the band [result, threshold) is where offering the best answer is mostly right.
+    Returns `threshold` (no band) when even the first step down is below `precision`.
+    """
+    below = scores < threshold
+    order = np.argsort(scores[below])[::-1]
+    ranked_scores, ranked_correct = scores[below][order], correct[below][order]
+    chosen = threshold
+    hits = 0
+    for index, (score, right) in enumerate(zip(ranked_scores, ranked_correct, strict=True), start=1):
+        hits += int(right)
+        if hits / index >= precision:
+            chosen = float(score)
+        elif index >= 20:  # past the first few, a drop below the precision ends the band
+            break
+    return chosen
+
+
 class AnswerModel:
     """The fitted vectorizers, the classifier over answer keys and the threshold."""
 
@@ -122,6 +156,11 @@ class AnswerModel:
     @property
     def threshold(self) -> float:
         return float(self._parts["threshold"])
+
+    @property
+    def suggest_threshold(self) -> float:
+        """No band for a model trained before suggestions existed."""
+        return float(self._parts.get("suggest", self.threshold))
 
     @staticmethod
     def _fit_parts(items: Sequence[QuestionInput], keys: Sequence[str], config: Mapping[str, Any]) -> dict[str, Any]:
@@ -197,15 +236,23 @@ class AnswerModel:
         answerable = labels != NO_ANSWER
         correct = best_keys == labels
         threshold = choose_threshold(best_scores, answerable, float(config["max_false_answers"]))
+        suggest = choose_suggestion_threshold(
+            best_scores, answerable & correct, threshold, float(config.get("suggest_precision", 1.0))
+        )
         parts = cls._fit_parts([*items, *extra_items], [*keys, *extra_keys], config)
         parts["threshold"] = threshold
+        parts["suggest"] = suggest
         given = answerable & (best_scores >= threshold)
+        offered = (best_scores >= suggest) & (best_scores < threshold)
         parts["out_of_fold"] = {
             "answerable": int(answerable.sum()),
             "answered_right": int((given & correct).sum()),
             "answered_wrong": int((given & ~correct).sum()),
             "unanswerable": int((~answerable).sum()),
             "unanswerable_answered": int((~answerable & (best_scores >= threshold)).sum()),
+            "offered": int(offered.sum()),
+            "offered_right": int((offered & answerable & correct).sum()),
+            "unanswerable_offered": int((offered & ~answerable).sum()),
         }
         return cls(parts)
 
@@ -218,10 +265,10 @@ class AnswerModel:
         keep = classes != NO_ANSWER
         probabilities = classifier.predict_proba(self._matrix(items))[:, keep]
         names = classes[keep]
-        threshold = self.threshold
+        threshold, suggest = self.threshold, self.suggest_threshold
         results = []
         for row in probabilities:
             order = np.argsort(row)[::-1][:top]
             candidates = tuple(Candidate(str(names[i]), round(float(row[i]), 4)) for i in order)
-            results.append(Retrieval(candidates, threshold))
+            results.append(Retrieval(candidates, threshold, suggest))
         return results
