@@ -72,8 +72,10 @@ class ActionCloseIntake(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> EventList:
         phase = tracker.get_slot("intake_phase")
         if phase:
-            # A question answered from the knowledge base is done, like one that got its advice.
-            status = "afgerond" if phase in ("advies", "antwoord") else "onvolledig"
+            # A question answered from the knowledge base is done, like one that got its advice, also when
+            # the user stops during the questions that followed the answer.
+            answered = phase in ("advies", "antwoord") or bool(tracker.get_slot("answer_key"))
+            status = "afgerond" if answered else "onvolledig"
             contact_log.close_contact(tracker.sender_id, status=status)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if phase == "antwoord" and tracker.get_slot("ask_on") == "nee" and intent not in intake.ENDING_INTENTS:

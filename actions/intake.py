@@ -149,8 +149,10 @@ class ActionStartIntake(Action):
             # A pupil telling more after the warm referral: heard, no new intake with the same advice again.
             return kept_profile(tracker) + noted_after_advice(dispatcher, tracker)
         conversation = tracker.sender_id
-        if tracker.get_slot("intake_phase") in ("advies", "antwoord"):
-            # The previous intake got its advice or its answer: it is done, not abandoned.
+        if tracker.get_slot("intake_phase") in ("advies", "antwoord") or (
+            tracker.get_slot("intake_phase") and tracker.get_slot("answer_key")
+        ):
+            # The previous intake got its advice or its answer (also when its questions were under way): done.
             contact_log.close_contact(conversation, status="afgerond")
         role, school = told_profile(tracker, result)
         text = redact(typed)
@@ -286,8 +288,11 @@ class ActionReferUrgent(Action):
         new_case = not queued and self.breaks_into_a_policy_intake(tracker)
         if new_case:
             # Danger told in the middle of questions about policy or information is a case of its own:
-            # the policy contact ends unfinished, and the case is logged as the incident it is.
-            contact_log.close_contact(conversation, status="onvolledig")
+            # the policy contact ends unfinished (done, if it got its answer), and the case is logged as the
+            # incident it is.
+            contact_log.close_contact(
+                conversation, status="afgerond" if tracker.get_slot("answer_key") else "onvolledig"
+            )
             question_type = labels.INCIDENT
         kept: EventList = []
         if queued:

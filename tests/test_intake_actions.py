@@ -352,3 +352,23 @@ def test_a_statement_right_after_the_close_is_more_about_that_case(contact_db):
     # A question after the close is a question: its own intake.
     events, _ = run(ActionStartIntake(), closed_then("hoe maken we een pestprotocol dat echt werkt?"))
     assert SlotSet("intake_phase", "intake") in events or SlotSet("intake_phase", "antwoord") in events
+
+
+def test_stopping_during_the_questions_after_an_answer_closes_the_contact_as_done(contact_db):
+    start("test-form-doorvraag")
+    tracker = with_message(load_tracker("form_doorvraag"), parse("nee dank je", "goodbye", 0.9))
+    tracker.slots.update(intake_phase="intake", answer_key="gouden_weken", ask_on="ja")
+    run(ActionCloseIntake(), tracker)
+    assert contacts(contact_db)[0].status == "afgerond"  # it got its answer
+    start("test-form-doorvraag")
+    tracker.slots.update(answer_key=None)
+    run(ActionCloseIntake(), tracker)
+    assert sorted(c.status for c in contacts(contact_db)) == ["afgerond", "onvolledig"]
+
+
+def test_a_new_case_after_an_answered_question_leaves_that_contact_done(contact_db):
+    start("test-question-1")
+    tracker = load_tracker("question_pesten")
+    tracker.slots.update(intake_phase="intake", answer_key="anti_pestprotocol", ask_on="ja")
+    run(ActionStartIntake(), tracker)
+    assert sorted(c.status for c in contacts(contact_db)) == ["afgerond", "lopend"]

@@ -131,3 +131,10 @@ def test_rules_rarely_fire_on_non_urgent_questions(rules, nlp):
     alarms = [t for t in texts if rules.assess(nlp(t)).urgent]
     assert len(texts) >= 1000
     assert len(alarms) <= len(texts) // 100, alarms
+
+
+def test_back_to_normal_is_no_sign_of_danger_now(rules, nlp):
+    over = rules.assess(nlp("Vorige week heeft een leerling een collega een klap gegeven. Ze is nu weer aan het werk."))
+    assert over.resolved and not over.present and not over.urgent
+    now = rules.assess(nlp("Een leerling heeft een collega een klap gegeven, hij is nu in de klas"))
+    assert now.present and now.urgent
