@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import EventList, valid_code
+from actions.common import EventList, user_text, valid_code
 from bot import contact_log, hours, intake, labels, referrals, utterances
 from bot import question_bank as qb
 from bot.utterances import tag
@@ -50,10 +50,15 @@ class ActionGiveAdvice(Action):
     def for_a_pupil(
         dispatcher: CollectingDispatcher, tracker: Tracker, theme: str, qtype: str, school: str | None
     ) -> EventList:
-        first = referrals.first_service(tracker.get_slot("urgency"), pupil=True)
-        dispatcher.utter_message(
-            text=intake.texts()["advice"]["pupil"].format(first=first), **tag(utterances.ADVICE, "pupil")
-        )
+        category = tracker.get_slot("urgency")
+        if referrals.says_adult(user_text(tracker)):
+            # An adult student: no children's line; a danger's own first number when there was one.
+            first = referrals.first_service(category) + " " if category else ""
+            text = intake.texts()["advice"]["pupil_adult"].format(first=first)
+        else:
+            first = referrals.first_service(category, pupil=True)
+            text = intake.texts()["advice"]["pupil"].format(first=first)
+        dispatcher.utter_message(text=text, **tag(utterances.ADVICE, "pupil"))
         contact_log.update_contact(
             tracker.sender_id,
             caller_role=labels.PUPIL,

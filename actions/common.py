@@ -51,6 +51,12 @@ def user_events(tracker: Tracker) -> list[dict[str, Any]]:
     return [e for e in tracker.events if e.get("event") == "user"]
 
 
+def user_text(tracker: Tracker) -> str:
+    """Everything the user typed in this conversation (button payloads left out), for cues such as an age."""
+    texts = (str(e.get("text") or "") for e in user_events(tracker))
+    return " ".join(t for t in texts if t and not t.startswith("/"))
+
+
 def told_before(tracker: Tracker) -> dict[str, Any] | None:
     """The parse of the user's message before the latest one (what "Ja, eerst dit" refers to)."""
     users = user_events(tracker)

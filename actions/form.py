@@ -296,14 +296,17 @@ class ValidateIntakeForm(FormValidationAction):
         return [SlotSet("danger_check", answer)]
 
     def switch_check(self, reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
-        """Ja: a new intake on the message that may be a case (this one ends unfinished); else it is the answer.
+        """Ja (or more about it): a new intake on the message that may be a case (this one ends unfinished).
 
-        On nee (or anything but a yes) the earlier message answers the question it interrupted, and
-        its words count for the questions still to come; the check is not asked again in this intake.
+        On nee the earlier message answers the question it interrupted, and its words count for the
+        questions still to come; the check is not asked again in this intake.
         """
         before = told_before(tracker)
         told = intake.Reply.of(before) if before else None
-        if intake.answer_category(reply) == "ja" or intake.says_new_topic(reply.text):
+        category = intake.answer_category(reply)
+        # Telling on about it is a yes too; only a no ("nee, ga verder") goes back to the earlier questions.
+        goes_on_telling = category not in ("nee", "stop", "weet_niet") and intake.tells_more(reply)
+        if category == "ja" or goes_on_telling or intake.says_new_topic(reply.text):
             # The form ends here; action_start_intake starts the new one on the message told before.
             return [
                 SlotSet("switch_check", "ja"),

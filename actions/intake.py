@@ -21,6 +21,7 @@ from actions.common import (
     theme_when_unknown,
     told_before,
     typed_text,
+    user_text,
     valid_code,
 )
 from bot import answers, contact_log, hours, intake, labels, referrals, utterances, waiting
@@ -93,7 +94,10 @@ def no_answer(dispatcher: CollectingDispatcher, conversation: str, text: str) ->
 def noted_after_advice(dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
     """More about the case after the advice: taken in, with the way to a person (for a pupil: to someone they trust)."""
     pupil = tracker.get_slot("caller_role") == labels.PUPIL
-    text = intake.texts()["noted"]["after_advice_pupil" if pupil else "after_advice"]
+    key = "after_advice"
+    if pupil:
+        key = "after_advice_adult_student" if referrals.says_adult(user_text(tracker)) else "after_advice_pupil"
+    text = intake.texts()["noted"][key]
     dispatcher.utter_message(
         text=text.format(helpdesk=qb.helpdesk_phone(), hours=hours.opening_hours_text()),
         **tag(utterances.NOTED, "after_advice"),

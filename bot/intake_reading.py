@@ -134,10 +134,14 @@ def feedback_category(reply: Reply) -> str:
 
 
 def is_question(text: str) -> bool:
-    """Phrased as a question: ends with '?' or starts like one (dialogue.yml's new_question starts)."""
+    """Phrased as a question: a sentence of three words or more ends with '?' ("Is dat verplicht? Ja of
+    nee."), or the message starts like one (dialogue.yml's new_question starts)."""
     norm = qb.normalise(text)
     starts = "|".join(texts()["new_question"]["starts"])
-    return norm.rstrip().endswith("?") or bool(re.match(rf"(?:{starts})\b", norm))
+    asks = any(
+        part.rstrip().endswith("?") and len(part.split()) >= 3 for part in re.split(r"(?<=[.!?])\s+", norm.strip())
+    )
+    return asks or norm.rstrip().endswith("?") or bool(re.match(rf"(?:{starts})\b", norm))
 
 
 def theme_named(text: str) -> str | None:
@@ -154,12 +158,14 @@ def theme_named(text: str) -> str | None:
 
 
 def tells_more(reply: Reply) -> bool:
-    """A typed reply that is no yes, no or don't-know but a sentence about the case ("hij zit nu thuis en ...")."""
-    return (
-        not reply.is_payload
-        and answer_category(reply) == "tekst"
-        and len(reply.text.split()) >= texts()["tells_more_min_words"]
-    )
+    """A typed reply that is a sentence about the case ("hij zit nu thuis en ..."), not just yes, no or
+    don't-know; also a short yes that opens a story ("Oké. Ik vraag het eigenlijk omdat ...")."""
+    if reply.is_payload:
+        return False
+    words = len(reply.text.split())
+    if answer_category(reply) == "tekst":
+        return words >= texts()["tells_more_min_words"]
+    return words >= texts()["tells_more_after_answer_min_words"] and qb.says_more_than_the_answer(reply.text)
 
 
 def says_new_topic(text: str) -> bool:

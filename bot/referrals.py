@@ -6,11 +6,12 @@ asked; the services fit the kind of danger and the person (De Kindertelefoon onl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from bot import knowledge
-from bot.nlp.cues import cue_counts
+from bot.nlp.cues import cue_counts, normalise
 
 GENERAL = "algemeen"
 
@@ -34,6 +35,12 @@ def writes_as_pupil(caller_role: str | None, text: str) -> bool:
     if caller_role is not None:
         return caller_role == "leerling"
     return cue_counts(text or "")["first_person_minor"] > 0
+
+
+def says_adult(text: str) -> bool:
+    """A student writing that they are 18 or older ("ik ben 19, dus geen kind meer"): no children's line."""
+    norm = normalise(text or "")
+    return any(re.search(pattern, norm) for pattern in _spec().get("adult_student_words", ()))
 
 
 def describe(category: str | None) -> str:

@@ -62,6 +62,10 @@ def _extract(table, text):
      "het eigenlijk in die rol.", "directeur", None),
     ("Ik ben moeder van een zoon in groep 6 en ben zelf ook leerkracht", "ouder", "po"),
     ("ben veiligheidscoordinator van een vmbo school. vechtpartij was gister", "veiligheid", "vo"),
+    # One typo in a long word still names it; a different word of the same length does not.
+    ("praktijkondewijs, jongens van 13 14", None, "vo"),
+    ("ik ben vertrouwenspersoom op een basisschool", "vertrouwenspersoon", "po"),
+    ("de klassenapp is een probleem", None, None),
     # A plural at the start is about others.
     ("ouders van 1 van de 2 willen de beelden zien omdat hun zoon zegt dat hij niet begonnen is", None, None),
 ])

@@ -35,6 +35,10 @@ def validate(tracker):
         ("Ik wil hier graag met een jurist of adviseur van jullie over bellen.", "not_chat"),
         ("ik bespreek dit liever met een adviseur, kan dat telefonisch?", "not_chat"),
         ("Ok, ik ga eerst met hem en daarna met de groep praten. Nee verder was het dat, bedankt", "ending"),
+        ("Wie ik ben doet er niet toe, ik wil gewoon weten wat de wet zegt.", "just_answer"),
+        ("Ik vraag om een simpel antwoord, geen vragenlijst. Bij ons doet de directeur het pestbeleid erbij.",
+         "just_answer"),
+        ("Dit schiet zo niet op. Laat maar.", "ending"),
         # Someone else's call is no request: "de mentor zou me terugbellen" tells the case.
         ("De mentor zei vorige week dat hij me zou terugbellen, maar ik hoorde niks meer en mijn zoon wordt nog "
          "steeds gepest.", None),
@@ -345,6 +349,24 @@ def test_a_pupil_gets_no_school_intake_but_a_warm_referral(contact_db):
     assert (contact.caller_role, contact.school_type) == ("leerling", "vo")
 
 
+def test_an_adult_student_gets_the_schools_vertrouwenspersoon_not_the_childrens_line(contact_db):
+    from actions.advice import ActionGiveAdvice
+    from actions.intake import noted_after_advice
+    from bot import labels
+    from bot.contact_log import open_contact
+    from rasa_sdk.executor import CollectingDispatcher
+
+    open_contact("test-form-confirm", theme="sociale_veiligheid", question_type="incident")
+    tracker = with_message(load_tracker("form_confirm"), parse("ik ben 19 dus geen kind meer haha", "inform", 0.8))
+    tracker.slots.update(caller_role=labels.PUPIL, school_type="mbo", theme="sociale_veiligheid", question_type="incident")
+    _, [message] = run(ActionGiveAdvice(), tracker)
+    assert "0800-0432" not in message["text"] and "vertrouwenspersoon" in message["text"]
+    assert message["text"] == intake.texts()["advice"]["pupil_adult"].format(first="")
+    dispatcher = CollectingDispatcher()
+    noted_after_advice(dispatcher, tracker)
+    assert "Kindertelefoon" not in dispatcher.messages[0]["text"]
+
+
 def test_a_pupil_telling_more_after_the_warm_referral_is_heard_not_given_a_new_intake(contact_db):
     from actions.intake import ActionFallback, ActionStartIntake
     from bot import labels
@@ -381,3 +403,14 @@ def test_after_an_answer_a_plain_statement_in_the_same_frame_is_its_context():
     assert intake.is_new_case(sure, "wet_en_regelgeving", "beleid")
     question = intake.Reply.of(parse("hoe pak ik het verzuim van een jongen van 14 aan?", "vraag_sociale_veiligheid_incident", 0.9))
     assert intake.is_new_case(question, "wet_en_regelgeving", "incident")
+
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("Wij hebben niemand die officieel anti-pestcoördinator is. Is dat wettelijk verplicht? Ja of nee.", True),
+    ("Hoe pak ik dit aan", True),
+    ("ja, hoezo? we hebben dat wel vastgelegd", False),
+    ("De mentor weet ervan.", False),
+])
+def test_a_question_anywhere_in_the_message(text, asks):
+    assert intake.is_question(text) is asks

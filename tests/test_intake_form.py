@@ -496,3 +496,21 @@ def test_a_case_told_with_an_alarm_after_the_check_gets_the_switch_check_not_a_r
     tracker.slots["danger_check"] = "nee"
     events, _ = validate(tracker)
     assert events[0] == SlotSet("switch_from", "doorvraag_2") and events[-1] == SlotSet(REQ, "switch_check")
+
+
+def test_telling_on_about_the_case_at_the_check_is_a_yes(contact_db):
+    from rasa_sdk.events import FollowupAction
+
+    opened(contact_db, "test-form-doorvraag")
+    events, _ = validate(switch_answered("Hij is daarna weggegaan. Ik wil weten hoe ik nu met die vader omga.", "inform"))
+    assert events[:3] == [SlotSet("switch_check", "ja"), SlotSet("intake_stopped", True),
+                          FollowupAction("action_start_intake")]
+
+
+@pytest.mark.parametrize("text", [
+    "Eigenlijk speelt er iets dat meer haast heeft. Een docente vertelde me dat haar leidinggevende haar kleineert.",
+    "oh en wat ik ook nog moet zeggen: er is een insta-account dat leerlingen belachelijk maakt",
+    "Maar er is iets dringenders: een vader stond te schreeuwen bij het hek.",
+])
+def test_words_that_say_a_new_topic_comes(text):
+    assert intake.says_new_topic(text)

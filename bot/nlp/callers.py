@@ -10,6 +10,7 @@ taken wherever the text names one ("een leerling uit 3 havo").
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -55,6 +56,9 @@ _ROLE_CORRECTED = re.compile(
 _INTRODUCES_SELF_AFTER = re.compile(r"\s*(?:[,.;:!]|$|(?:van|bij|op|in|aan|hier)\b)", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"^(?:mijn|onze|ons|m'n)\b", re.IGNORECASE)
 _SHORT_ANSWER_WORDS = 6
+# Typos: only words this long, and this close to a form (difflib's ratio; one letter off in 16 is 0.97).
+_FUZZY_MIN = 8
+_FUZZY_CUTOFF = 0.9
 
 
 def strip_accents(text: str) -> str:
@@ -138,6 +142,18 @@ class CallerTable:
             target = self.forms.get(key) or self.forms.get(strip_accents(key))
             if target:
                 found.append(Mention(entity, target[1], match.start(), match.end(), match.group(0)))
+        return found or self._find_misspelt(entity, text)
+
+    def _find_misspelt(self, entity: str, text: str) -> list[Mention]:
+        """A long word one typo away from a form ("praktijkondewijs", "vertrouwenspersoom"), when none is exact."""
+        long_forms = [f for f, (e, _) in self.forms.items() if e == entity and " " not in f and len(f) >= _FUZZY_MIN]
+        found = []
+        for word in re.finditer(rf"[\w'-]{{{_FUZZY_MIN},}}", text):
+            close = difflib.get_close_matches(
+                strip_accents(word.group(0).lower()), long_forms, n=1, cutoff=_FUZZY_CUTOFF
+            )
+            if close:
+                found.append(Mention(entity, self.forms[close[0]][1], word.start(), word.end(), word.group(0)))
         return found
 
     def extract(self, text: str) -> list[Mention]:
