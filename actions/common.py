@@ -19,6 +19,7 @@ INTAKE_SLOTS = (
     "suggestion_check",
     "announced_theme",
     "switch_from",
+    "switch_parse",
     "switch_check",
     "urgency_level",
     "danger_check",

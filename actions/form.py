@@ -126,7 +126,7 @@ class ValidateIntakeForm(FormValidationAction):
             and self.may_be_new_case(reply, tracker)
         ):
             # "Wil je het eerst hierover hebben?" comes next (after the check question, if there is one).
-            return [SlotSet("switch_from", requested), *danger]
+            return [SlotSet("switch_from", requested), SlotSet("switch_parse", dict(reply.parse)), *danger]
         if intake.is_new_question(reply) and not reply.alarm_demoted:
             return None
         if requested == "danger_check":
@@ -301,8 +301,8 @@ class ValidateIntakeForm(FormValidationAction):
         On nee the earlier message answers the question it interrupted, and its words count for the
         questions still to come; the check is not asked again in this intake.
         """
-        before = told_before(tracker)
-        told = intake.Reply.of(before) if before else None
+        case = tracker.get_slot("switch_parse") or told_before(tracker)
+        told = intake.Reply.of(case) if case else None
         category = intake.answer_category(reply)
         # Telling on about it is a yes too; only a no ("nee, ga verder") goes back to the earlier questions.
         goes_on_telling = category not in ("nee", "stop", "weet_niet") and intake.tells_more(reply)

@@ -21,6 +21,7 @@ from actions.common import (
     theme_when_unknown,
     told_before,
     typed_text,
+    user_events,
     user_text,
     valid_code,
 )
@@ -55,6 +56,18 @@ def in_context_of_announced_theme(tracker: Tracker, result: Classification) -> C
     if intake.says_new_topic(result.text) or intake.theme_named(result.text) not in (None, announced):
         return result
     return dataclasses.replace(result, theme=announced, theme_confidence=1.0)
+
+
+def switched_text(tracker: Tracker, case: dict[str, Any]) -> str:
+    """The case told during the earlier questions and everything the user typed after it."""
+    texts = [str(e.get("text") or "") for e in user_events(tracker)]
+    start = str(case.get("text") or "")
+    after = texts[texts.index(start) + 1 :] if start in texts else []
+    typed = [
+        start,
+        *(t for t in after if t and not t.startswith("/") and intake.tells_more(intake.Reply.of({"text": t}))),
+    ]
+    return " ".join(t for t in typed if t)
 
 
 def told_profile(tracker: Tracker, result: Classification) -> tuple[str | None, str | None]:
@@ -128,11 +141,16 @@ class ActionStartIntake(Action):
         step = conversation_step(tracker, dispatcher)
         if step is not None:
             return step
-        # After "Ja, eerst dit" (the switch check) the intake starts on the case told just before.
-        switched = tracker.get_slot("switch_check") == "ja" and told_before(tracker) is not None
-        message = told_before(tracker) if switched else None
-        message = message or tracker.latest_message
-        typed = str(message.get("text") or "") if switched else typed_text(tracker)
+        # After "Ja, eerst dit" (the switch check) the intake starts on the case told before it, with what
+        # the user told since; the check question, if it was answered meanwhile, is not asked again.
+        case = (
+            (tracker.get_slot("switch_parse") or told_before(tracker))
+            if tracker.get_slot("switch_check") == "ja"
+            else None
+        )
+        switched = case is not None
+        message = case or tracker.latest_message
+        typed = switched_text(tracker, case) if case else typed_text(tracker)
         result = from_parse(message)
         if after_referral(tracker) and not intake.is_question(result.text) and result.urgency != labels.ACUUT:
             # "ben haar mentor, vso. ze is al naar huis": more about the case just referred, not a new
@@ -200,6 +218,7 @@ class ActionStartIntake(Action):
                 SlotSet("urgency", result.urgency_category if possible_danger else None),
                 SlotSet("urgency_level", labels.MOGELIJK if possible_danger else None),
             ]
+            + ([SlotSet("danger_check", tracker.get_slot("danger_check"))] if switched else [])
         )
 
     @staticmethod

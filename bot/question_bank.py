@@ -328,11 +328,13 @@ def duty_text(duty: str, school_type: str | None) -> str:
 
 def duties_signalled(text: str, school_type: str | None = None) -> list[str]:
     """The duties the user's words signal (duty_signals), for the sector when it is known."""
-    norm = normalise(text)
     found = []
     for duty, spec in _data()["duty_signals"].items():
         if not _duty_applies(duty, school_type):
             continue
+        norm = normalise(text)
+        for pattern in spec.get("negated", ()):
+            norm = re.sub(pattern, " ", norm)
         if any(re.search(pattern, norm) for pattern in (*spec.get("unless", ()), *spec.get("named", ()))):
             continue
         if all(any(re.search(pattern, norm) for pattern in group) for group in spec["all"]):

@@ -514,3 +514,19 @@ def test_telling_on_about_the_case_at_the_check_is_a_yes(contact_db):
 ])
 def test_words_that_say_a_new_topic_comes(text):
     assert intake.says_new_topic(text)
+
+
+def test_the_new_intake_starts_on_the_case_even_when_the_check_question_came_between(contact_db):
+    from actions.intake import ActionStartIntake
+
+    opened(contact_db, "test-form-doorvraag")
+    reply_to_check = "Hij is daarna weggegaan, er is niemand aangeraakt. Hoe ga ik nu met die vader om?"
+    tracker = switch_answered("/affirm", "affirm")
+    tracker.events[-1:-1] = [{"event": "user", "text": reply_to_check, "parse_data": parse(reply_to_check, "inform")},
+                             {"event": "action", "name": "intake_form"}, {"event": "action", "name": "action_listen"}]
+    tracker.slots.update({"switch_check": "ja", "intake_stopped": True, "switch_parse": unsure(CASE),
+                          "danger_check": "weet_niet"})
+    events, _ = run(ActionStartIntake(), tracker)
+    assert SlotSet("intake_text", CASE + " " + reply_to_check) in events
+    assert SlotSet("question_type", "incident") in events
+    assert events[-1] == SlotSet("danger_check", "weet_niet")  # answered in this conversation: not asked again

@@ -504,6 +504,9 @@ def test_an_answer_that_explains_itself_says_more_than_yes_or_no(text, more):
     ("moet ik dit onder de meldplicht melden? een docent zoende een leerling", []),  # the user named it
     ("een kleuter zegt dat papa haar slaat als ze huilt", ["meldcode"]),
     ("de leerling wordt gepest en de docent grijpt niet in", []),
+    # Conduct said not to have happened signals nothing.
+    ("een vader schreeuwde tegen een collega over zijn zoon, hij is weggegaan en er is niemand aangeraakt", []),
+    ("de conciërge heeft een leerling van 12 aangeraakt", ["meldplicht"]),
 ])
 def test_duties_are_signalled_by_the_case_not_by_single_words(text, duties):
     assert qb.duties_signalled(text) == duties
