@@ -38,7 +38,7 @@ def validate(tracker):
         ("Wie ik ben doet er niet toe, ik wil gewoon weten wat de wet zegt.", "just_answer"),
         ("Ik vraag om een simpel antwoord, geen vragenlijst. Bij ons doet de directeur het pestbeleid erbij.",
          "just_answer"),
-        ("Dit schiet zo niet op. Laat maar.", "ending"),
+        ("Dit schiet zo niet op. Laat maar.", "just_answer"),
         # Someone else's call is no request: "de mentor zou me terugbellen" tells the case.
         ("De mentor zei vorige week dat hij me zou terugbellen, maar ik hoorde niks meer en mijn zoon wordt nog "
          "steeds gepest.", None),

@@ -360,7 +360,8 @@ def test_an_unsure_case_during_policy_questions_gets_one_check_first(contact_db)
 
     opened(contact_db, "test-form-doorvraag")
     events, messages = validate(unsure_case())
-    assert events == [SlotSet("switch_from", "doorvraag_2"), SlotSet(REQ, "switch_check")] and messages == []
+    assert events == [SlotSet("switch_from", "doorvraag_2"), SlotSet("switch_parse", unsure(CASE)),
+                      SlotSet(REQ, "switch_check")] and messages == []
     _, [message] = run(ActionAskSwitchCheck(), unsure_case({"switch_from": "doorvraag_2"}))
     assert message["text"] == intake.texts()["switch"]["ask"]
     assert [b["payload"] for b in message["buttons"]] == ["/affirm", "/deny"]
@@ -458,8 +459,8 @@ def test_an_alarm_without_danger_words_inside_the_questions_gets_the_check_not_t
 def test_a_case_told_with_an_alarm_during_policy_questions_gets_the_check_then_the_switch_check(contact_db):
     opened(contact_db, "test-form-doorvraag")  # questions about pesten policy
     events, _ = validate(with_message(load_tracker("form_doorvraag"), alarm(PAST)))
-    assert events[:3] == [SlotSet("switch_from", "doorvraag_2"), SlotSet("urgency_level", "mogelijk"),
-                          SlotSet("urgency", "acuut_gevaar")]
+    assert events[:4] == [SlotSet("switch_from", "doorvraag_2"), SlotSet("switch_parse", alarm(PAST)),
+                          SlotSet("urgency_level", "mogelijk"), SlotSet("urgency", "acuut_gevaar")]
     assert events[-1] == SlotSet(REQ, "danger_check")
     state = intake.IntakeState(question_type="beleid", urgency_level="mogelijk", danger_check="nee",
                                switch_from="doorvraag_2", intake_confirmed=True)
