@@ -574,13 +574,9 @@ class ActionAskSuggestionCheck(Action):
         offered = answers.by_key().get(tracker.get_slot("answer_suggested") or "")
         if offered is None:
             return [SlotSet("suggestion_check", "nee")]  # an answer removed since: nothing to offer
-        buttons = [
-            intake.button(spec["suggest_buttons"]["ja"], "affirm"),
-            intake.button(spec["suggest_buttons"]["nee"], "deny"),
-        ]
         dispatcher.utter_message(
             text=spec["suggest"].format(title=offered.title, mark="" if offered.title.endswith("?") else "?"),
-            buttons=buttons,
+            buttons=intake.yes_no_buttons(spec["suggest_buttons"]),
             **tag(utterances.QUESTION, "suggestion_check"),
         )
         return []
@@ -592,7 +588,7 @@ class ActionAskSwitchCheck(Action):
 
     def run(self, dispatcher, tracker, domain) -> EventList:
         spec = intake.texts()["switch"]
-        buttons = [intake.button(spec["ja"], "affirm"), intake.button(spec["nee"], "deny")]
+        buttons = intake.yes_no_buttons(spec)
         dispatcher.utter_message(text=spec["ask"], buttons=buttons, **tag(utterances.QUESTION, "switch_check"))
         return []
 
