@@ -30,6 +30,18 @@ PASSED_OVER: dict[str, tuple[str, Any]] = {
 SKIP_INTENTS = ("dont_know", "deny", "stop")
 
 
+def asks_without_an_answer(reply: intake.Reply) -> bool:
+    """A typed practical question (a question intent, asked as one) where an answer to the intake was expected;
+    one with a sure knowledge-base answer is answered before this is asked (answer_in_passing)."""
+    long_enough = len(reply.text.split()) >= int(intake.texts()["new_question"]["min_words"])
+    return (
+        not reply.is_payload
+        and labels.labels_of_intent(reply.intent) is not None
+        and long_enough
+        and intake.is_question(reply.text)
+    )
+
+
 def is_answer_turn(tracker: Tracker, form: str) -> bool:
     """The form runs right after the user's message (not after an interruption, not at activation)."""
     if tracker.active_loop.get("name") != form:
@@ -131,8 +143,21 @@ class ValidateIntakeForm(FormValidationAction):
             return None
         if requested == "danger_check":
             return self.danger_check(reply, dispatcher, tracker)
+        if requested in PASSED_OVER and asks_without_an_answer(reply):
+            return self.honest_in_passing(reply, dispatcher, tracker) + danger
         answer = self.read_plain_answer(requested, reply, dispatcher, tracker)
         return None if answer is None else answer + danger
+
+    @staticmethod
+    def honest_in_passing(reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
+        """A question about the same case with no sure answer: said so, kept for staff, and the question on
+        screen is passed over (never stored as its answer, never asked a second time)."""
+        spec = intake.texts()["answer"]
+        dispatcher.utter_message(text=spec["none_in_passing"], **tag(utterances.NO_ANSWER))
+        text = redact(reply.text)
+        contact_log.record_answer(tracker.sender_id, intake.answer_log_key(None), "tekst", text)
+        slot, value = PASSED_OVER[tracker.get_slot(REQUESTED_SLOT)]
+        return [SlotSet(slot, value), SlotSet("intake_text", intake.joined_text(tracker.get_slot("intake_text"), text))]
 
     @staticmethod
     def may_be_new_case(reply: intake.Reply, tracker: Tracker) -> bool:

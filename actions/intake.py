@@ -163,9 +163,10 @@ class ActionStartIntake(Action):
         if after_referral(tracker):
             result = in_context_of_referral(tracker, result)
         result = in_context_of_announced_theme(tracker, result)
-        if last_bot_action(tracker) == "action_close_intake" and self.tells_more_of_the_closed_case(tracker, result):
-            # "we nemen elk jaar een monitor af, verder is er weinig vastgelegd" right after the close: more
-            # about the case just answered, kept on its contact, not a new intake under another theme.
+        just_done = last_bot_action(tracker) == "action_close_intake" or tracker.get_slot("intake_phase") == "advies"
+        if just_done and self.tells_more_of_the_closed_case(tracker, result):
+            # "we nemen elk jaar een monitor af, verder is er weinig vastgelegd" right after the close or the
+            # advice: more about the case just answered, kept on its contact, not a new intake under another theme.
             return kept_profile(tracker) + noted_after_advice(dispatcher, tracker)
         if after_pupil_advice(tracker) and not intake.says_new_topic(result.text):
             # A pupil telling more after the warm referral: heard, no new intake with the same advice again.

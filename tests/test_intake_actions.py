@@ -372,3 +372,12 @@ def test_a_new_case_after_an_answered_question_leaves_that_contact_done(contact_
     tracker.slots.update(intake_phase="intake", answer_key="anti_pestprotocol", ask_on="ja")
     run(ActionStartIntake(), tracker)
     assert sorted(c.status for c in contacts(contact_db)) == ["afgerond", "lopend"]
+
+
+def test_a_statement_after_the_advice_is_more_about_that_case(contact_db):
+    start("test-question-pesten")
+    tracker = closed_then("Een veiligheidscoördinator hebben we alleen op de grootste locatie.")
+    tracker.events = tracker.events[-1:]  # the advice and its offer came before; no close
+    tracker.slots["intake_phase"] = "advies"
+    events, [message] = run(ActionStartIntake(), tracker)
+    assert events == [FollowupAction("action_listen")] and message["text"].startswith("Dank je, dat neem ik mee.")

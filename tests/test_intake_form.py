@@ -531,3 +531,14 @@ def test_the_new_intake_starts_on_the_case_even_when_the_check_question_came_bet
     assert SlotSet("intake_text", CASE + " " + reply_to_check) in events
     assert SlotSet("question_type", "incident") in events
     assert events[-1] == SlotSet("danger_check", "weet_niet")  # answered in this conversation: not asked again
+
+
+def test_a_question_without_a_sure_answer_in_the_questions_is_said_so_and_the_question_passed_over(contact_db):
+    opened(contact_db, "test-form-doorvraag")
+    question = "Moet ik dit verplicht doorgeven aan het bestuur, of mag ik het vertrouwelijk houden?"
+    events, [message] = validate(with_message(load_tracker("form_doorvraag"), parse(question, "vraag_vertrouwenswerk_incident", 0.4)))
+    assert message["text"] == intake.texts()["answer"]["none_in_passing"]
+    assert events[0] == SlotSet("doorvraag_2", "weet_niet")  # passed over, not stored as its answer
+    assert events[-1] == SlotSet(REQ, "doorvraag_3")
+    [contact] = contacts(contact_db)
+    assert [(a.question_key, a.category) for a in contact.answers] == [(intake.answer_log_key(None), "tekst")]
