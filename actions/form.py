@@ -38,7 +38,7 @@ def asks_without_an_answer(reply: intake.Reply) -> bool:
         not reply.is_payload
         and labels.labels_of_intent(reply.intent) is not None
         and long_enough
-        and intake.is_question(reply.text)
+        and intake.asks_practically(reply.text)
     )
 
 

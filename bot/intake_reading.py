@@ -144,6 +144,14 @@ def is_question(text: str) -> bool:
     return asks or norm.rstrip().endswith("?") or bool(re.match(rf"(?:{starts})\b", norm))
 
 
+def asks_practically(text: str) -> bool:
+    """A sentence that asks something the bot could answer ("Mag een school hem van school sturen?"), not a
+    rhetorical one ("Dat is toch te gek voor woorden?"): it ends with '?' and starts like a question."""
+    starts = "|".join([*texts()["new_question"]["starts"], *texts()["new_question"]["yes_no_starts"]])
+    sentences = re.split(r"(?<=[.!?])\s+", qb.normalise(text).strip())
+    return any(s.rstrip().endswith("?") and re.match(rf"(?:{starts})\b", s) for s in sentences)
+
+
 def theme_named(text: str) -> str | None:
     """The one theme a typed message names with its labels.yml `words` ("nee, het gaat over pesten"), or None."""
     if text.startswith("/"):

@@ -414,3 +414,13 @@ def test_after_an_answer_a_plain_statement_in_the_same_frame_is_its_context():
 ])
 def test_a_question_anywhere_in_the_message(text, asks):
     assert intake.is_question(text) is asks
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("Mag een school zo iemand niet gewoon van school sturen? Wat zijn daar de regels voor?", True),
+    ("De school heeft die jongen één dag geschorst. Dat is toch te gek voor woorden? Veel te licht.", False),
+    ("Moet ik dit verplicht doorgeven aan het bestuur?", True),
+    ("Geldt dat ook voor het mbo?", True),
+])
+def test_a_practical_question_is_told_from_a_rhetorical_one(text, asks):
+    assert intake.asks_practically(text) is asks
