@@ -11,7 +11,7 @@ from tests.conftest import MODEL, ROOT
 pytestmark = pytest.mark.model
 
 KEYS = ["text", "theme", "question_type", "urgent", "intent", "confidence", "caller_role", "school_type", "urgency",
-        "urgency_category", "answers", "theme_confidence", "type_confidence"]
+        "urgency_category", "urgency_certain", "answers", "suggestion", "theme_confidence", "type_confidence"]
 SCRIPT = Path(sys.executable).with_name("doorvraag")
 
 

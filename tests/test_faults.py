@@ -94,10 +94,15 @@ def stack():
 
 
 def start_intake(stack, sender):
-    """The answer first, its feedback, yes to asking on: role and school were told, so the first doorvraag."""
-    assert any("Had je hier iets aan?" in t for t in stack.texts(sender, QUESTION))
-    assert any("Mag ik je een paar vragen stellen" in t for t in stack.texts(sender, "/affirm"))
-    assert any("Vraag 1 van" in t for t in stack.texts(sender, "/affirm"))
+    """Up to the first doorvraag: role and school were told; whatever the bot offers first (an answer and its
+    feedback, an answer to confirm, the topic to confirm) is answered yes, at most four times."""
+    replies = stack.texts(sender, QUESTION)
+    for _ in range(4):
+        if any("Vraag 1 van" in t for t in replies):
+            return
+        assert replies and not any("**112**" in t for t in replies), replies
+        replies = stack.texts(sender, "/affirm")
+    assert any("Vraag 1 van" in t for t in replies), replies
 
 
 def test_the_action_server_dies_the_user_is_told_and_the_conversation_goes_on(stack):
@@ -121,9 +126,10 @@ def test_the_database_goes_away_and_no_contact_is_lost(stack):
     # The next write reaches the database and takes the queued ones with it.
     stack.texts("fout-database", "weet ik niet")
     answers = stack.answers("fout-database")
-    # The answer's feedback (before the outage), then the three doorvragen answered during and after it.
-    assert answers[0] == ("antwoord:cyberpesten_aanpakken", "ja"), answers
-    assert [category for _key, category in answers[1:]] == ["tekst", "nee", "weet_niet"], answers
+    # The three doorvragen answered during and after the outage, in order, none lost (an answer's feedback,
+    # when the knowledge base gave one first, came before the outage).
+    doorvragen = [category for key, category in answers if not key.startswith("antwoord:")]
+    assert doorvragen == ["tekst", "nee", "weet_niet"], answers
 
 
 def test_rasa_restarts_and_the_conversation_resumes_from_the_tracker_store(stack):
@@ -132,4 +138,5 @@ def test_rasa_restarts_and_the_conversation_resumes_from_the_tracker_store(stack
     stack.stop_rasa()
     stack.start_rasa()
     assert any("Vraag 3 van" in t for t in stack.texts("fout-herstart", "nee"))
-    assert len(stack.answers("fout-herstart")) == 3  # the answer's feedback and two doorvragen
+    doorvragen = [row for row in stack.answers("fout-herstart") if not row[0].startswith("antwoord:")]
+    assert len(doorvragen) == 2  # the two doorvragen, one before and one after the restart

@@ -207,10 +207,12 @@ def test_possible_danger_gets_one_check_question_then_the_intake_goes_on(closed)
     [check] = bot.say(me, POSSIBLE_DANGER)
     assert check["text"] == "Voordat ik verder vraag: is er op dit moment iemand in gevaar?"
     assert payloads(check) == ["/affirm", "/deny"]
-    went_on, *answer, helped = texts(bot.say(me, "nee, ze is nu bij haar tante"))
+    went_on, *next_steps = texts(bot.say(me, "nee, ze is nu bij haar tante"))
     assert went_on == "Goed om te horen. Dan ga ik verder met je vraag."
-    # The check question came first; the knowledge-base answer only after it.
-    assert len(answer) == 2 and answer[1].startswith("Bron: [") and helped == "Had je hier iets aan?"
+    # The check question came first; the intake goes on after it (an answer, when the model has a sure one,
+    # or the next question), never a referral or the check once more.
+    assert next_steps and not any("**112**" in t or "in gevaar?" in t for t in next_steps)
+    assert bot.tracker(me).slots.get("requested_slot") not in (None, "danger_check")
     [contact] = the_contacts(db, me)
     assert (contact.status, contact.urgent, contact.urgency_level) == ("lopend", False, "mogelijk")
     assert ("gevaar_nu", "nee") in [(a.question_key, a.category) for a in contact.answers]
