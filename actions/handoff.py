@@ -10,6 +10,7 @@ or the summary; its slot is cleared as soon as it has been handed on.
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -76,10 +77,15 @@ class ActionHandoff(Action):
             events += [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
         now = hours.current_time()
         # "Kan iemand me morgen bellen?": the call-back is what was asked, so its number is asked at once.
-        callback = intake.meta_of(tracker.latest_message.get("text") or "") == "callback"
+        asked = tracker.latest_message.get("text") or ""
+        callback = intake.meta_of(asked) == "callback"
+        # "morgen", "volgende week": the call-back is due when the helpdesk opens next, not now.
+        later = any(re.search(pattern, qb.normalise(asked)) for pattern in spec["callback_later_words"])
         callback_channel = [SlotSet(name, None) for name in CONTACT_SLOTS if name != "contact_channel"] + [
             SlotSet("contact_channel", waiting.CALLBACK)
         ]
+        if later:
+            callback_channel.append(SlotSet("callback_later", True))
         if hours.is_open(now):
             contact_log.close_contact(
                 conversation, status="overgedragen", handoff="wachtrij", summary=_summary(tracker, "wachtrij")
@@ -241,19 +247,25 @@ class ActionFinishHandoff(Action):
         now = hours.current_time()
         from_queue = tracker.get_slot("intake_phase") == waiting.PHASE
         cleared = [SlotSet(name, None) for name in CONTACT_SLOTS]
+        if tracker.get_slot("callback_later"):
+            cleared.append(SlotSet("callback_later", None))
         if channel in ("terugbellen", "mail") and tracker.get_slot("contact_consent") and detail:
             # The contact first, so a console that sees the new request also sees it left the live queue.
             contact_log.close_contact(
                 conversation, status="overgedragen", handoff=channel, summary=_summary(tracker, channel)
             )
-            # From the queue during opening hours the call-back is due now, not at the next opening.
+            # From the queue during opening hours the call-back is due now, not at the next opening, unless
+            # the user asked for a later day.
+            due_now = from_queue and not tracker.get_slot("callback_later")
             callbacks.submit(
-                callbacks.CallbackRequest(conversation, channel, detail, now if from_queue else hours.next_opening(now))
+                callbacks.CallbackRequest(conversation, channel, detail, now if due_now else hours.next_opening(now))
             )
-            if from_queue:
+            if due_now:
                 dispatcher.utter_message(text=waiting.texts()["callback_done"], **tag(utterances.HANDOFF, channel))
                 return cleared + [SlotSet("intake_phase", None)]
             dispatcher.utter_message(text=_fill(spec["done"][channel], now), **tag(utterances.HANDOFF, channel))
+            if from_queue:
+                return cleared + [SlotSet("intake_phase", None)]
         elif from_queue:
             # No number after all: the user simply goes on waiting.
             dispatcher.utter_message(text=waiting.texts()["callback_dropped"], **tag(utterances.HANDOFF, "wachtrij"))

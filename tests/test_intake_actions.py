@@ -277,7 +277,8 @@ def test_a_call_back_asked_for_while_open_is_queued_and_its_number_asked_at_once
     # As if chosen while waiting: in the queue for staff now; with the number it moves to /callbacks, due now.
     assert events == [ActiveLoop(None), SlotSet(REQ, None), SlotSet("helpdesk_open", True),
                       SlotSet("intake_phase", "wachtrij"), SlotSet("waiting_choice", None),
-                      SlotSet("waiting_reply", None), *CALLBACK_SLOTS, FollowupAction("contact_form")]
+                      SlotSet("waiting_reply", None), *CALLBACK_SLOTS, SlotSet("callback_later", True),
+                      FollowupAction("contact_form")]  # "morgen": due when the helpdesk opens next
     assert message["text"] == intake.texts()["handoff"]["callback_asked"]
     [contact] = contacts(contact_db)
     assert (contact.status, contact.handoff) == ("overgedragen", "wachtrij")
@@ -289,7 +290,7 @@ def test_a_call_back_asked_for_while_closed_asks_the_number_not_the_channel(cont
     ask = parse("kunnen jullie me morgen terugbellen?", "ask_human", 0.8)
     events, [message] = run(ActionHandoff(), with_message(load_tracker("form_doorvraag"), ask))
     assert events == [ActiveLoop(None), SlotSet(REQ, None), SlotSet("helpdesk_open", False),
-                      SlotSet("intake_phase", "overdracht"), *CALLBACK_SLOTS]
+                      SlotSet("intake_phase", "overdracht"), *CALLBACK_SLOTS, SlotSet("callback_later", True)]
     assert message["text"].startswith("De helpdesk is nu gesloten.")
 
 
@@ -381,3 +382,24 @@ def test_a_statement_after_the_advice_is_more_about_that_case(contact_db):
     tracker.slots["intake_phase"] = "advies"
     events, [message] = run(ActionStartIntake(), tracker)
     assert events == [FollowupAction("action_listen")] and message["text"].startswith("Dank je, dat neem ik mee.")
+
+
+
+@pytest.mark.parametrize(("later", "due"), [(None, "now"), (True, "next opening")])
+def test_a_call_back_from_the_queue_is_due_now_unless_asked_for_a_later_day(contact_db, clock, later, due):
+    clock("2026-11-24T10:30:00+01:00")
+    start("test-form-doorvraag")
+    tracker = with_message(load_tracker("form_doorvraag"), parse("0612345678", "inform"))
+    tracker.slots.update(contact_channel="terugbellen", contact_consent=True, contact_detail="0612345678",
+                         intake_phase="wachtrij", callback_later=later)
+    received = []
+    callbacks.set_sink(received.append)
+    try:
+        events, [message, *_] = run(ActionFinishHandoff(), tracker)
+    finally:
+        callbacks.reset_sink()
+    [request] = received
+    now = hours.current_time()
+    assert request.opening == (now if due == "now" else hours.next_opening(now))
+    assert ("morgen" in message["text"]) is (due == "next opening")
+    assert SlotSet("intake_phase", None) in events
