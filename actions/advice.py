@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import EventList, user_text, valid_code
+from actions.common import EventList, intake_done, user_text, valid_code
 from bot import contact_log, hours, intake, labels, referrals, utterances
 from bot import question_bank as qb
 from bot.utterances import tag
@@ -79,8 +79,7 @@ class ActionCloseIntake(Action):
         if phase:
             # A question answered from the knowledge base is done, like one that got its advice, also when
             # the user stops during the questions that followed the answer.
-            answered = phase in ("advies", "antwoord") or bool(tracker.get_slot("answer_key"))
-            status = "afgerond" if answered else "onvolledig"
+            status = "afgerond" if intake_done(tracker) else "onvolledig"
             contact_log.close_contact(tracker.sender_id, status=status)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if phase == "antwoord" and tracker.get_slot("ask_on") == "nee" and intent not in intake.ENDING_INTENTS:

@@ -67,6 +67,42 @@ def told_before(tracker: Tracker) -> dict[str, Any] | None:
     return {**parse, "text": parse.get("text") or users[-2].get("text") or ""}
 
 
+def switch_case(tracker: Tracker) -> dict[str, Any] | None:
+    """The message the switch check asked about ("Wil je het eerst hierover hebben?"), as the NLU read it."""
+    return tracker.get_slot("switch_parse") or told_before(tracker)
+
+
+def intake_done(tracker: Tracker) -> bool:
+    """The running intake got its advice or its answer, also when the questions after the answer were under way."""
+    phase = tracker.get_slot("intake_phase")
+    return phase in ("advies", "antwoord") or (bool(phase) and bool(tracker.get_slot("answer_key")))
+
+
+def no_answer(dispatcher: CollectingDispatcher, conversation: str, text: str, line: str = "none") -> None:
+    """The honest line (`answer.<line>` in dialogue.yml) for a question with no fixed answer, logged with its
+    redacted text so that staff see what was missing."""
+    from bot import contact_log, hours
+    from bot import question_bank as qb
+
+    spec = intake.texts()["answer"]
+    dispatcher.utter_message(
+        text=spec[line].format(helpdesk=qb.helpdesk_phone(), hours=hours.opening_hours_text()),
+        **utterances.tag(utterances.NO_ANSWER),
+    )
+    contact_log.record_answer(conversation, intake.answer_log_key(None), "tekst", text)
+
+
+def first_number_line(dispatcher: CollectingDispatcher, tracker: Tracker, category: str | None, line: str) -> None:
+    """`danger.<line>` with the most urgent service for this danger and person ({first}), as a short reminder."""
+    from bot import referrals
+
+    pupil = referrals.writes_as_pupil(tracker.get_slot("caller_role"), tracker.get_slot("intake_text") or "")
+    first = referrals.first_service(category, pupil)
+    dispatcher.utter_message(
+        text=intake.texts()["danger"][line].format(first=first), **utterances.tag(utterances.REFERRAL, "first_service")
+    )
+
+
 def typed_text(tracker: Tracker) -> str:
     """The latest message the user typed (a button payload stands for the message before it)."""
     latest = tracker.latest_message.get("text") or ""

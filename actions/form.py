@@ -15,7 +15,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
-from actions.common import EventList, last_user_index, tell_duties, told_before
+from actions.common import EventList, first_number_line, last_user_index, no_answer, switch_case, tell_duties
 from bot import answers, contact_log, intake, labels, referrals, utterances
 from bot.redaction import redact
 from bot.utterances import tag
@@ -104,7 +104,9 @@ class ValidateIntakeForm(FormValidationAction):
             # a referral that ends the intake; after the check the first number once, and the answer counts.
             reply = reply.as_possible_danger()
             if tracker.get_slot("danger_check") is not None:
-                self.remind_first_number(reply, dispatcher, tracker)
+                # Worrying words after the check was answered: never silent, the fitting first number once more.
+                category = reply.classification.urgency_category or tracker.get_slot("urgency")
+                first_number_line(dispatcher, tracker, category, "told_more")
         kind = intake.meta_of(reply.text)
         about_us = kind is not None and requested != "danger_check" and not reply.danger_words
         if intake.interrupts(reply) and not (about_us and reply.intent == labels.URGENT_INTENT):
@@ -152,10 +154,8 @@ class ValidateIntakeForm(FormValidationAction):
     def honest_in_passing(reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
         """A question about the same case with no sure answer: said so, kept for staff, and the question on
         screen is passed over (never stored as its answer, never asked a second time)."""
-        spec = intake.texts()["answer"]
-        dispatcher.utter_message(text=spec["none_in_passing"], **tag(utterances.NO_ANSWER))
         text = redact(reply.text)
-        contact_log.record_answer(tracker.sender_id, intake.answer_log_key(None), "tekst", text)
+        no_answer(dispatcher, tracker.sender_id, text, line="none_in_passing")
         slot, value = PASSED_OVER[tracker.get_slot(REQUESTED_SLOT)]
         return [SlotSet(slot, value), SlotSet("intake_text", intake.joined_text(tracker.get_slot("intake_text"), text))]
 
@@ -253,16 +253,6 @@ class ValidateIntakeForm(FormValidationAction):
             and tracker.get_slot("danger_check") is None
         )
 
-    @staticmethod
-    def remind_first_number(reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-        """Worrying words after the check was answered: never silent, the fitting first number once more."""
-        category = reply.classification.urgency_category or tracker.get_slot("urgency")
-        pupil = referrals.writes_as_pupil(tracker.get_slot("caller_role"), tracker.get_slot("intake_text") or "")
-        first = referrals.first_service(category, pupil)
-        dispatcher.utter_message(
-            text=intake.texts()["danger"]["told_more"].format(first=first), **tag(utterances.REFERRAL, "first_service")
-        )
-
     def read_plain_answer(
         self, requested: str, reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> EventList | None:
@@ -308,13 +298,7 @@ class ValidateIntakeForm(FormValidationAction):
         if answer == "nee":
             dispatcher.utter_message(text=spec["going_on"], **tag(utterances.NOTED, "no_danger"))
         else:
-            category = tracker.get_slot("urgency")
-            pupil = referrals.writes_as_pupil(tracker.get_slot("caller_role"), tracker.get_slot("intake_text") or "")
-            first = referrals.first_service(category, pupil)
-            dispatcher.utter_message(
-                text=spec["told_more" if told_more else "unsure"].format(first=first),
-                **tag(utterances.REFERRAL, "first_service"),
-            )
+            first_number_line(dispatcher, tracker, tracker.get_slot("urgency"), "told_more" if told_more else "unsure")
         if told_more:
             joined = intake.joined_text(tracker.get_slot("intake_text"), reply.text)
             return [SlotSet("danger_check", answer), SlotSet("intake_text", joined)]
@@ -326,7 +310,7 @@ class ValidateIntakeForm(FormValidationAction):
         On nee the earlier message answers the question it interrupted, and its words count for the
         questions still to come; the check is not asked again in this intake.
         """
-        case = tracker.get_slot("switch_parse") or told_before(tracker)
+        case = switch_case(tracker)
         told = intake.Reply.of(case) if case else None
         category = intake.answer_category(reply)
         # Telling on about it is a yes too; only a no ("nee, ga verder") goes back to the earlier questions.
@@ -350,8 +334,6 @@ class ValidateIntakeForm(FormValidationAction):
     @staticmethod
     def suggestion_check(reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
         """Yes to "Gaat het je om ...?": that answer follows; anything else: the honest line, and the intake goes on."""
-        from actions.intake import no_answer
-
         key = tracker.get_slot("answer_suggested")
         if intake.feedback_category(reply) == "ja" and not intake.tells_more(reply):
             contact_log.record_answer(tracker.sender_id, intake.answer_log_key(key), "weet_niet")

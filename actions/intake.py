@@ -13,13 +13,15 @@ from actions.common import (
     EventList,
     after_referral,
     conversation_step,
+    intake_done,
     kept_profile,
     last_bot_action,
+    no_answer,
     previous_user_intent,
     reset_intake,
+    switch_case,
     tell_duties,
     theme_when_unknown,
-    told_before,
     typed_text,
     user_events,
     user_text,
@@ -94,16 +96,6 @@ def after_pupil_advice(tracker: Tracker) -> bool:
     return tracker.get_slot("intake_phase") == "advies" and tracker.get_slot("caller_role") == labels.PUPIL
 
 
-def no_answer(dispatcher: CollectingDispatcher, conversation: str, text: str) -> None:
-    """The honest line for a question with no fixed answer, logged so that staff see what was missing."""
-    spec = intake.texts()["answer"]
-    dispatcher.utter_message(
-        text=spec["none"].format(helpdesk=qb.helpdesk_phone(), hours=hours.opening_hours_text()),
-        **tag(utterances.NO_ANSWER),
-    )
-    contact_log.record_answer(conversation, intake.answer_log_key(None), "tekst", text)
-
-
 def noted_after_advice(dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
     """More about the case after the advice: taken in, with the way to a person (for a pupil: to someone they trust)."""
     pupil = tracker.get_slot("caller_role") == labels.PUPIL
@@ -143,11 +135,7 @@ class ActionStartIntake(Action):
             return step
         # After "Ja, eerst dit" (the switch check) the intake starts on the case told before it, with what
         # the user told since; the check question, if it was answered meanwhile, is not asked again.
-        case = (
-            (tracker.get_slot("switch_parse") or told_before(tracker))
-            if tracker.get_slot("switch_check") == "ja"
-            else None
-        )
+        case = switch_case(tracker) if tracker.get_slot("switch_check") == "ja" else None
         switched = case is not None
         message = case or tracker.latest_message
         typed = switched_text(tracker, case) if case else typed_text(tracker)
@@ -172,10 +160,8 @@ class ActionStartIntake(Action):
             # A pupil telling more after the warm referral: heard, no new intake with the same advice again.
             return kept_profile(tracker) + noted_after_advice(dispatcher, tracker)
         conversation = tracker.sender_id
-        if tracker.get_slot("intake_phase") in ("advies", "antwoord") or (
-            tracker.get_slot("intake_phase") and tracker.get_slot("answer_key")
-        ):
-            # The previous intake got its advice or its answer (also when its questions were under way): done.
+        if intake_done(tracker):
+            # The previous intake got its advice or its answer: it is done, not abandoned.
             contact_log.close_contact(conversation, status="afgerond")
         role, school = told_profile(tracker, result)
         text = redact(typed)

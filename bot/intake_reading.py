@@ -10,6 +10,7 @@ from typing import Any
 
 from bot import knowledge, labels
 from bot import question_bank as qb
+from bot.answers import sentences
 from bot.classifier import Classification, from_parse
 from bot.dialogue import PAYLOAD_CATEGORIES, confirms_implicitly, texts
 from bot.intake_flow import IntakeState
@@ -138,9 +139,7 @@ def is_question(text: str) -> bool:
     nee."), or the message starts like one (dialogue.yml's new_question starts)."""
     norm = qb.normalise(text)
     starts = "|".join(texts()["new_question"]["starts"])
-    asks = any(
-        part.rstrip().endswith("?") and len(part.split()) >= 3 for part in re.split(r"(?<=[.!?])\s+", norm.strip())
-    )
+    asks = any(part.rstrip().endswith("?") and len(part.split()) >= 3 for part in sentences(norm))
     return asks or norm.rstrip().endswith("?") or bool(re.match(rf"(?:{starts})\b", norm))
 
 
@@ -148,8 +147,7 @@ def asks_practically(text: str) -> bool:
     """A sentence that asks something the bot could answer ("Mag een school hem van school sturen?"), not a
     rhetorical one ("Dat is toch te gek voor woorden?"): it ends with '?' and starts like a question."""
     starts = "|".join([*texts()["new_question"]["starts"], *texts()["new_question"]["yes_no_starts"]])
-    sentences = re.split(r"(?<=[.!?])\s+", qb.normalise(text).strip())
-    return any(s.rstrip().endswith("?") and re.match(rf"(?:{starts})\b", s) for s in sentences)
+    return any(s.rstrip().endswith("?") and re.match(rf"(?:{starts})\b", s) for s in sentences(qb.normalise(text)))
 
 
 def theme_named(text: str) -> str | None:
@@ -289,19 +287,19 @@ def meta_of(text: str) -> str | None:
     for kind in META_KINDS:
         if words <= spec["max_words"][kind] and any(re.search(pattern, norm) for pattern in spec["kinds"][kind]):
             return kind
-    sentences = [part for part in re.split(r"(?<=[.!?])\s+", norm.strip()) if part]
-    if len(sentences) < 2:
+    parts = sentences(norm)
+    if len(parts) < 2:
         return None
     # A request for a call-back stands in a sentence of its own ("Zorg er gewoon voor dat iemand me
     # terugbelt. Ik ben aandachtsfunctionaris, meer hoef je niet te weten.").
-    for sentence in sentences:
+    for sentence in parts:
         if len(sentence.split()) <= spec["max_words"]["callback"] and any(
             re.search(pattern, sentence) for pattern in spec["kinds"]["callback"]
         ):
             return "callback"
     # An ending usually comes last, after a word about what came before ("Top, hier kan ik mee verder.
     # Nee dank je, dat was het."): the last sentence on its own counts too.
-    last = sentences[-1]
+    last = parts[-1]
     if (
         len(last.split()) <= spec["max_words"]["ending"]
         and re.match(spec["ending_last_starts"], last)

@@ -329,10 +329,11 @@ def duty_text(duty: str, school_type: str | None) -> str:
 def duties_signalled(text: str, school_type: str | None = None) -> list[str]:
     """The duties the user's words signal (duty_signals), for the sector when it is known."""
     found = []
+    normalised = normalise(text)
     for duty, spec in _data()["duty_signals"].items():
         if not _duty_applies(duty, school_type):
             continue
-        norm = normalise(text)
+        norm = normalised
         for pattern in spec.get("negated", ()):
             norm = re.sub(pattern, " ", norm)
         if any(re.search(pattern, norm) for pattern in (*spec.get("unless", ()), *spec.get("named", ()))):

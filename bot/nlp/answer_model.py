@@ -17,7 +17,6 @@ Nothing here imports Rasa: bot/nlp/components.py prepares the lemmas and calls :
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,14 +27,6 @@ import numpy as np
 from bot.nlp.cues import normalise
 
 NO_ANSWER = "_geen_antwoord"
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-
-
-def question_part(text: str) -> str:
-    """The sentences that ask (ending in '?'), else the last one: in "situation, then question" the ask."""
-    sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
-    asking = [s for s in sentences if s.rstrip().endswith("?")]
-    return " ".join(asking) if asking else (sentences[-1] if sentences else "")
 
 
 @dataclass(frozen=True)
@@ -176,14 +167,6 @@ class AnswerModel:
         words.fit([i.lemmas for i in items])
         chars.fit([normalise(i.text) for i in items])
         parts: dict[str, Any] = {"words": words, "chars": chars, "threshold": 0.0}
-        parts["asks_weight"] = float(config.get("asks_weight", 1.0))
-        if config.get("question_view", False):
-            # A third view on the asking sentences only, so a long situation does not drown the question.
-            asks = TfidfVectorizer(
-                analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True, max_features=60000
-            )
-            asks.fit([normalise(question_part(i.text)) for i in items])
-            parts["asks"] = asks
         weight = "balanced" if config.get("balanced", False) else None
         # One-vs-rest with liblinear: 10x faster than the multinomial lbfgs fit on 100+ classes
         # (measured: 1.4 s against 18 s on 1,300 questions), so the threshold's cross-validation stays cheap.
@@ -196,14 +179,12 @@ class AnswerModel:
     def _matrix(self, items: Sequence[QuestionInput]):
         from scipy.sparse import hstack
 
-        blocks = [
-            self._parts["words"].transform([i.lemmas for i in items]),
-            self._parts["chars"].transform([normalise(i.text) for i in items]),
-        ]
-        if "asks" in self._parts:
-            weight = float(self._parts.get("asks_weight", 1.0))
-            blocks.append(weight * self._parts["asks"].transform([normalise(question_part(i.text)) for i in items]))
-        return hstack(blocks).tocsr()
+        return hstack(
+            [
+                self._parts["words"].transform([i.lemmas for i in items]),
+                self._parts["chars"].transform([normalise(i.text) for i in items]),
+            ]
+        ).tocsr()
 
     @classmethod
     def fit(

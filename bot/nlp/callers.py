@@ -98,6 +98,11 @@ class CallerTable:
             for variant in {surface.lower(), strip_accents(surface.lower())}:
                 self.forms.setdefault(normalise(variant), target)
         self._regex: dict[str, re.Pattern] = {}
+        # The one-word forms long enough to match a word with a typo (_find_misspelt), per entity.
+        self._long_forms: dict[str, list[str]] = {
+            entity: [f for f, (e, _) in self.forms.items() if e == entity and " " not in f and len(f) >= _FUZZY_MIN]
+            for entity in ENTITIES
+        }
         for entity in ENTITIES:
             surfaces = sorted((s for s, (e, _) in self.forms.items() if e == entity), key=len, reverse=True)
             if surfaces:
@@ -146,7 +151,7 @@ class CallerTable:
 
     def _find_misspelt(self, entity: str, text: str) -> list[Mention]:
         """A long word one typo away from a form ("praktijkondewijs", "vertrouwenspersoom"), when none is exact."""
-        long_forms = [f for f, (e, _) in self.forms.items() if e == entity and " " not in f and len(f) >= _FUZZY_MIN]
+        long_forms = self._long_forms[entity]
         found = []
         for word in re.finditer(rf"[\w'-]{{{_FUZZY_MIN},}}", text):
             close = difflib.get_close_matches(
