@@ -57,7 +57,9 @@ class ActionGiveAdvice(Action):
             text = intake.texts()["advice"]["pupil_adult"].format(first=first)
         else:
             first = referrals.first_service(category, pupil=True)
-            text = intake.texts()["advice"]["pupil"].format(first=first)
+            spec = intake.texts()["advice"]
+            people = spec["pupil_people"]
+            text = spec["pupil"].format(first=first, people=people.get(school) or people[None])
         dispatcher.utter_message(text=text, **tag(utterances.ADVICE, "pupil"))
         contact_log.update_contact(
             tracker.sender_id,

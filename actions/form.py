@@ -17,6 +17,7 @@ from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions.common import EventList, first_number_line, last_user_index, no_answer, switch_case, tell_duties
 from bot import answers, contact_log, intake, labels, referrals, utterances
+from bot import question_bank as qb
 from bot.redaction import redact
 from bot.utterances import tag
 
@@ -541,14 +542,34 @@ class ValidateIntakeForm(FormValidationAction):
 
     def doorvraag(self, slot: str, reply: intake.Reply, tracker: Tracker) -> EventList:
         key = self.key_of(slot, tracker)
+        question = qb.bank()[key]
         category = intake.answer_category(reply)
+        if question.checks_danger and qb.says_in_place(key, reply.text):
+            category = "ja"  # "nee hoor, iedereen is weer veilig": safe, whatever its first word
         if category == "onbruikbaar" and tracker.get_slot("doorvraag_retry") != slot:
             return [SlotSet("doorvraag_retry", slot)]  # ask once more
         stored, text = intake.stored_answer(category, reply.text, typed=not reply.is_payload)
         contact_log.record_answer(tracker.sender_id, key, category, text)
         answers = intake.answers_of(tracker.slots)
         answers[key] = stored
-        return [SlotSet(slot, category), SlotSet("doorvraag_answers", answers), SlotSet("doorvraag_retry", None)]
+        events = [SlotSet(slot, category), SlotSet("doorvraag_answers", answers), SlotSet("doorvraag_retry", None)]
+        if question.checks_danger and tracker.get_slot("danger_check") is None:
+            events += self.answers_danger(category, reply, tracker)
+        return events
+
+    def answers_danger(self, category: str, reply: intake.Reply, tracker: Tracker) -> EventList:
+        """The answer to "Is iedereen op dit moment veilig?" is the danger check's answer.
+
+        Nee (not everyone is safe now): the referral at once, as "ja" to the check question. Ja: the check
+        question is not asked after it. Neither, with worrying words: the check question comes next in its
+        second wording ("Ik wil het even zeker weten"), since its first one would be the same question again.
+        """
+        if category == "nee":
+            contact_log.record_answer(tracker.sender_id, intake.DANGER_QUESTION, "ja")
+            return [SlotSet("danger_check", "ja"), FollowupAction("action_refer_urgent")]
+        if category == "ja":
+            return [SlotSet("danger_check", "nee")]
+        return [SlotSet("danger_retry", True)] if self.asks_about_danger(reply, tracker) else []
 
 
 # ---------------------------------------------------------------------- asking

@@ -306,7 +306,9 @@ class ActionReferUrgent(Action):
             question_type = labels.INCIDENT
         kept: EventList = []
         if queued:
-            kept = kept_profile(tracker)  # "ik ben teamleider, ..." in the same message: on this contact
+            # "ik ben teamleider, ..." in the same message: on this contact; and what it is about, when the
+            # handoff came before the question ("ik wil een mens spreken").
+            kept = kept_profile(tracker) + theme_when_unknown(tracker, result)
             contact_log.update_contact(conversation, **urgency)
         elif tracker.get_slot("intake_phase") is None or new_case:
             role, school = told_profile(tracker, result)  # the same person: what they said still holds
@@ -378,10 +380,17 @@ class ActionReferUrgent(Action):
         """
         referred = tracker.get_slot("urgency")
         kept = kept_profile(tracker)
-        dispatcher.utter_message(
-            text=referrals.again_message(category, referred, pupil=pupil),
-            **tag(utterances.REFERRAL, category or referrals.GENERAL),
-        )
+        if intake.Reply.of(tracker.latest_message).alarm_without_words:
+            # "het letsel valt mee, ze twijfelt over aangifte": the model alone, no danger word, and the
+            # numbers were just given. Heard, not referred again (nor under another category).
+            dispatcher.utter_message(
+                text=intake.texts()["noted"]["after_referral"], **tag(utterances.NOTED, "after_referral")
+            )
+        else:
+            dispatcher.utter_message(
+                text=referrals.again_message(category, referred, pupil=pupil),
+                **tag(utterances.REFERRAL, category or referrals.GENERAL),
+            )
         log_read(tracker.sender_id, redact(tracker.latest_message.get("text")), result)
         return kept + theme_when_unknown(tracker, result)
 
@@ -418,7 +427,12 @@ class ActionFallback(Action):
             return step
         result = from_parse(parse)
         text = str(parse.get("text") or "")
-        as_question = result.theme != labels.OVERIG and len(text.split()) >= int(spec["min_words_as_question"])
+        as_question = len(text.split()) >= int(spec["min_words_as_question"]) and (
+            result.theme != labels.OVERIG
+            # "ik ben student op het mbo en mijn stagebegeleider maakt opmerkingen over mijn lichaam": a case
+            # for sure, its theme unsure: the intake asks the theme rather than "sorry, ik begrijp je niet".
+            or (result.question_type != labels.OVERIG and result.type_confidence >= spec["min_type_confidence_as_case"])
+        )
         if last_bot_action(tracker) in AFTER_REFERRAL or after_referral(tracker):
             if as_question and intake.is_question(text):
                 # "Hoe ga ik daarmee om?" after the referral is a question about the next steps: its intake.

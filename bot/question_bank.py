@@ -37,6 +37,8 @@ class Question:
     advice: Mapping[str, str] = field(compare=False, repr=False)
     applies: Mapping[str, tuple[str, ...]] = field(compare=False, repr=False)
     answered_by: tuple[Pattern[str], ...] = field(compare=False, repr=False)
+    # The question asks whether everyone is safe now: its answer is the danger check (bot/knowledge/questions.yml).
+    checks_danger: bool = False
 
     @property
     def groups(self) -> tuple[str, ...]:
@@ -106,6 +108,7 @@ def bank() -> dict[str, Question]:
             advice=MappingProxyType({kind: fill(spec["advice"][kind]) for kind in ADVICE_KINDS}),
             applies={axis: tuple(values) for axis, values in applies.items()},
             answered_by=_compile(spec.get("answered_by") or ()),
+            checks_danger=bool(spec.get("checks_danger")),
         )
     return result
 
@@ -160,6 +163,11 @@ def applicable(
 
 def _answered(question: Question, norm_text: str) -> bool:
     return bool(norm_text) and any(p.search(norm_text) for p in question.answered_by)
+
+
+def says_in_place(key: str, text: str) -> bool:
+    """The answer states what the question checks ("nee hoor, iedereen is weer veilig"), whatever its yes or no."""
+    return _answered(bank()[key], normalise(text))
 
 
 def _score(question: Question) -> int:

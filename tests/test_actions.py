@@ -87,6 +87,63 @@ def test_a_role_told_with_the_danger_during_an_incident_intake_is_kept(contact_d
     assert (contact.caller_role, contact.school_type, contact.urgent) == ("directeur", "so", True)
 
 
+def _model_alarm(text, category, *, span=None, certain=False):
+    """An urgent parse as the urgency model gives it: its category, with the rules' danger words as span."""
+    start, end = span if span else (0, 0)
+    entities = [{"entity": "urgency", "value": category, "start": start, "end": end},
+                {"entity": "urgency_level", "value": "acuut", "start": 0, "end": 0}]
+    if certain:
+        entities.append({"entity": "urgency_certain", "value": "ja", "start": 0, "end": 0})
+    return {"text": text, "intent": {"name": "urgent", "confidence": 0.7},
+            "intent_ranking": [{"name": "urgent", "confidence": 0.7}], "entities": entities}
+
+
+def test_after_a_referral_the_model_alone_without_a_danger_word_is_heard_not_referred_again(contact_db):
+    from tests.intake_support import with_message
+
+    tracker = load_tracker("urgent_suicide")
+    run(ActionReferUrgent(), tracker)
+    tracker.slots.update(urgency="acuut_gevaar", intake_phase=None, theme="sociale_veiligheid",
+                         question_type="incident")
+    text = "Het letsel valt mee. Aangifte is nog niet gedaan, ze twijfelt nog."
+    events, [message] = run(ActionReferUrgent(), with_message(tracker, _model_alarm(text, "vermissing")))
+    assert message["text"] == intake.texts()["noted"]["after_referral"]
+    assert (message["kind"], message["ref"]) == ("noted", "after_referral")
+    assert SlotSet("urgency", "vermissing") not in events  # the referral's category stays
+    [contact] = contacts(contact_db)
+    assert contact.urgent is True
+
+
+def test_after_a_referral_danger_words_or_a_certain_alarm_still_get_the_number_again(contact_db):
+    from tests.intake_support import with_message
+
+    tracker = load_tracker("urgent_suicide")
+    run(ActionReferUrgent(), tracker)
+    tracker.slots.update(urgency="acuut_gevaar", intake_phase=None)
+    worded = "hij staat weer bij het hek met een mes"
+    start = worded.index("mes")
+    for message in (_model_alarm(worded, "acuut_gevaar", span=(start, start + 3)),
+                    _model_alarm("ze neemt niet op en is sinds vanmiddag weg", "vermissing", certain=True)):
+        _, [reply] = run(ActionReferUrgent(), with_message(tracker, message))
+        assert reply["kind"] == "referral" and "112" in reply["text"]
+
+
+def test_danger_while_waiting_for_staff_sets_what_the_waiting_contact_is_about(contact_db):
+    from bot.contact_log import open_contact
+    from tests.intake_support import with_message
+
+    tracker = load_tracker("urgent_suicide")
+    open_contact(tracker.sender_id, theme="overig", question_type="overig")  # "ik wil een mens spreken" first
+    tracker.slots.update(intake_phase="wachtrij", theme=None, question_type=None)
+    message = {**tracker.latest_message}
+    told = from_parse(message)
+    assert told.theme != "overig"  # the fixture tells a case
+    run(ActionReferUrgent(), with_message(tracker, message))
+    [contact] = contacts(contact_db)
+    assert (contact.theme, contact.question_type, contact.urgent) == (told.theme, told.question_type, True)
+    assert contact.status != "afgerond"  # still waiting for staff
+
+
 def test_a_new_kind_of_danger_after_a_referral_gets_its_own_referral():
     assert referrals.again_message("kindermishandeling", "acuut_gevaar") == referrals.referral_message(
         "kindermishandeling"

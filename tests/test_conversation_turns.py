@@ -349,6 +349,23 @@ def test_a_pupil_gets_no_school_intake_but_a_warm_referral(contact_db):
     assert (contact.caller_role, contact.school_type) == ("leerling", "vo")
 
 
+def test_a_pupil_is_pointed_to_the_people_of_their_kind_of_school(contact_db):
+    from actions.advice import ActionGiveAdvice
+    from bot import labels
+    from bot.contact_log import open_contact
+
+    said = {}
+    for school in ("po", "mbo", None):
+        open_contact("test-form-confirm", theme="pesten", question_type="incident")
+        tracker = load_tracker("form_confirm")
+        tracker.slots.update(caller_role=labels.PUPIL, school_type=school, theme="pesten", question_type="incident")
+        _, [message] = run(ActionGiveAdvice(), tracker)
+        said[school] = message["text"]
+    assert "juf of meester" in said["po"] and "studieloopbaanbegeleider" not in said["po"]
+    assert "studieloopbaanbegeleider" in said["mbo"] and "juf" not in said["mbo"]
+    assert "mentor" in said[None] and "juf of meester" in said[None]  # not said: everyone it may be
+
+
 def test_an_adult_student_gets_the_schools_vertrouwenspersoon_not_the_childrens_line(contact_db):
     from actions.advice import ActionGiveAdvice
     from actions.intake import noted_after_advice

@@ -6,6 +6,7 @@ from actions.advice import ActionCloseIntake, ActionGiveAdvice, ActionRestart
 from actions.handoff import (ActionAskContactChannel, ActionFinishHandoff, ActionHandoff,
                              ValidateContactForm)
 from actions.intake import ActionFallback, ActionStartIntake
+from bot.classifier import from_parse
 from bot import callbacks, contact_log, hours, intake
 from bot import question_bank as qb
 from tests.intake_support import (contact_db, contacts, load_tracker, parse, run,  # noqa: F401
@@ -218,6 +219,30 @@ def test_first_fallback_offers_the_likeliest_themes(contact_db):
     assert [(b["title"], b["payload"]) for b in message["buttons"]] == [
         ("Vertrouwenswerk", "/vraag_vertrouwenswerk_overig"), ("Pesten", "/vraag_pesten_incident"),
         ("Wet- en regelgeving", "/vraag_wet_en_regelgeving_beleid")]
+
+
+CASE_RANKING = [{"name": "nlu_fallback", "confidence": 0.3},
+                {"name": "vraag_overig_incident", "confidence": 0.25},
+                {"name": "vraag_sociale_veiligheid_incident", "confidence": 0.22},
+                {"name": "vraag_pesten_incident", "confidence": 0.2},
+                {"name": "inform", "confidence": 0.03}]
+
+
+def test_a_long_message_surely_a_case_of_an_unsure_theme_starts_its_intake_not_the_fallback(contact_db):
+    text = "ik ben student op het mbo en mijn stagebegeleider maakt steeds opmerkingen over mijn lichaam"
+    told = from_parse(parse(text, "nlu_fallback", 0.3, ranking=CASE_RANKING))
+    assert told.theme == "overig" and told.question_type == "incident"  # the theme unsure, the type not
+    events, messages = run(ActionFallback(), with_message(load_tracker("question_pesten"),
+                                                          parse(text, "nlu_fallback", 0.3, ranking=CASE_RANKING)))
+    assert events == [FollowupAction("action_start_intake")] and messages == []
+    # Short, or as unsure of the type: the buttons, as before.
+    for short in (parse("stagebegeleider opmerkingen", "nlu_fallback", 0.3, ranking=CASE_RANKING),
+                  parse(text, "nlu_fallback", 0.3, ranking=[{"name": "nlu_fallback", "confidence": 0.3},
+                                                            {"name": "vraag_overig", "confidence": 0.3},
+                                                            {"name": "vraag_overig_incident", "confidence": 0.2},
+                                                            {"name": "vraag_overig_beleid", "confidence": 0.15}])):
+        events, [message] = run(ActionFallback(), with_message(load_tracker("question_pesten"), short))
+        assert events == [] and message["kind"] == "fallback"
 
 
 def test_second_fallback_in_a_row_offers_a_human(contact_db):

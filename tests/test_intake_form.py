@@ -542,3 +542,47 @@ def test_a_question_without_a_sure_answer_in_the_questions_is_said_so_and_the_qu
     assert events[-1] == SlotSet(REQ, "doorvraag_3")
     [contact] = contacts(contact_db)
     assert [(a.question_key, a.category) for a in contact.answers] == [(intake.answer_log_key(None), "tekst")]
+
+
+# ------------------------------------------------------------------ "Is iedereen op dit moment veilig?"
+
+SAFETY_KEYS = [KEYS[0], "iedereen_veilig", *KEYS[2:]]
+
+
+def asked_if_safe(message):
+    tracker = with_message(load_tracker("form_doorvraag"), message)
+    tracker.slots.update({REQ: "doorvraag_2", "doorvraag_keys": SAFETY_KEYS, "danger_check": None})
+    return tracker
+
+
+def test_no_to_is_everyone_safe_is_danger_now_and_refers_at_once(contact_db):
+    from rasa_sdk.events import FollowupAction
+
+    opened(contact_db, "test-form-doorvraag")
+    events, _ = validate(asked_if_safe(parse("nee", "deny", 0.95)))
+    assert events[0] == SlotSet("doorvraag_2", "nee")  # the answer is kept as well
+    assert events[3:5] == [SlotSet("danger_check", "ja"), FollowupAction("action_refer_urgent")]
+    [contact] = contacts(contact_db)
+    assert ("gevaar_nu", "ja") in [(a.question_key, a.category) for a in contact.answers]
+
+
+def test_yes_or_a_no_that_says_all_is_safe_answers_the_check_question_too(contact_db):
+    opened(contact_db, "test-form-doorvraag")
+    for said, intent in (("ja", "affirm"), ("nee hoor, iedereen is weer veilig", "deny")):
+        events, _ = validate(asked_if_safe(parse(said, intent, 0.95)))
+        assert events[0] == SlotSet("doorvraag_2", "ja") and SlotSet("danger_check", "nee") in events, said
+        assert not [e for e in events if e.get("event") == "followup"], said
+        assert events[-1] == SlotSet(REQ, "doorvraag_3")  # on with the questions, no check question after it
+
+
+def test_neither_yes_nor_no_with_worrying_words_gets_the_check_in_its_second_wording(contact_db):
+    from actions.form import ActionAskDangerCheck
+
+    opened(contact_db, "test-form-doorvraag")
+    text = "het team weet niet wat ze moeten doen als ze een wapen zien"
+    tracker = asked_if_safe(possible_danger(text, trigger="wapen"))
+    events, _ = validate(tracker)
+    assert SlotSet("danger_retry", True) in events and events[-1] == SlotSet(REQ, "danger_check")
+    tracker.add_slots(events)
+    _, [message] = run(ActionAskDangerCheck(), tracker)
+    assert message["text"] == intake.danger_message(retry=True)[0]  # not the same question again

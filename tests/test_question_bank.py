@@ -76,7 +76,9 @@ def test_every_question_is_well_formed(key):
     assert question.duty in DUTIES + (None,)
     assert isinstance(spec["weight"], int) and 1 <= spec["weight"] <= 10
     assert set(spec) <= {"text", "kind", "building_block", "duty", "applies", "weight",
-                         "answered_by", "advice"}
+                         "answered_by", "advice", "checks_danger"}
+    # Only a yes/no question whose no means danger now can stand in for the danger check.
+    assert not spec.get("checks_danger") or spec["kind"] == "yes_no"
     # one short question in je-vorm
     assert question.text.endswith("?") and question.text.count("?") == 1
     assert len(question.text) <= 130
