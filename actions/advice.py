@@ -28,10 +28,12 @@ class ActionGiveAdvice(Action):
         if role == labels.PUPIL:
             return self.for_a_pupil(dispatcher, tracker, theme, qtype, school)
         answers = intake.answers_of(tracker.slots)
-        advice = qb.advice_for(theme, qtype, school, answers)
+        advice = qb.advice_for(theme, qtype, school, answers, caller_role=role)
         blocks = qb.assess_building_blocks(answers)
         spec = intake.texts()["advice"]
-        dispatcher.utter_message(text=spec["intro"] + "\n\n" + qb.render_advice(advice), **tag(utterances.ADVICE))
+        # Advice without any answer (the questions skipped) rests on what the user told, not "je antwoorden".
+        intro = spec["intro"] if any(v not in (None, "stop") for v in answers.values()) else spec["intro_told"]
+        dispatcher.utter_message(text=intro + "\n\n" + qb.render_advice(advice), **tag(utterances.ADVICE))
         dispatcher.utter_message(
             text=spec["offer"],
             buttons=[intake.button(spec["offer_yes"], "ask_human"), intake.button(spec["offer_no"], "deny")],

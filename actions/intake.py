@@ -187,6 +187,8 @@ class ActionStartIntake(Action):
         implicit = answer is None and intake.confirms_implicitly(result.label_confidence, result.theme)
         # With an answer the form tells a duty after it (action_ask_answer_feedback), unless it names it.
         duties = [] if answer else tell_duties(dispatcher, tracker, typed)
+        # "ik heb geen tijd voor vragen, wat moet ik doen": the answer, or the advice, without the questions.
+        hurried = self.spared_the_questions(dispatcher, typed, answer, suggested)
         return (
             start_form
             + duties
@@ -206,7 +208,21 @@ class ActionStartIntake(Action):
                 SlotSet("urgency_level", labels.MOGELIJK if possible_danger else None),
             ]
             + ([SlotSet("danger_check", tracker.get_slot("danger_check"))] if switched else [])
+            + hurried
         )
+
+    @staticmethod
+    def spared_the_questions(
+        dispatcher: CollectingDispatcher, typed: str, answer: str | None, suggested: str | None
+    ) -> EventList:
+        """The first message asks to skip the questions: an answer is not followed by the offer to ask on;
+        without one the advice comes at once, on what the message told (the form then asks nothing)."""
+        if not intake.wants_no_questions(typed):
+            return []
+        if answer or suggested:
+            return [SlotSet("meta_kind", "just_answer"), SlotSet("ask_on", "nee")]
+        dispatcher.utter_message(text=intake.meta_reply("just_answer"), **tag(utterances.META, "just_answer"))
+        return [SlotSet("meta_kind", "just_answer"), SlotSet("intake_stopped", True)]
 
     @staticmethod
     def tells_more_of_the_closed_case(tracker: Tracker, result: Classification) -> bool:

@@ -74,6 +74,7 @@ from bot.intake_reading import (
     tells_new_case,
     tells_profile,
     theme_named,
+    wants_no_questions,
 )
 from bot.intake_summary import (
     answer_log_key,
@@ -111,6 +112,7 @@ __all__ = [
     "tells_profile",
     "META_KINDS",
     "meta_of",
+    "wants_no_questions",
     "answers_yes_or_no",
     "asks_practically",
     "answer_category",

@@ -273,6 +273,14 @@ def tells_profile(reply: Reply) -> bool:
 META_KINDS = ("ending", "callback", "person", "just_answer", "not_chat", "complaint")
 
 
+def wants_no_questions(text: str) -> bool:
+    """A message that asks, besides its case or question, to be spared the questions."""
+    if text.startswith("/"):
+        return False
+    norm = qb.normalise(text)
+    return any(re.search(pattern, norm) for pattern in texts()["meta"]["no_questions_in_message"])
+
+
 def meta_of(text: str) -> str | None:
     """What a message says about the conversation: one of META_KINDS, or None.
 

@@ -373,9 +373,25 @@ def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def advice_for(theme: str, question_type: str, school_type: str | None, answers: Mapping[str, str]) -> Advice:
-    """Advice built from the answers: what is in place, what is missing, the duty, next steps."""
+def _role_steps(caller_role: str | None, theme: str, question_type: str) -> tuple[list[str], bool]:
+    """The first steps for who is asking, and whether they stand in for the default steps."""
+    spec = _data().get("role_steps", {}).get(caller_role) or {}
+    steps = spec.get(f"{theme}_{question_type}") or spec.get(question_type) or []
+    return [fill(step) for step in steps], bool(steps and spec.get("instead_of_defaults"))
+
+
+def advice_for(
+    theme: str,
+    question_type: str,
+    school_type: str | None,
+    answers: Mapping[str, str],
+    caller_role: str | None = None,
+) -> Advice:
+    """Advice built from the answers: what is in place, what is missing, the duty, next steps.
+
+    The steps for who is asking come first (a parent's are theirs, not the school's)."""
     data = _data()
+    own, instead_of_defaults = _role_steps(caller_role, theme, question_type)
     rated = sorted(_statuses(answers), key=lambda pair: _priority(pair[0]))
     by_status = {s: [q for q, status in rated if status == s] for s in STATUSES}
     missing = by_status["ontbreekt"]
@@ -384,7 +400,10 @@ def advice_for(theme: str, question_type: str, school_type: str | None, answers:
     steps += [q.advice["unknown"] for q in by_status["onbekend"]]
     steps = _unique(steps)[:MAX_STEPS]
     defaults = [fill(s) for s in data["default_steps"].get(question_type, data["default_steps"]["overig"])]
+    if instead_of_defaults:
+        defaults = []
     steps = _unique(steps + defaults)[: max(len(steps), MIN_STEPS)]
+    steps = _unique(own + steps)
     duty = _pick_duty(theme, question_type, school_type, rated)
     reading = list(data["reading"].get(theme, data["reading"]["overig"]))
     reading += data["reading_by_school_type"].get(school_type, ())
@@ -408,14 +427,15 @@ def render_advice(advice: Advice) -> str:
         parts.append("**Wat al goed geregeld is**\n" + "\n".join(f"- {t}" for t in advice.in_place))
     if advice.missing:
         parts.append("**Waar nog winst te halen is**\n" + "\n".join(f"- {t}" for t in advice.missing))
-    if not advice.in_place and not advice.missing and not advice.noted:
-        parts.append("Dit zijn de stappen die ik je aanraad.")
-    if advice.duty:
-        parts.append(f"**Wat de wet zegt**\n{advice.duty}")
-    parts.append(
-        "**Mijn voorstel voor de volgende stappen**\n"
-        + "\n".join(f"{i}. {step}" for i, step in enumerate(advice.next_steps, 1))
+    steps = "**Mijn voorstel voor de volgende stappen**\n" + "\n".join(
+        f"{i}. {step}" for i, step in enumerate(advice.next_steps, 1)
     )
+    law = [f"**Wat de wet zegt**\n{advice.duty}"] if advice.duty else []
+    if not advice.in_place and not advice.missing and not advice.noted:
+        # Nothing from the answers to build on: the steps for the user's situation first, then the law.
+        parts += [steps, *law]
+    else:
+        parts += [*law, steps]
     if advice.reading:
         parts.append("**Meer lezen**\n" + "\n".join(f"- {line}" for line in advice.reading))
     return "\n\n".join(parts)

@@ -441,3 +441,40 @@ def test_a_question_anywhere_in_the_message(text, asks):
 ])
 def test_a_practical_question_is_told_from_a_rhetorical_one(text, asks):
     assert intake.asks_practically(text) is asks
+
+
+@pytest.mark.parametrize("text, spared", [
+    ("mijn zoon wordt gepest, ik heb geen tijd voor vragen, wat moet ik doen", True),
+    ("Een leerling uit 2 havo wordt buitengesloten in de groepsapp. Graag geen vragen, gewoon tips.", True),
+    ("wat moet ik doen als een ouder schreeuwt bij het hek? zonder al die vragen graag", True),
+    ("ik heb geen tijd gehad om de ouders te bellen, wat nu?", False),
+    ("een leerling stelt steeds vragen over mijn privéleven, hoe ga ik daarmee om?", False),
+    ("/vraag_pesten_incident", False),
+])
+def test_a_first_message_that_asks_to_skip_the_questions(text, spared):
+    assert intake.wants_no_questions(text) is spared
+
+
+def test_a_case_told_with_no_time_for_questions_gets_the_advice_at_once(contact_db):
+    from actions.intake import ActionStartIntake
+
+    text = "mijn zoon wordt gepest, ik heb geen tijd voor vragen, wat moet ik doen"
+    tracker = with_message(load_tracker("question_pesten"), parse(text, "vraag_pesten_incident", 0.9))
+    events, messages = run(ActionStartIntake(), tracker)
+    assert messages[-1]["text"] == intake.meta_reply("just_answer")
+    assert events[-2:] == [SlotSet("meta_kind", "just_answer"), SlotSet("intake_stopped", True)]
+    tracker.add_slots(events)
+    assert intake.required_slots(intake.IntakeState.of(tracker.slots)) == []  # the form asks nothing: advice
+
+
+def test_a_question_with_an_answer_and_no_time_gets_the_answer_without_the_offer_to_ask_on(contact_db):
+    from actions.intake import ActionStartIntake
+
+    text = "geen tijd voor vragen: is de wet veiligheid op school ook van toepassing op het mbo?"
+    message = parse(text, "vraag_wet_en_regelgeving_overig", 0.9, entities={"answer": "wvos_mbo"})
+    tracker = with_message(load_tracker("question_pesten"), message)
+    events, _ = run(ActionStartIntake(), tracker)
+    assert SlotSet("answer_key", "wvos_mbo") in events
+    assert events[-2:] == [SlotSet("meta_kind", "just_answer"), SlotSet("ask_on", "nee")]
+    tracker.add_slots(events)
+    assert intake.required_slots(intake.IntakeState.of(tracker.slots)) == ["answer_feedback"]

@@ -478,6 +478,26 @@ def test_render_advice():
     assert "{" not in message and "None" not in message
     empty = qb.render_advice(qb.advice_for("overig", "overig", None, {}))
     assert "Wat al goed" not in empty and "Waar nog winst" not in empty and "1. " in empty
+    told = qb.render_advice(qb.advice_for("pesten", "incident", "po", {}))
+    assert told.index("**Mijn voorstel voor de volgende stappen**") < told.index("**Wat de wet zegt**")
+
+
+def test_a_parent_gets_the_steps_of_a_parent_first_and_not_the_schools_own_work():
+    parent = qb.advice_for("pesten", "incident", "po", {}, caller_role="ouder")
+    school = qb.advice_for("pesten", "incident", "po", {})
+    assert parent.next_steps[0].startswith("Luister eerst naar je kind")
+    assert any("aanspreekpunt pesten" in step for step in parent.next_steps)
+    staff_only = [step for step in school.next_steps if "directie en de intern begeleider" in step]
+    assert staff_only and not set(staff_only) & set(parent.next_steps)
+    teacher = qb.advice_for("sociale_veiligheid", "incident", "vo", {"iedereen_veilig": "nee"}, caller_role="mentor")
+    assert teacher.next_steps[0].startswith("Zorg eerst voor de leerling")
+    assert teacher.next_steps[1:] == school_steps("sociale_veiligheid", "incident", "vo", {"iedereen_veilig": "nee"})
+    assert qb.advice_for("pesten", "beleid", "po", {}, caller_role="ouder").next_steps == \
+        qb.advice_for("pesten", "beleid", "po", {}).next_steps  # no steps of its own for policy: the defaults
+
+
+def school_steps(*args):
+    return qb.advice_for(*args).next_steps
 
 
 def test_open_answers_are_followed_up_apart_from_what_is_in_place():
