@@ -21,6 +21,8 @@ from bot import knowledge
 CATEGORIES = ("ja", "nee", "weet_niet", "stop", "tekst", "onbruikbaar")
 STATUSES = ("ontbreekt", "aanwezig", "onbekend")  # a gap in a block outweighs what is in place
 ADVICE_KINDS = ("in_place", "missing", "unknown")
+# Optional: "weet ik niet" from a school leader, for whom "vraag het de directie" would be asking oneself.
+LEADER_ADVICE = "unknown_leader"
 CONTEXT_AXES = ("themes", "question_types", "school_types", "caller_roles")
 MAX_STEPS, MIN_STEPS = 3, 2
 OVERIG = "overig"
@@ -105,7 +107,9 @@ def bank() -> dict[str, Question]:
             building_block=spec.get("building_block"),
             duty=spec.get("duty"),
             weight=int(spec["weight"]),
-            advice=MappingProxyType({kind: fill(spec["advice"][kind]) for kind in ADVICE_KINDS}),
+            advice=MappingProxyType(
+                {kind: fill(spec["advice"][kind]) for kind in (*ADVICE_KINDS, LEADER_ADVICE) if kind in spec["advice"]}
+            ),
             applies={axis: tuple(values) for axis, values in applies.items()},
             answered_by=_compile(spec.get("answered_by") or ()),
             checks_danger=bool(spec.get("checks_danger")),
@@ -397,7 +401,8 @@ def advice_for(
     missing = by_status["ontbreekt"]
     steps = [fill(data["duties"][q.duty]["step"]) for q in missing if q.duty and _duty_applies(q.duty, school_type)]
     steps += [fill(data["building_blocks"][q.building_block]["step"]) for q in missing if q.building_block]
-    steps += [q.advice["unknown"] for q in by_status["onbekend"]]
+    unknown = LEADER_ADVICE if caller_role in data["leader_roles"] else "unknown"
+    steps += [q.advice.get(unknown) or q.advice["unknown"] for q in by_status["onbekend"]]
     steps = _unique(steps)[:MAX_STEPS]
     defaults = [fill(s) for s in data["default_steps"].get(question_type, data["default_steps"]["overig"])]
     if instead_of_defaults:

@@ -110,7 +110,7 @@ def test_answered_by_patterns_compile_and_fit_normalised_text(key):
 @pytest.mark.parametrize("key", list(BANK))
 def test_every_question_has_three_distinct_advice_texts(key):
     advice = BANK[key].advice
-    assert set(advice) == {"in_place", "missing", "unknown"}
+    assert {"in_place", "missing", "unknown"} <= set(advice) <= {"in_place", "missing", "unknown", "unknown_leader"}
     for text in advice.values():
         assert 20 <= len(text) <= 300, text
         assert not PLACEHOLDER.search(text), text
@@ -537,3 +537,13 @@ def test_duties_are_signalled_by_the_case_not_by_single_words(text, duties):
 def test_the_meldplicht_is_not_told_again_after_an_answer_that_names_it():
     assert qb.duty_named("meldplicht", "Dan geldt de meld-, overleg- en aangifteplicht: meld het aan het bestuur.")
     assert not qb.duty_named("meldplicht", "Bespreek het met de intern begeleider.")
+
+
+def test_a_school_leader_is_not_told_to_ask_the_directie():
+    answers = {key: "weet_niet" for key, q in BANK.items() if "unknown_leader" in q.advice}
+    assert len(answers) >= 10
+    for theme, qtype in (("pesten", "beleid"), ("sociale_veiligheid", "incident"), ("vertrouwenswerk", "beleid")):
+        leader = qb.advice_for(theme, qtype, "po", answers, caller_role="directeur")
+        teacher = qb.advice_for(theme, qtype, "po", answers, caller_role="docent")
+        assert not [step for step in leader.next_steps if "directie" in step.lower()], leader.next_steps
+        assert [step for step in teacher.next_steps if "directie" in step.lower()]
