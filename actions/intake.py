@@ -13,6 +13,7 @@ from actions.common import (
     EventList,
     after_referral,
     conversation_step,
+    first_number_line,
     intake_done,
     kept_profile,
     last_bot_action,
@@ -97,7 +98,18 @@ def after_pupil_advice(tracker: Tracker) -> bool:
 
 
 def noted_after_advice(dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
-    """More about the case after the advice: taken in, with the way to a person (for a pupil: to someone they trust)."""
+    """More about the case after the advice: taken in, with the way to a person (for a pupil: to someone they trust).
+
+    Words that may tell of danger (the urgency model's `mogelijk`) are never only taken in: the fitting
+    first number, and the contact keeps the level.
+    """
+    told = from_parse(tracker.latest_message)
+    if told.urgency == labels.MOGELIJK:
+        first_number_line(dispatcher, tracker, told.urgency_category, "told_more")
+        contact_log.update_contact(
+            tracker.sender_id, urgency_level=labels.MOGELIJK, urgency_category=referrals.known(told.urgency_category)
+        )
+        return [FollowupAction("action_listen")]
     pupil = tracker.get_slot("caller_role") == labels.PUPIL
     key = "after_advice"
     if pupil:

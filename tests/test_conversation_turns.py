@@ -478,3 +478,22 @@ def test_a_question_with_an_answer_and_no_time_gets_the_answer_without_the_offer
     assert events[-2:] == [SlotSet("meta_kind", "just_answer"), SlotSet("ask_on", "nee")]
     tracker.add_slots(events)
     assert intake.required_slots(intake.IntakeState.of(tracker.slots)) == ["answer_feedback"]
+
+
+def test_words_that_may_tell_of_danger_after_the_advice_get_the_first_number_not_only_thanks(contact_db):
+    from actions.intake import ActionFallback
+    from bot import labels, referrals
+    from bot.contact_log import open_contact
+
+    tracker = load_tracker("question_pesten")
+    open_contact(tracker.sender_id, theme="pesten", question_type="incident")
+    tracker.slots.update(intake_phase="advies", caller_role=labels.PUPIL)
+    told = parse("ik durf het niet te zeggen, soms wil ik gewoon weg", "nlu_fallback", 0.3)
+    told["entities"] = [{"entity": "urgency", "value": "zelfdoding", "start": 0, "end": 0},
+                        {"entity": "urgency_level", "value": "mogelijk", "start": 0, "end": 0}]
+    events, [message] = run(ActionFallback(), with_message(tracker, told))
+    first = referrals.first_service("zelfdoding", pupil=True)
+    assert message["text"] == intake.texts()["danger"]["told_more"].format(first=first)
+    assert message["kind"] == "referral"
+    [contact] = contacts(contact_db)
+    assert (contact.urgency_level, contact.urgency_category) == ("mogelijk", "zelfdoding")

@@ -133,6 +133,21 @@ def test_the_rules_make_danger_now_at_least_mogelijk(small_model):
     assert strict.assess([item(text, strong=1, present=1)])[0].level == um.MOGELIJK
 
 
+def test_a_suicidal_statement_the_rules_fire_on_is_acuut_whatever_the_model_says(small_model):
+    model, _, _ = small_model
+    strict = um.UrgencyModel({**model.parts, "acute": 1.01, "possible": 1.01})   # the model alone flags nothing
+    text = "soms denk ik dat het beter is als ik er niet meer ben"
+    fired = um.UrgencyInput(text, text, {"strong": 1.0, "rules_urgent": 1.0}, rules_category="zelfdoding")
+    [result] = strict.assess([fired])
+    assert (result.level, result.category) == (um.ACUUT, "zelfdoding")
+    # Other kinds keep the model's word; the rules alone make them at most mogelijk (above).
+    other = um.UrgencyInput(text, text, {"strong": 1.0, "rules_urgent": 1.0}, rules_category="acuut_gevaar")
+    assert strict.assess([other])[0].level == um.GEEN
+    # Words the rules did not fire on (defused: policy, training, a past case) are not raised.
+    defused = um.UrgencyInput(text, text, {"strong": 1.0, "defused": 1.0}, rules_category=None)
+    assert strict.assess([defused])[0].level == um.GEEN
+
+
 def test_the_model_survives_persistence(small_model, tmp_path):
     import skops.io as sio
 

@@ -176,6 +176,7 @@ class UrgencyModel:
 
     def __init__(self, parts: dict[str, Any]) -> None:
         self._parts = parts
+        self._always_acute = frozenset(knowledge.load("urgency").get("always_acute") or ())
 
     @property
     def parts(self) -> dict[str, Any]:
@@ -279,12 +280,16 @@ class UrgencyModel:
                 # (a danger word without a defuser) caught 1 more urgent example there and flagged 82
                 # non-urgent ones; this one costs 1.
                 level = MOGELIJK
+            if item.rules.get("rules_urgent") and item.rules_category in self._always_acute:
+                level = ACUUT  # the rules fired on a suicidal statement: never only asked about
             category: str | None = None
             if level != GEEN:
                 best = int(np.argmax(row))
                 category = str(category_model.classes_[best])
                 if item.rules_category and item.rules_category != category and row[best] < 0.5:
                     category = item.rules_category  # the model is unsure of the kind; the rules named one
+                if item.rules.get("rules_urgent") and item.rules_category in self._always_acute:
+                    category = item.rules_category
             results.append(
                 UrgencyResult(
                     level=level,
