@@ -103,6 +103,30 @@ def first_number_line(dispatcher: CollectingDispatcher, tracker: Tracker, catego
     )
 
 
+def noted_after_referral(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> None:
+    """More told right after a referral: `text` (calm, short); to a pupil, a line of their own with their services."""
+    from bot import referrals
+    from bot.classifier import from_parse
+
+    role = from_parse(tracker.latest_message).caller_role or tracker.get_slot("caller_role")
+    if not referrals.writes_as_pupil(role, user_text(tracker)):
+        dispatcher.utter_message(text=text, **utterances.tag(utterances.NOTED, "after_referral"))
+        return
+    category = tracker.get_slot("urgency")
+    spec = intake.texts()["noted"]
+    said_before = any(
+        (e.get("metadata") or {}).get(utterances.REF_KEY) == "after_referral_pupil"
+        for e in tracker.events
+        if e.get("event") == "bot"
+    )
+    line = (
+        spec["after_referral_pupil_again"].format(first=referrals.first_service(category, pupil=True))
+        if said_before
+        else spec["after_referral_pupil"].format(services=referrals.pupil_services_line(category))
+    )
+    dispatcher.utter_message(text=line, **utterances.tag(utterances.NOTED, "after_referral_pupil"))
+
+
 def typed_text(tracker: Tracker) -> str:
     """The latest message the user typed (a button payload stands for the message before it)."""
     latest = tracker.latest_message.get("text") or ""

@@ -18,6 +18,7 @@ from actions.common import (
     kept_profile,
     last_bot_action,
     no_answer,
+    noted_after_referral,
     previous_user_intent,
     reset_intake,
     switch_case,
@@ -156,9 +157,7 @@ class ActionStartIntake(Action):
             # "ben haar mentor, vso. ze is al naar huis": more about the case just referred, not a new
             # intake with its own check question. Kept on the contact; a question starts an intake.
             kept = kept_profile(tracker)
-            dispatcher.utter_message(
-                text=intake.texts()["noted"]["after_referral"], **tag(utterances.NOTED, "after_referral")
-            )
+            noted_after_referral(dispatcher, tracker, intake.texts()["noted"]["after_referral"])
             return [*kept, *theme_when_unknown(tracker, result), FollowupAction("action_listen")]
         if after_referral(tracker):
             result = in_context_of_referral(tracker, result)
@@ -289,11 +288,10 @@ class ActionNoteProfile(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> EventList:
         kept = kept_profile(tracker)
         spec = intake.texts()["noted"]
-        referred = after_referral(tracker)
-        dispatcher.utter_message(
-            text=spec["after_referral"] if referred else spec["default"],
-            **tag(utterances.NOTED, "after_referral" if referred else "profile"),
-        )
+        if after_referral(tracker):
+            noted_after_referral(dispatcher, tracker, spec["after_referral"])
+        else:
+            dispatcher.utter_message(text=spec["default"], **tag(utterances.NOTED, "profile"))
         return kept
 
 
@@ -411,9 +409,7 @@ class ActionReferUrgent(Action):
         if intake.Reply.of(tracker.latest_message).alarm_without_words:
             # "het letsel valt mee, ze twijfelt over aangifte": the model alone, no danger word, and the
             # numbers were just given. Heard, not referred again (nor under another category).
-            dispatcher.utter_message(
-                text=intake.texts()["noted"]["after_referral"], **tag(utterances.NOTED, "after_referral")
-            )
+            noted_after_referral(dispatcher, tracker, intake.texts()["noted"]["after_referral"])
         else:
             dispatcher.utter_message(
                 text=referrals.again_message(category, referred, pupil=pupil),
@@ -466,7 +462,7 @@ class ActionFallback(Action):
                 # "Hoe ga ik daarmee om?" after the referral is a question about the next steps: its intake.
                 return [FollowupAction("action_start_intake")]
             # "ok, ik bel ze nu", "de conciërge heeft 112 gebeld": calm, never "sorry, ik begrijp je niet".
-            dispatcher.utter_message(text=spec["after_referral"], **tag(utterances.NOTED, "after_referral"))
+            noted_after_referral(dispatcher, tracker, spec["after_referral"])
             return []
         if tracker.get_slot("intake_phase") == "advies" and intake.tells_more(intake.Reply.of(parse)):
             if not (as_question and intake.is_question(text)):

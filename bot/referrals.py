@@ -65,6 +65,11 @@ def first_service(category: str | None, pupil: bool = False) -> str:
     return _service_text(services_for(category, pupil)[0], pupil)
 
 
+def pupil_services_line(category: str | None, count: int = 2) -> str:
+    """The first services a pupil can turn to for this danger, for a pupil who was referred as an adult."""
+    return " ".join(_service_text(key, True) for key in services_for(category, True)[:count])
+
+
 def _service_text(key: str, pupil: bool) -> str:
     service = _spec()["services"][key]
     return str(service.get("pupil_text") if pupil and service.get("pupil_text") else service["text"])

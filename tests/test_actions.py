@@ -192,3 +192,31 @@ def test_a_policy_question_offers_incident_as_the_correction():
     _, [message] = run(ActionAskIntakeConfirmed(), tracker)
     assert message["text"] == "Ik begrijp dat je vraag gaat over *wet- en regelgeving*, en over *beleid*. Klopt dat?"
     assert message["buttons"][2]["title"] == "Nee, het gaat over een incident"
+
+
+def test_a_pupil_telling_more_after_a_referral_is_spoken_to_as_a_pupil_with_their_services(contact_db):
+    from actions.intake import ActionNoteProfile
+    from tests.intake_support import parse, with_message
+
+    tracker = load_tracker("urgent_suicide")
+    run(ActionReferUrgent(), tracker)
+    tracker.slots.update(urgency="zelfdoding", intake_phase=None, caller_role=None)
+    told = parse("ik zit in groep 8 op de basisschool", "inform", 0.98,
+                 entities={"caller_role": "leerling", "school_type": "po"})
+    _, [first] = run(ActionNoteProfile(), with_message(tracker, told))
+    spec = intake.texts()["noted"]
+    assert first["text"] == spec["after_referral_pupil"].format(services=referrals.pupil_services_line("zelfdoding"))
+    assert "0800-0432" in first["text"] and "iedereen veilig" not in first["text"]
+    # Said once: the next message gets the shorter line, not the same words again.
+    tracker.slots.update(caller_role="leerling")  # kept from the message before (its events)
+    tracker.events.append({"event": "bot", "text": first["text"], "metadata": {"kind": "noted",
+                                                                               "ref": "after_referral_pupil"}})
+    _, [second] = run(ActionNoteProfile(), with_message(tracker, parse("ik zit nu op mijn kamer", "inform", 0.9)))
+    assert second["text"] == spec["after_referral_pupil_again"].format(
+        first=referrals.first_service("zelfdoding", pupil=True))
+    # An adult gets the calm line as before.
+    tracker.slots.update(caller_role="mentor")
+    tracker.events = [e for e in tracker.events if e.get("event") != "user"] + [
+        {"event": "user", "text": "ik ben haar mentor", "parse_data": parse("ik ben haar mentor", "inform", 0.9)}]
+    _, [adult] = run(ActionNoteProfile(), with_message(tracker, parse("ik ben haar mentor", "inform", 0.9)))
+    assert adult["text"] == spec["after_referral"]

@@ -133,19 +133,26 @@ def test_the_rules_make_danger_now_at_least_mogelijk(small_model):
     assert strict.assess([item(text, strong=1, present=1)])[0].level == um.MOGELIJK
 
 
-def test_a_suicidal_statement_the_rules_fire_on_is_acuut_whatever_the_model_says(small_model):
+def test_a_suicidal_statement_the_model_is_unsure_of_is_acuut(small_model):
     model, _, _ = small_model
-    strict = um.UrgencyModel({**model.parts, "acute": 1.01, "possible": 1.01})   # the model alone flags nothing
+    unsure = um.UrgencyModel({**model.parts, "acute": 1.01, "possible": 0.0})   # the model says mogelijk to all
     text = "soms denk ik dat het beter is als ik er niet meer ben"
-    fired = um.UrgencyInput(text, text, {"strong": 1.0, "rules_urgent": 1.0}, rules_category="zelfdoding")
-    [result] = strict.assess([fired])
+
+    def fired(category, trigger, **rules):
+        return um.UrgencyInput(text, text, {"strong": 1.0, "rules_urgent": 1.0, **rules}, category, trigger)
+
+    [result] = unsure.assess([fired("zelfdoding", "er niet meer ben")])
     assert (result.level, result.category) == (um.ACUUT, "zelfdoding")
-    # Other kinds keep the model's word; the rules alone make them at most mogelijk (above).
-    other = um.UrgencyInput(text, text, {"strong": 1.0, "rules_urgent": 1.0}, rules_category="acuut_gevaar")
-    assert strict.assess([other])[0].level == um.GEEN
-    # Words the rules did not fire on (defused: policy, training, a past case) are not raised.
-    defused = um.UrgencyInput(text, text, {"strong": 1.0, "defused": 1.0}, rules_category=None)
-    assert strict.assess([defused])[0].level == um.GEEN
+    # The subject named, not a statement ("een signaleringsinstrument voor suïcidaliteit"): the model's level.
+    assert unsure.assess([fired("zelfdoding", "suïcidaliteit")])[0].level == um.MOGELIJK
+    # Other kinds of danger keep the model's level.
+    assert unsure.assess([fired("acuut_gevaar", "mes")])[0].level == um.MOGELIJK
+    # Not fired (defused as policy or a past case): not raised.
+    defused = um.UrgencyInput(text, text, {"strong": 1.0, "defused": 1.0}, "zelfdoding", "er niet meer ben")
+    assert unsure.assess([defused])[0].level == um.MOGELIJK
+    # The model sure there is nothing: the rules' safety net decides, not this raise.
+    silent = um.UrgencyModel({**model.parts, "acute": 1.01, "possible": 1.01})
+    assert silent.assess([fired("zelfdoding", "er niet meer ben")])[0].level == um.GEEN
 
 
 def test_the_model_survives_persistence(small_model, tmp_path):

@@ -138,3 +138,10 @@ def test_back_to_normal_is_no_sign_of_danger_now(rules, nlp):
     assert over.resolved and not over.present and not over.urgent
     now = rules.assess(nlp("Een leerling heeft een collega een klap gegeven, hij is nu in de klas"))
     assert now.present and now.urgent
+
+
+def test_danger_now_denied_in_so_many_words_is_no_sign_of_the_present(rules, nlp):
+    denied = rules.assess(nlp("Er is geen acute situatie. Vorig jaar hadden we een leerling met zelfmoordgedachten."))
+    assert denied.resolved and not denied.present and not denied.urgent
+    asked = rules.assess(nlp("Het is acuut: een leerling dreigt nu zelfmoord te plegen"))
+    assert asked.present and asked.urgent

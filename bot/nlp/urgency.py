@@ -73,9 +73,12 @@ class UrgencyRules:
         lemma_norms(doc)
         matches = [(doc.vocab.strings[m], start, end) for m, start, end in self._matcher(doc)]
         ignored = {i for key, start, end in matches if key == IGNORE for i in range(start, end)}
-        # A match wholly inside an ignored phrase ("wat moeten we nu doen") does not count.
+        # A match wholly inside an ignored phrase ("wat moeten we nu doen") does not count; a sign that the
+        # danger is over still does ("er is geen acute situatie" is ignored as a sign of the present).
         matches = [
-            (key, start, end) for key, start, end in matches if key == IGNORE or not set(range(start, end)) <= ignored
+            (key, start, end)
+            for key, start, end in matches
+            if key in (IGNORE, RESOLVED) or not set(range(start, end)) <= ignored
         ]
         triggers: list[Trigger] = []
         groups: dict[str, str] = {}

@@ -23,6 +23,7 @@ docs and calls :meth:`UrgencyModel.assess`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,7 +177,16 @@ class UrgencyModel:
 
     def __init__(self, parts: dict[str, Any]) -> None:
         self._parts = parts
-        self._always_acute = frozenset(knowledge.load("urgency").get("always_acute") or ())
+        self._always_acute = {
+            category: re.compile(spec["topic"]) for category, spec in (knowledge.load("urgency").get("always_acute") or {}).items()
+        }
+
+    def _statement_of_always_acute(self, item: UrgencyInput) -> bool:
+        """The rules fired on a statement (not a topic word) of a category that is never only asked about."""
+        topic = self._always_acute.get(item.rules_category or "")
+        if topic is None or not item.rules.get("rules_urgent"):
+            return False
+        return not topic.search((item.trigger_text or "").lower())
 
     @property
     def parts(self) -> dict[str, Any]:
@@ -280,15 +290,16 @@ class UrgencyModel:
                 # (a danger word without a defuser) caught 1 more urgent example there and flagged 82
                 # non-urgent ones; this one costs 1.
                 level = MOGELIJK
-            if item.rules.get("rules_urgent") and item.rules_category in self._always_acute:
-                level = ACUUT  # the rules fired on a suicidal statement: never only asked about
+            raised = level == MOGELIJK and self._statement_of_always_acute(item)
+            if raised:
+                level = ACUUT  # a suicidal statement the model is unsure of: never only asked about
             category: str | None = None
             if level != GEEN:
                 best = int(np.argmax(row))
                 category = str(category_model.classes_[best])
                 if item.rules_category and item.rules_category != category and row[best] < 0.5:
                     category = item.rules_category  # the model is unsure of the kind; the rules named one
-                if item.rules.get("rules_urgent") and item.rules_category in self._always_acute:
+                if raised:
                     category = item.rules_category
             results.append(
                 UrgencyResult(
