@@ -112,9 +112,22 @@ class ValidateIntakeForm(FormValidationAction):
         about_us = kind is not None and requested != "danger_check" and not reply.danger_words
         if intake.interrupts(reply) and not (about_us and reply.intent == labels.URGENT_INTENT):
             return None  # urgent, a human asked for clearly, ...: the rules take over
+        if requested == "suggestion_check" and (kind == "just_answer" or intake.wants_no_questions(reply.text)):
+            # "ik wil geen vragen beantwoorden, gewoon het verschil graag" at "Gaat het je hierom?": a yes to the
+            # answer offered, without the questions after it.
+            return [SlotSet("meta_kind", "just_answer"), *self.accept_suggestion(tracker), SlotSet("ask_on", "nee")]
         if about_us and kind is not None:
             # "dit duurt me te lang": about the conversation (even if the urgency model saw danger in it).
             return self.meta(kind, requested, dispatcher)
+        if requested in ("answer_feedback", "ask_on") and not reply.danger_words:
+            fed_up = "complaint" if intake.complains_in(reply.text) else None
+            fed_up = fed_up or ("just_answer" if intake.wants_no_questions(reply.text) else None)
+            if fed_up is not None:
+                # "wat een onzin, ik krijg alleen maar vragen terug. ik ben leerkracht": after an answer a
+                # longer remark about the chat ends it politely; a role or school type in it is kept.
+                dispatcher.utter_message(text=intake.meta_reply(fed_up), **tag(utterances.META, fed_up))
+                feedback = "nee" if fed_up == "complaint" else "weet_niet"
+                return [SlotSet("meta_kind", fed_up), *self.decline_asking_on(tracker, feedback=feedback)]
         # A practical question about the same case is answered where it is asked; only a question
         # without such an answer, or on another theme, starts an intake of its own.
         if requested in ("answer_feedback", "ask_on"):
@@ -333,17 +346,22 @@ class ValidateIntakeForm(FormValidationAction):
         return events + answer + [SlotSet("intake_text", joined)]
 
     @staticmethod
+    def accept_suggestion(tracker: Tracker) -> EventList:
+        """The answer offered with "Gaat het je hierom?" is the one: it follows, logged on the contact."""
+        key = tracker.get_slot("answer_suggested")
+        contact_log.record_answer(tracker.sender_id, intake.answer_log_key(key), "weet_niet")
+        return [
+            SlotSet("suggestion_check", "ja"),
+            SlotSet("answer_key", key),
+            SlotSet("intake_confirmed", True),
+            SlotSet("intake_phase", "antwoord"),
+        ]
+
+    @staticmethod
     def suggestion_check(reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
         """Yes to "Gaat het je om ...?": that answer follows; anything else: the honest line, and the intake goes on."""
-        key = tracker.get_slot("answer_suggested")
         if intake.feedback_category(reply) == "ja" and not intake.tells_more(reply):
-            contact_log.record_answer(tracker.sender_id, intake.answer_log_key(key), "weet_niet")
-            return [
-                SlotSet("suggestion_check", "ja"),
-                SlotSet("answer_key", key),
-                SlotSet("intake_confirmed", True),
-                SlotSet("intake_phase", "antwoord"),
-            ]
+            return ValidateIntakeForm.accept_suggestion(tracker)
         no_answer(dispatcher, tracker.sender_id, tracker.get_slot("intake_text") or "")
         events: EventList = [SlotSet("suggestion_check", "nee")]
         if intake.tells_more(reply):

@@ -75,6 +75,7 @@ from bot.intake_reading import (
     tells_profile,
     theme_named,
     wants_no_questions,
+    complains_in,
 )
 from bot.intake_summary import (
     answer_log_key,
@@ -113,6 +114,7 @@ __all__ = [
     "META_KINDS",
     "meta_of",
     "wants_no_questions",
+    "complains_in",
     "answers_yes_or_no",
     "asks_practically",
     "answer_category",

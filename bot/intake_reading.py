@@ -273,6 +273,19 @@ def tells_profile(reply: Reply) -> bool:
 META_KINDS = ("ending", "callback", "person", "just_answer", "not_chat", "complaint")
 
 
+def complains_in(text: str) -> bool:
+    """A short clause of a longer message complains about the chat ("wat een onzin, ik stel een simpele vraag")."""
+    if text.startswith("/"):
+        return False
+    spec = texts()["meta"]
+    clauses = re.split(r"[,.;:!?]+", qb.normalise(text))
+    return any(
+        0 < len(clause.split()) <= spec["max_words"]["complaint"]
+        and any(re.search(pattern, clause) for pattern in spec["kinds"]["complaint"])
+        for clause in clauses
+    )
+
+
 def wants_no_questions(text: str) -> bool:
     """A message that asks, besides its case or question, to be spared the questions."""
     if text.startswith("/"):

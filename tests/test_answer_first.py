@@ -265,3 +265,30 @@ def test_the_start_offers_a_likely_answer_instead_of_the_honest_line(contact_db)
     events, messages = run(ActionStartIntake(), tracker)
     assert SlotSet("answer_suggested", "gouden_weken") in events and SlotSet("answer_key", None) in events
     assert not [m for m in messages if m["text"].startswith("Daar heb ik geen vast antwoord op.")]
+
+
+def test_no_questions_wanted_at_the_offer_is_a_yes_to_its_answer_without_the_questions(contact_db):
+    opened()
+    said = "waarom moet je dat weten? ik wil geen vragen beantwoorden, gewoon het verschil graag"
+    events, messages = validate(offered(reply=said, intent="vraag_vertrouwenswerk_overig"))
+    assert events[:5] == [SlotSet("meta_kind", "just_answer"), SlotSet("suggestion_check", "ja"),
+                          SlotSet("answer_key", "gouden_weken"), SlotSet("intake_confirmed", True),
+                          SlotSet("intake_phase", "antwoord")]
+    assert SlotSet("ask_on", "nee") in events and messages == []
+    assert events[-1] == SlotSet(REQ, "answer_feedback")  # the answer comes; no questions after it
+
+
+def test_a_longer_complaint_after_an_answer_ends_it_politely_and_keeps_the_role(contact_db):
+    from rasa_sdk.events import FollowupAction
+
+    opened()
+    said = ("wat een onzin, ik stel een simpele vraag en krijg alleen maar vragen terug. "
+            "ik ben leerkracht op een basisschool, maakt dat uit?")
+    tracker = with_message(answered(), parse(said, "vraag_pesten_overig", 0.5,
+                                             entities={"caller_role": "docent", "school_type": "po"}))
+    events, [message] = validate(tracker)
+    assert message["text"] == intake.meta_reply("complaint")
+    assert SlotSet("caller_role", "docent") in events and SlotSet("school_type", "po") in events
+    assert [SlotSet("meta_kind", "complaint"), SlotSet("answer_feedback", "nee"), SlotSet("ask_on", "nee"),
+            FollowupAction("action_close_intake")] == [e for e in events if e.get("name") in (
+                "meta_kind", "answer_feedback", "ask_on") or e.get("event") == "followup"]

@@ -81,6 +81,7 @@ def test_the_nlu_pipeline_trains_on_a_small_sample(tmp_path):
     try:
         parse = classifier.parse("een leerling wordt gepest")
         assert parse["intent"]["name"] in per_intent
-        assert {r["name"] for r in parse["intent_ranking"]} == set(per_intent)
+        # Every trained intent is ranked; the FallbackClassifier may add its own nlu_fallback on so little data.
+        assert {r["name"] for r in parse["intent_ranking"]} - {"nlu_fallback"} == set(per_intent)
     finally:
         classifier.close()
