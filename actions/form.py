@@ -138,6 +138,10 @@ class ValidateIntakeForm(FormValidationAction):
             in_passing = self.answer_in_passing(reply, dispatcher, tracker)
             if in_passing is not None:
                 return in_passing
+        elif requested in ("intake_theme", "intake_confirmed"):
+            asked = self.question_at_the_topic(reply, tracker)
+            if asked is not None:
+                return asked
         if (
             requested in PASSED_OVER  # the role, school type and doorvragen
             and not self.asks_about_danger(reply, tracker)  # danger first: its check question comes next
@@ -412,6 +416,38 @@ class ValidateIntakeForm(FormValidationAction):
             SlotSet("answer_feedback", None),
             SlotSet("ask_on", None),
             SlotSet("confirm_retry", None),
+        ]
+
+    def question_at_the_topic(self, reply: intake.Reply, tracker: Tracker) -> EventList | None:
+        """ "ik heb een vraag over de monitor", then at the topic question "moeten we elk jaar een monitor
+        afnemen?": the question is the intake's, with its answer first, on the same contact."""
+        if reply.is_payload or not intake.is_question(reply.text):
+            return None
+        read = reply.classification
+        school = tracker.get_slot("school_type")
+        given_before = tracker.get_slot("answers_given") or []
+        answer = answers.choose(read.answers, school)
+        offered = answers.choose([read.suggestion], school) if read.suggestion else None
+        if answer is not None and answer.key in given_before:
+            answer = None
+        if answer is None and (offered is None or offered.key in given_before):
+            return None
+        contact_log.update_contact(tracker.sender_id, theme=read.theme, question_type=read.question_type)
+        events: EventList = [
+            SlotSet("theme", read.theme),
+            SlotSet("question_type", read.question_type),
+            SlotSet("theme_needed", False),
+            SlotSet("intake_text", intake.joined_text(tracker.get_slot("intake_text"), redact(reply.text))),
+        ]
+        if answer is None:
+            # Only likely: offered first ("Gaat het je hierom?"); on a no the topic is confirmed as usual.
+            return [*events, SlotSet("answer_suggested", offered.key), SlotSet("suggestion_check", None)]
+        return [
+            *events,
+            self.given(answer, tracker),
+            SlotSet("answer_key", answer.key),
+            SlotSet("intake_confirmed", True),
+            SlotSet("intake_phase", "antwoord"),
         ]
 
     def answer_in_passing(

@@ -159,6 +159,16 @@ class ActionStartIntake(Action):
             kept = kept_profile(tracker)
             noted_after_referral(dispatcher, tracker, intake.texts()["noted"]["after_referral"])
             return [*kept, *theme_when_unknown(tracker, result), FollowupAction("action_listen")]
+        if intake.announces_question(typed) and result.urgency == labels.GEEN and not switched:
+            # "ik heb een vraag over de monitor": the question is still to come; a named theme holds for it.
+            named = intake.theme_named(typed)
+            spec = intake.texts()["fallback"]
+            if named not in (None, labels.OVERIG):
+                text = spec["theme_named"].format(theme=labels.label_text("themes", named))
+            else:
+                text = spec["announced"]
+            dispatcher.utter_message(text=text, **tag(utterances.QUESTION, "theme_named"))
+            return [*kept_profile(tracker), SlotSet("announced_theme", named), FollowupAction("action_listen")]
         if after_referral(tracker):
             result = in_context_of_referral(tracker, result)
         result = in_context_of_announced_theme(tracker, result)

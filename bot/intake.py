@@ -76,6 +76,7 @@ from bot.intake_reading import (
     theme_named,
     wants_no_questions,
     complains_in,
+    announces_question,
 )
 from bot.intake_summary import (
     answer_log_key,
@@ -115,6 +116,7 @@ __all__ = [
     "meta_of",
     "wants_no_questions",
     "complains_in",
+    "announces_question",
     "answers_yes_or_no",
     "asks_practically",
     "answer_category",

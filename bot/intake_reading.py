@@ -273,6 +273,15 @@ def tells_profile(reply: Reply) -> bool:
 META_KINDS = ("ending", "callback", "person", "just_answer", "not_chat", "complaint")
 
 
+def announces_question(text: str) -> bool:
+    """Only a question announced, its content still to come ("ik heb een vraag over de monitor")."""
+    if text.startswith("/") or "?" in text:
+        return False
+    spec = texts()["announcement"]
+    norm = qb.normalise(text)
+    return len(norm.split()) <= spec["max_words"] and any(re.search(p, norm) for p in spec["patterns"])
+
+
 def complains_in(text: str) -> bool:
     """A short clause of a longer message complains about the chat ("wat een onzin, ik stel een simpele vraag")."""
     if text.startswith("/"):

@@ -497,3 +497,55 @@ def test_words_that_may_tell_of_danger_after_the_advice_get_the_first_number_not
     assert message["kind"] == "referral"
     [contact] = contacts(contact_db)
     assert (contact.urgency_level, contact.urgency_category) == ("mogelijk", "zelfdoding")
+
+
+@pytest.mark.parametrize("text, announces", [
+    ("ik heb een vraag over de monitor", True),
+    ("Hoi, ik heb een vraagje over pesten", True),
+    ("Ik heb een vraag.", True),
+    ("ik heb een vraag over een leerling die al weken wordt gepest door klasgenoten", False),  # the case is told
+    ("ik heb een vraag: mag een mentor dat?", False),
+    ("een leerling heeft een vraag over de monitor gesteld", False),
+])
+def test_a_message_that_only_announces_a_question(text, announces):
+    assert intake.announces_question(text) is announces
+
+
+def test_an_announced_question_is_asked_for_not_started_as_an_intake(contact_db):
+    from actions.intake import ActionStartIntake
+
+    tracker = with_message(load_tracker("question_pesten"),
+                           parse("Hoi, ik heb een vraagje over pesten", "vraag_pesten_overig", 0.6))
+    events, [message] = run(ActionStartIntake(), tracker)
+    assert message["text"] == intake.texts()["fallback"]["theme_named"].format(theme="pesten")
+    assert events[-2:] == [SlotSet("announced_theme", "pesten"), FollowupAction("action_listen")]
+    assert contacts(contact_db) == []  # the contact opens with the question itself
+    tracker = with_message(load_tracker("question_pesten"),
+                           parse("ik heb een vraag over de monitor", "vraag_overig", 0.5))
+    _, [message] = run(ActionStartIntake(), tracker)
+    assert message["text"] == intake.texts()["fallback"]["announced"]
+
+
+def test_a_practical_question_typed_at_the_topic_question_gets_its_answer_on_the_same_contact(contact_db):
+    from bot.contact_log import open_contact
+
+    tracker = load_tracker("form_confirm")
+    open_contact(tracker.sender_id, theme="overig", question_type="overig")
+    tracker.slots.update(theme="overig", question_type="overig", theme_needed=True, intake_confirmed=None,
+                         answer_key=None, intake_text="ik wil iets vragen", requested_slot="intake_theme")
+    asked = "Zijn we verplicht om elk jaar de sociale veiligheid te monitoren?"
+    message = parse(asked, "vraag_wet_en_regelgeving_beleid", 0.9, entities={"answer": "wvos_monitor_jaarlijks"})
+    message["intent_ranking"] = [{"name": "vraag_wet_en_regelgeving_beleid", "confidence": 0.9}]
+    events, _ = validate(with_message(tracker, message))
+    assert SlotSet("answer_key", "wvos_monitor_jaarlijks") in events
+    assert SlotSet("theme", "wet_en_regelgeving") in events and SlotSet("intake_confirmed", True) in events
+    assert events[-1] == SlotSet("requested_slot", "answer_feedback")  # the answer comes next
+    [contact] = contacts(contact_db)
+    assert (contact.theme, contact.question_type) == ("wet_en_regelgeving", "beleid")
+    # Only likely: offered first, the topic then confirmed as usual.
+    offered = parse(asked, "vraag_wet_en_regelgeving_beleid", 0.5,
+                    entities={"answer_suggestion": "wvos_monitor_jaarlijks"})
+    tracker.slots.update(answer_key=None, answers_given=None)
+    events, _ = validate(with_message(tracker, offered))
+    assert SlotSet("answer_suggested", "wvos_monitor_jaarlijks") in events
+    assert events[-1] == SlotSet("requested_slot", "suggestion_check")
