@@ -439,9 +439,10 @@ class ValidateIntakeForm(FormValidationAction):
             SlotSet("theme_needed", False),
             SlotSet("intake_text", intake.joined_text(tracker.get_slot("intake_text"), redact(reply.text))),
         ]
-        if answer is None:
+        if answer is None and offered is not None:
             # Only likely: offered first ("Gaat het je hierom?"); on a no the topic is confirmed as usual.
             return [*events, SlotSet("answer_suggested", offered.key), SlotSet("suggestion_check", None)]
+        assert answer is not None
         return [
             *events,
             self.given(answer, tracker),

@@ -163,7 +163,7 @@ class ActionStartIntake(Action):
             # "ik heb een vraag over de monitor": the question is still to come; a named theme holds for it.
             named = intake.theme_named(typed)
             spec = intake.texts()["fallback"]
-            if named not in (None, labels.OVERIG):
+            if named is not None and named != labels.OVERIG:
                 text = spec["theme_named"].format(theme=labels.label_text("themes", named))
             else:
                 text = spec["announced"]

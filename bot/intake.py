@@ -33,10 +33,13 @@ from bot.dialogue import (
     yes_no_buttons,
 )
 from bot.intake_flow import (
+    PHASES,
     IntakeState,
+    Phase,
     choose_questions,
     needs_selection,
     next_slot,
+    phase_of,
     profile_slots,
     required_slots,
 )
@@ -57,9 +60,11 @@ from bot.intake_reading import (
     META_KINDS,
     TOPIC_ENTITY,
     Reply,
+    announces_question,
     answer_category,
     answers_yes_or_no,
     asks_practically,
+    complains_in,
     corrects_topic,
     feedback_category,
     interrupts,
@@ -75,8 +80,6 @@ from bot.intake_reading import (
     tells_profile,
     theme_named,
     wants_no_questions,
-    complains_in,
-    announces_question,
 )
 from bot.intake_summary import (
     answer_log_key,
@@ -127,6 +130,9 @@ __all__ = [
     "profile_slots",
     "needs_selection",
     "required_slots",
+    "PHASES",
+    "Phase",
+    "phase_of",
     "next_slot",
     "danger_message",
     "confirm_message",

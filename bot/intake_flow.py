@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,26 +107,61 @@ def needs_selection(state: IntakeState) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class Phase:
+    """One phase of the intake: when it holds, and the slots it asks (in order; a filled one is skipped)."""
+
+    name: str
+    holds: Callable[[IntakeState], bool]
+    asks: Callable[[IntakeState], list[str]]
+
+
+def _answer_slots(state: IntakeState) -> list[str]:
+    return [slot for slot in ("answer_feedback", "ask_on") if getattr(state, slot) is None]
+
+
+def _topic_slots(state: IntakeState) -> list[str]:
+    return ["intake_theme" if state.theme_needed or state.theme == labels.OVERIG else "intake_confirmed"]
+
+
+def _question_slots(state: IntakeState) -> list[str]:
+    return profile_slots(state) + list(DOORVRAAG_SLOTS[: len(state.doorvraag_keys or ())])
+
+
+# The intake as a table: the first phase that holds is the one the form is in. Each phase's checks are
+# answered by a slot, which moves the intake on to the next phase that holds. Read top to bottom:
+# safety first, then what the user asked (an offer, a switch, an answer), then the topic and questions.
+PHASES: tuple[Phase, ...] = (
+    # Stopped ("stop", an ending, a request to skip) or danger confirmed (the referral takes over).
+    Phase("ended", lambda s: s.intake_stopped or s.danger_check == "ja", lambda s: []),
+    # Possible danger seen: the check question before anything else.
+    Phase("danger_check", lambda s: s.danger_pending, lambda s: ["danger_check"]),
+    # "Gaat het je hierom?": the answer, or the honest line, comes first.
+    Phase(
+        "offer",
+        lambda s: bool(s.answer_suggested) and s.suggestion_check is None and not s.answer_key,
+        lambda s: ["suggestion_check"],
+    ),
+    # "Wil je het eerst hierover hebben?" about a statement that may be a case of its own.
+    Phase("switch_check", lambda s: bool(s.switch_from) and s.switch_check is None, lambda s: ["switch_check"]),
+    # The answer first (asked with "Had je hier iets aan?"), then whether the user lets us ask on.
+    Phase("answer", lambda s: bool(s.answer_key) and s.ask_on in (None, "nee"), _answer_slots),
+    # A pupil is not the helpdesk's target group (domain.md §5): a warm referral, no school intake.
+    Phase("pupil", lambda s: s.caller_role == labels.PUPIL, lambda s: []),
+    # The topic: confirmed explicitly, or chosen when it is not known.
+    Phase("topic", lambda s: not s.intake_confirmed, _topic_slots),
+    # Role and school type while unknown, then the doorvragen chosen for the situation.
+    Phase("questions", lambda s: True, _question_slots),
+)
+
+
+def phase_of(state: IntakeState) -> Phase:
+    return next(phase for phase in PHASES if phase.holds(state))
+
+
 def required_slots(state: IntakeState) -> list[str]:
     """The slots of `intake_form` in the order they are asked (a filled one is skipped)."""
-    if state.intake_stopped or state.danger_check == "ja":
-        return []
-    if state.danger_pending:
-        return ["danger_check"]
-    if state.answer_suggested and state.suggestion_check is None and not state.answer_key:
-        return ["suggestion_check"]  # "Gaat het je om ...?": the answer, or the honest line, comes first
-    if state.switch_from and state.switch_check is None:
-        return ["switch_check"]  # "Wil je het eerst hierover hebben?" before anything else
-    if state.answer_key:
-        # The answer first (asked with "Had je hier iets aan?"), then whether the user lets us ask on.
-        if state.ask_on in (None, "nee"):
-            return [slot for slot in ("answer_feedback", "ask_on") if getattr(state, slot) is None]
-    if state.caller_role == labels.PUPIL:
-        # A pupil is not the helpdesk's target group (domain.md §5): a warm referral, no school intake.
-        return []
-    if not state.intake_confirmed:
-        return ["intake_theme" if state.theme_needed or state.theme == labels.OVERIG else "intake_confirmed"]
-    return profile_slots(state) + list(DOORVRAAG_SLOTS[: len(state.doorvraag_keys or ())])
+    return phase_of(state).asks(state)
 
 
 def next_slot(required: Sequence[str], slots: Mapping[str, Any]) -> str | None:

@@ -178,7 +178,8 @@ class UrgencyModel:
     def __init__(self, parts: dict[str, Any]) -> None:
         self._parts = parts
         self._always_acute = {
-            category: re.compile(spec["topic"]) for category, spec in (knowledge.load("urgency").get("always_acute") or {}).items()
+            category: re.compile(spec["topic"])
+            for category, spec in (knowledge.load("urgency").get("always_acute") or {}).items()
         }
 
     def _statement_of_always_acute(self, item: UrgencyInput) -> bool:
