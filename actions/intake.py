@@ -52,10 +52,14 @@ def in_context_of_referral(tracker: Tracker, result: Classification) -> Classifi
     )
 
 
+# The intake phase after a message that only announced a question: its contact is open, the question to come.
+ANNOUNCED = "aangekondigd"
+
+
 def in_context_of_announced_theme(tracker: Tracker, result: Classification) -> Classification:
     """The question after "vraagje over de meldcode" is on the theme the user named, unless it names another."""
     announced = tracker.get_slot("announced_theme")
-    if announced not in labels.themes() or announced == result.theme:
+    if announced not in labels.themes() or announced in (labels.OVERIG, result.theme):
         return result
     if intake.says_new_topic(result.text) or intake.theme_named(result.text) not in (None, announced):
         return result
@@ -168,7 +172,24 @@ class ActionStartIntake(Action):
             else:
                 text = spec["announced"]
             dispatcher.utter_message(text=text, **tag(utterances.QUESTION, "theme_named"))
-            return [*kept_profile(tracker), SlotSet("announced_theme", named), FollowupAction("action_listen")]
+            # The contact opens now (one who leaves here was still in touch) and the question updates it.
+            role, school = told_profile(tracker, result)
+            contact_log.open_contact(
+                tracker.sender_id,
+                theme=named or labels.OVERIG,
+                question_type=labels.OVERIG,
+                intent=result.intent,
+                confidence=result.confidence,
+                caller_role=role,
+                school_type=school,
+            )
+            log_read(tracker.sender_id, redact(typed), result)
+            return [
+                *kept_profile(tracker),
+                SlotSet("announced_theme", named),
+                SlotSet("intake_phase", ANNOUNCED),
+                FollowupAction("action_listen"),
+            ]
         if after_referral(tracker):
             result = in_context_of_referral(tracker, result)
         result = in_context_of_announced_theme(tracker, result)
@@ -189,7 +210,9 @@ class ActionStartIntake(Action):
         # Possible danger, not sure enough to refer: the intake form asks the check question first
         # (not again right after a referral: its numbers were just given).
         possible_danger = result.urgency == labels.MOGELIJK and not after_referral(tracker)
-        contact_log.open_contact(
+        # Right after "ik heb een vraag over ...", the question is that contact's, not a new one.
+        write = contact_log.update_contact if tracker.get_slot("intake_phase") == ANNOUNCED else contact_log.open_contact
+        write(
             conversation,
             theme=result.theme,
             question_type=result.question_type,
@@ -474,6 +497,9 @@ class ActionFallback(Action):
             # "ok, ik bel ze nu", "de conciërge heeft 112 gebeld": calm, never "sorry, ik begrijp je niet".
             noted_after_referral(dispatcher, tracker, spec["after_referral"])
             return []
+        if tracker.get_slot("intake_phase") == ANNOUNCED:
+            # "gaat over school" after "wat wil je weten?": the intake asks the topic, with its buttons.
+            return [FollowupAction("action_start_intake")]
         if tracker.get_slot("intake_phase") == "advies" and intake.tells_more(intake.Reply.of(parse)):
             if not (as_question and intake.is_question(text)):
                 return noted_after_advice(dispatcher, tracker)  # "mijn mentor zei dat ik het moet negeren"

@@ -336,6 +336,16 @@ def meta_of(text: str) -> str | None:
         and any(re.search(pattern, last) for pattern in spec["kinds"]["ending"])
     ):
         return "ending"
+    # Or first, with only a short word after it and no question ("laat maar eigenlijk. weet niet of ik
+    # hier goed zit"); a case or question after it is read for that instead.
+    first, rest = parts[0], " ".join(parts[1:])
+    if (
+        len(first.split()) <= spec["max_words"]["ending"]
+        and len(rest.split()) <= spec["max_words"]["ending"]
+        and "?" not in text
+        and any(re.search(pattern, first) for pattern in spec["kinds"]["ending"])
+    ):
+        return "ending"
     return None
 
 

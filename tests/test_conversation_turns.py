@@ -499,6 +499,17 @@ def test_words_that_may_tell_of_danger_after_the_advice_get_the_first_number_not
     assert (contact.urgency_level, contact.urgency_category) == ("mogelijk", "zelfdoding")
 
 
+@pytest.mark.parametrize("text, ending", [
+    ("laat maar eigenlijk. weet niet of ik hier goed zit", True),
+    ("ach laat ook maar zitten", True),
+    ("laat maar, doei", True),
+    ("laat maar. de leerling wordt al weken gepest door drie jongens uit zijn klas", False),
+    ("dank je. maar hoe doe ik dat dan?", False),
+])
+def test_giving_up_is_an_ending_first_or_alone(text, ending):
+    assert (intake.meta_of(text) == "ending") is ending
+
+
 @pytest.mark.parametrize("text, announces", [
     ("ik heb een vraag over de monitor", True),
     ("Hoi, ik heb een vraagje over pesten", True),
@@ -518,8 +529,16 @@ def test_an_announced_question_is_asked_for_not_started_as_an_intake(contact_db)
                            parse("Hoi, ik heb een vraagje over pesten", "vraag_pesten_overig", 0.6))
     events, [message] = run(ActionStartIntake(), tracker)
     assert message["text"] == intake.texts()["fallback"]["theme_named"].format(theme="pesten")
-    assert events[-2:] == [SlotSet("announced_theme", "pesten"), FollowupAction("action_listen")]
-    assert contacts(contact_db) == []  # the contact opens with the question itself
+    assert events[-3:] == [SlotSet("announced_theme", "pesten"), SlotSet("intake_phase", "aangekondigd"),
+                           FollowupAction("action_listen")]
+    [contact] = contacts(contact_db)  # one who leaves now was still in touch
+    assert (contact.theme, contact.question_type, contact.status) == ("pesten", "overig", "lopend")
+    # The question that follows is that contact's: updated, not a second one.
+    tracker.add_slots(events)
+    question = "een leerling in mijn klas wordt buitengesloten in de groepsapp, wat kan ik doen?"
+    run(ActionStartIntake(), with_message(tracker, parse(question, "vraag_pesten_incident", 0.9)))
+    [contact] = contacts(contact_db)
+    assert (contact.theme, contact.question_type, contact.status) == ("pesten", "incident", "lopend")
     tracker = with_message(load_tracker("question_pesten"),
                            parse("ik heb een vraag over de monitor", "vraag_overig", 0.5))
     _, [message] = run(ActionStartIntake(), tracker)
@@ -549,3 +568,12 @@ def test_a_practical_question_typed_at_the_topic_question_gets_its_answer_on_the
     events, _ = validate(with_message(tracker, offered))
     assert SlotSet("answer_suggested", "wvos_monitor_jaarlijks") in events
     assert events[-1] == SlotSet("requested_slot", "suggestion_check")
+
+
+def test_a_vague_reply_after_an_announced_question_gets_the_topic_question_not_sorry(contact_db):
+    from actions.intake import ActionFallback
+
+    tracker = load_tracker("question_pesten")
+    tracker.slots.update(intake_phase="aangekondigd", announced_theme=None)
+    events, messages = run(ActionFallback(), with_message(tracker, parse("gaat over school", "nlu_fallback", 0.3)))
+    assert events == [FollowupAction("action_start_intake")] and messages == []
