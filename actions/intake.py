@@ -211,7 +211,8 @@ class ActionStartIntake(Action):
         # (not again right after a referral: its numbers were just given).
         possible_danger = result.urgency == labels.MOGELIJK and not after_referral(tracker)
         # Right after "ik heb een vraag over ...", the question is that contact's, not a new one.
-        write = contact_log.update_contact if tracker.get_slot("intake_phase") == ANNOUNCED else contact_log.open_contact
+        announced = tracker.get_slot("intake_phase") == ANNOUNCED
+        write = contact_log.update_contact if announced else contact_log.open_contact
         write(
             conversation,
             theme=result.theme,
