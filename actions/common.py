@@ -235,6 +235,6 @@ def conversation_step(tracker: Tracker, dispatcher: CollectingDispatcher) -> Eve
         if kind == "not_chat":
             dispatcher.utter_message(text=intake.meta_reply(kind), **utterances.tag(utterances.META, kind))
         return [FollowupAction("action_handoff")]
-    if kind == "ending":
+    if kind == "ending" or intake.gives_up(text):
         return [FollowupAction("action_close_intake")]
     return None

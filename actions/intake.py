@@ -370,6 +370,19 @@ class ActionReferUrgent(Action):
             # handoff came before the question ("ik wil een mens spreken").
             kept = kept_profile(tracker) + theme_when_unknown(tracker, result)
             contact_log.update_contact(conversation, **urgency)
+        elif tracker.get_slot("intake_phase") == ANNOUNCED:
+            # "ik heb een vraag", then the danger: the contact just opened is this one, now about the danger.
+            role, school = told_profile(tracker, result)
+            contact_log.update_contact(
+                conversation,
+                theme=result.theme,
+                question_type=question_type,
+                intent=result.intent,
+                confidence=result.confidence,
+                caller_role=role,
+                school_type=school,
+                **urgency,
+            )
         elif tracker.get_slot("intake_phase") is None or new_case:
             role, school = told_profile(tracker, result)  # the same person: what they said still holds
             contact_log.open_contact(

@@ -336,17 +336,22 @@ def meta_of(text: str) -> str | None:
         and any(re.search(pattern, last) for pattern in spec["kinds"]["ending"])
     ):
         return "ending"
-    # Or first, with only a short word after it and no question ("laat maar eigenlijk. weet niet of ik
-    # hier goed zit"); a case or question after it is read for that instead.
+    return None
+
+
+def gives_up(text: str) -> bool:
+    """ "laat maar", alone or first with only a short word after it and no question ("laat maar eigenlijk.
+    weet niet of ik hier goed zit"); a case or question after it is read for that instead."""
+    if text.startswith("/") or "?" in text:
+        return False
+    spec = texts()["meta"]
+    parts = sentences(qb.normalise(text)) or [""]
     first, rest = parts[0], " ".join(parts[1:])
-    if (
+    return (
         len(first.split()) <= spec["max_words"]["ending"]
         and len(rest.split()) <= spec["max_words"]["ending"]
-        and "?" not in text
-        and any(re.search(pattern, first) for pattern in spec["kinds"]["ending"])
-    ):
-        return "ending"
-    return None
+        and any(re.search(pattern, first) for pattern in spec["gives_up"])
+    )
 
 
 def answers_yes_or_no(reply: Reply) -> bool:

@@ -220,3 +220,16 @@ def test_a_pupil_telling_more_after_a_referral_is_spoken_to_as_a_pupil_with_thei
         {"event": "user", "text": "ik ben haar mentor", "parse_data": parse("ik ben haar mentor", "inform", 0.9)}]
     _, [adult] = run(ActionNoteProfile(), with_message(tracker, parse("ik ben haar mentor", "inform", 0.9)))
     assert adult["text"] == spec["after_referral"]
+
+
+def test_danger_right_after_an_announced_question_is_that_contacts(contact_db):
+    from bot.contact_log import open_contact
+
+    tracker = load_tracker("urgent_suicide")
+    open_contact(tracker.sender_id, theme="overig", question_type="overig")  # "ik heb een vraag"
+    tracker.slots.update(intake_phase="aangekondigd")
+    told = from_parse(tracker.latest_message)
+    run(ActionReferUrgent(), tracker)
+    [contact] = contacts(contact_db)  # one contact, about the danger
+    assert (contact.theme, contact.urgent, contact.status) == (told.theme, True, "afgerond")
+    assert contact.theme != "overig"
