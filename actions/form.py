@@ -428,9 +428,10 @@ class ValidateIntakeForm(FormValidationAction):
         given_before = tracker.get_slot("answers_given") or []
         answer = answers.choose(read.answers, school)
         offered = answers.choose([read.suggestion], school) if read.suggestion else None
-        if answer is not None and answer.key in given_before:
-            answer = None
-        if answer is None and (offered is None or offered.key in given_before):
+        answer = answer if answer is not None and answer.key not in given_before else None
+        offered = offered if offered is not None and offered.key not in given_before else None
+        chosen = answer or offered
+        if chosen is None:
             return None
         contact_log.update_contact(tracker.sender_id, theme=read.theme, question_type=read.question_type)
         events: EventList = [
@@ -439,10 +440,9 @@ class ValidateIntakeForm(FormValidationAction):
             SlotSet("theme_needed", False),
             SlotSet("intake_text", intake.joined_text(tracker.get_slot("intake_text"), redact(reply.text))),
         ]
-        if answer is None and offered is not None:
+        if answer is None:
             # Only likely: offered first ("Gaat het je hierom?"); on a no the topic is confirmed as usual.
-            return [*events, SlotSet("answer_suggested", offered.key), SlotSet("suggestion_check", None)]
-        assert answer is not None
+            return [*events, SlotSet("answer_suggested", chosen.key), SlotSet("suggestion_check", None)]
         return [
             *events,
             self.given(answer, tracker),

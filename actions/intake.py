@@ -56,6 +56,13 @@ def in_context_of_referral(tracker: Tracker, result: Classification) -> Classifi
 ANNOUNCED = "aangekondigd"
 
 
+def write_contact(tracker: Tracker, **fields: Any) -> None:
+    """Open the contact for what was just told; right after "ik heb een vraag over ...", that contact is the
+    one the announcement opened, updated rather than replaced."""
+    write = contact_log.update_contact if tracker.get_slot("intake_phase") == ANNOUNCED else contact_log.open_contact
+    write(tracker.sender_id, **fields)
+
+
 def in_context_of_announced_theme(tracker: Tracker, result: Classification) -> Classification:
     """The question after "vraagje over de meldcode" is on the theme the user named, unless it names another."""
     announced = tracker.get_slot("announced_theme")
@@ -210,11 +217,8 @@ class ActionStartIntake(Action):
         # Possible danger, not sure enough to refer: the intake form asks the check question first
         # (not again right after a referral: its numbers were just given).
         possible_danger = result.urgency == labels.MOGELIJK and not after_referral(tracker)
-        # Right after "ik heb een vraag over ...", the question is that contact's, not a new one.
-        announced = tracker.get_slot("intake_phase") == ANNOUNCED
-        write = contact_log.update_contact if announced else contact_log.open_contact
-        write(
-            conversation,
+        write_contact(
+            tracker,
             theme=result.theme,
             question_type=result.question_type,
             intent=result.intent,
@@ -370,23 +374,12 @@ class ActionReferUrgent(Action):
             # handoff came before the question ("ik wil een mens spreken").
             kept = kept_profile(tracker) + theme_when_unknown(tracker, result)
             contact_log.update_contact(conversation, **urgency)
-        elif tracker.get_slot("intake_phase") == ANNOUNCED:
-            # "ik heb een vraag", then the danger: the contact just opened is this one, now about the danger.
+        elif tracker.get_slot("intake_phase") in (None, ANNOUNCED) or new_case:
+            # The same person: what they said still holds. After "ik heb een vraag" the contact it opened is
+            # this one, now about the danger.
             role, school = told_profile(tracker, result)
-            contact_log.update_contact(
-                conversation,
-                theme=result.theme,
-                question_type=question_type,
-                intent=result.intent,
-                confidence=result.confidence,
-                caller_role=role,
-                school_type=school,
-                **urgency,
-            )
-        elif tracker.get_slot("intake_phase") is None or new_case:
-            role, school = told_profile(tracker, result)  # the same person: what they said still holds
-            contact_log.open_contact(
-                conversation,
+            write_contact(
+                tracker,
                 theme=result.theme,
                 question_type=question_type,
                 intent=result.intent,

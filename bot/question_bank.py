@@ -404,9 +404,11 @@ def advice_for(
     unknown = LEADER_ADVICE if caller_role in data["leader_roles"] else "unknown"
     steps += [q.advice.get(unknown) or q.advice["unknown"] for q in by_status["onbekend"]]
     steps = _unique(steps)[:MAX_STEPS]
-    defaults = [fill(s) for s in data["default_steps"].get(question_type, data["default_steps"]["overig"])]
-    if instead_of_defaults:
-        defaults = []
+    defaults = (
+        []
+        if instead_of_defaults
+        else [fill(s) for s in data["default_steps"].get(question_type, data["default_steps"]["overig"])]
+    )
     steps = _unique(steps + defaults)[: max(len(steps), MIN_STEPS)]
     steps = _unique(own + steps)
     duty = _pick_duty(theme, question_type, school_type, rated)
