@@ -86,7 +86,10 @@ class ValidateIntakeForm(FormValidationAction):
             tracker.add_slots(answer)
         state = intake.IntakeState.of(tracker.slots)
         if intake.needs_selection(state):
-            keys = intake.choose_questions(state, tracker.get_slot("intake_text") or "")
+            # Chosen anew after the type changed (retype): a question answered before is not asked again.
+            answered = intake.answers_of(tracker.slots)
+            chosen = intake.choose_questions(state, tracker.get_slot("intake_text") or "")
+            keys = [key for key in chosen if key not in answered]
             selected = [SlotSet("doorvraag_keys", keys)]
             events += selected
             tracker.add_slots(selected)
@@ -159,14 +162,48 @@ class ValidateIntakeForm(FormValidationAction):
         ):
             # "Wil je het eerst hierover hebben?" comes next (after the check question, if there is one).
             return [SlotSet("switch_from", requested), SlotSet("switch_parse", dict(reply.parse)), *danger]
+        if requested == "danger_check" and self.switch_pending(tracker) and intake.tells_more(reply):
+            return self.danger_check(reply, dispatcher, tracker)  # more about the case that may be new: see there
         if intake.is_new_question(reply) and not reply.alarm_demoted:
-            return None
+            same_case = self.question_on_the_same_case(requested, reply, dispatcher, tracker)
+            return None if same_case is None else same_case + danger
         if requested == "danger_check":
             return self.danger_check(reply, dispatcher, tracker)
         if requested in PASSED_OVER and asks_without_an_answer(reply):
             return self.honest_in_passing(reply, dispatcher, tracker) + danger
         answer = self.read_plain_answer(requested, reply, dispatcher, tracker)
         return None if answer is None else answer + danger
+
+    def question_on_the_same_case(
+        self, requested: str, reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> EventList | None:
+        """A question with no sure answer about the case being asked about, or just answered, stays on its contact.
+
+        "Hoe zorgen we dat ze weer durft te komen?" in the middle of the questions about the incident is
+        no new intake under the type its own words get: the honest line, and the same contact goes on.
+        Only a case of its own (another theme read surely, said to be new, a case after policy) starts one.
+        """
+        in_questions = requested in PASSED_OVER
+        if not in_questions and requested not in ("answer_feedback", "ask_on"):
+            return None
+        if intake.is_new_case(reply, tracker.get_slot("theme"), tracker.get_slot("question_type")):
+            return None
+        if in_questions:
+            return self.honest_in_passing(reply, dispatcher, tracker)
+        no_answer(dispatcher, tracker.sender_id, redact(reply.text))
+        feedback = [SlotSet("answer_feedback", "weet_niet")] if requested == "answer_feedback" else []
+        return [*feedback, *self.go_on(reply, tracker)]
+
+    @staticmethod
+    def retype(question_type: str, tracker: Tracker) -> EventList:
+        """The contact takes the type the user's words showed (intake.refined_type); the questions still to
+        come are chosen anew for it, those answered stay answered (run() leaves them out)."""
+        contact_log.update_contact(tracker.sender_id, question_type=question_type)
+        return [
+            SlotSet("question_type", question_type),
+            SlotSet("doorvraag_keys", None),
+            *(SlotSet(slot, None) for slot in intake.DOORVRAAG_SLOTS),
+        ]
 
     @staticmethod
     def honest_in_passing(reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
@@ -291,8 +328,15 @@ class ValidateIntakeForm(FormValidationAction):
         if requested == "school_type":
             return self.profile(reply, tracker, "school_type", "school_asked", labels.school_types())
         if requested in intake.DOORVRAAG_SLOTS:
-            return self.doorvraag(requested, reply, tracker) + tell_duties(
-                dispatcher, tracker, intake.joined_text(tracker.get_slot("intake_text"), reply.text)
+            joined = intake.joined_text(tracker.get_slot("intake_text"), reply.text)
+            retyped = intake.refined_type(reply, intake.IntakeState.of(tracker.slots))
+            if retyped is None:
+                return self.doorvraag(requested, reply, tracker) + tell_duties(dispatcher, tracker, joined)
+            # "Een stagiair heeft vorige week ..." at "Waar wil je de informatie voor gebruiken?": no answer to
+            # it, but the incident behind the question; the questions that fit it come next.
+            dispatcher.utter_message(text=intake.texts()["retyped"][retyped], **tag(utterances.NOTED, "retyped"))
+            return [*self.retype(retyped, tracker), SlotSet("intake_text", joined)] + tell_duties(
+                dispatcher, tracker, joined
             )
         return None
 
@@ -317,10 +361,25 @@ class ValidateIntakeForm(FormValidationAction):
             dispatcher.utter_message(text=spec["going_on"], **tag(utterances.NOTED, "no_danger"))
         else:
             first_number_line(dispatcher, tracker, tracker.get_slot("urgency"), "told_more" if told_more else "unsure")
+        if told_more and self.switch_pending(tracker):
+            # The check came first for a case that may be new ("vorige week is een leerling in elkaar
+            # geslagen ..."); telling on about it, even as a question, is the yes to "Wil je het eerst
+            # hierover hebben?": its own intake starts, on the case and what was told since.
+            return [
+                SlotSet("danger_check", answer),
+                SlotSet("switch_check", "ja"),
+                SlotSet("intake_stopped", True),
+                FollowupAction("action_start_intake"),
+            ]
         if told_more:
             joined = intake.joined_text(tracker.get_slot("intake_text"), reply.text)
             return [SlotSet("danger_check", answer), SlotSet("intake_text", joined)]
         return [SlotSet("danger_check", answer)]
+
+    @staticmethod
+    def switch_pending(tracker: Tracker) -> bool:
+        """A statement that may be a case of its own waits for "Wil je het eerst hierover hebben?"."""
+        return bool(tracker.get_slot("switch_from")) and tracker.get_slot("switch_check") is None
 
     def switch_check(self, reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
         """Ja (or more about it): a new intake on the message that may be a case (this one ends unfinished).
@@ -473,12 +532,15 @@ class ValidateIntakeForm(FormValidationAction):
 
     @staticmethod
     def go_on(reply: intake.Reply, tracker: Tracker) -> EventList:
-        """The user tells more about the case: the intake goes on, the topic implicitly confirmed, the text kept."""
+        """The user tells more about the case: the intake goes on, the topic implicitly confirmed, the text kept
+        (and the type it shows, for an information question)."""
+        retyped = intake.refined_type(reply, intake.IntakeState.of(tracker.slots))
         return [
             SlotSet("ask_on", "ja"),
             SlotSet("intake_confirmed", True),
             SlotSet("intake_phase", "intake"),
             SlotSet("intake_text", intake.joined_text(tracker.get_slot("intake_text"), reply.text)),
+            *(ValidateIntakeForm.retype(retyped, tracker) if retyped else []),
         ]
 
     def ask_on(self, reply: intake.Reply, tracker: Tracker) -> EventList | None:
@@ -536,9 +598,11 @@ class ValidateIntakeForm(FormValidationAction):
             return [SlotSet("intake_confirmed", True)]
         if intake.tells_more(reply):
             # The case told further instead of a yes: the topic stands, and the words count for the questions.
+            retyped = intake.refined_type(reply, intake.IntakeState.of(tracker.slots))
             return [
                 SlotSet("intake_confirmed", True),
                 SlotSet("intake_text", intake.joined_text(tracker.get_slot("intake_text"), reply.text)),
+                *(self.retype(retyped, tracker) if retyped else []),
             ]
         if category == "nee":
             return [SlotSet("theme_needed", True)]

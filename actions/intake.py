@@ -113,16 +113,19 @@ def noted_after_advice(dispatcher: CollectingDispatcher, tracker: Tracker) -> Ev
     """More about the case after the advice: taken in, with the way to a person (for a pupil: to someone they trust).
 
     Words that may tell of danger (the urgency model's `mogelijk`) are never only taken in: the fitting
-    first number, and the contact keeps the level.
+    first number, and the contact keeps the level. From an adult, as inside the questions, the model's
+    `mogelijk` needs a danger word of the rules too: the message tells more of a case just advised on
+    ("bij mij komen eigenlijk nooit meldingen binnen"); a pupil speaks of themselves ("soms wil ik gewoon weg").
     """
-    told = from_parse(tracker.latest_message)
-    if told.urgency == labels.MOGELIJK:
+    reply = intake.Reply.of(tracker.latest_message)
+    told = reply.classification
+    pupil = tracker.get_slot("caller_role") == labels.PUPIL
+    if reply.possibly_dangerous and (reply.danger_words or pupil):
         first_number_line(dispatcher, tracker, told.urgency_category, "told_more")
         contact_log.update_contact(
             tracker.sender_id, urgency_level=labels.MOGELIJK, urgency_category=referrals.known(told.urgency_category)
         )
         return [FollowupAction("action_listen")]
-    pupil = tracker.get_slot("caller_role") == labels.PUPIL
     key = "after_advice"
     if pupil:
         key = "after_advice_adult_student" if referrals.says_adult(user_text(tracker)) else "after_advice_pupil"

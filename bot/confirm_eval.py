@@ -6,6 +6,11 @@ bot/knowledge/dialogue.yml. This measures, on tests/data/holdout.yml (questions 
 the training data; urgent ones left out, they are referred instead), how often theme and type are
 both right above each threshold, and proposes the lowest threshold at which at least TARGET of the
 implicit confirmations are right. Writes reports/confirmation.md.
+
+A second table measures `refine_type_min_confidence` (bot/intake_reading.py refined_type): an
+information question takes the type of a later statement that the model reads as incident or
+beleid this surely. On the same questions, of those read as incident or beleid: how often that type
+is right above each threshold of the type share alone.
 """
 
 from __future__ import annotations
@@ -21,6 +26,9 @@ from bot import intake
 
 HOLDOUT = Path("tests/data/holdout.yml")
 TARGET = 0.9
+# A refined type overrides a reading already made, from a later statement that is shorter and noisier
+# than a first question: it must be right for every such reading of the holdout.
+REFINE_TARGET = 1.0
 GRID = tuple(round(0.5 + 0.05 * step, 2) for step in range(10))
 
 
@@ -33,8 +41,8 @@ def table(scored: Sequence[tuple[float, bool]]) -> list[tuple[float, int, float]
     return rows
 
 
-def proposed(rows: Sequence[tuple[float, int, float]]) -> float:
-    return next((threshold for threshold, count, share in rows if count and share >= TARGET), 1.0)
+def proposed(rows: Sequence[tuple[float, int, float]], target: float = TARGET) -> float:
+    return next((threshold for threshold, count, share in rows if count and share >= target), 1.0)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,15 +57,19 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 2
     cases = [c for c in yaml.safe_load(HOLDOUT.read_text(encoding="utf-8")) if not c.get("urgent")]
-    scored = []
+    scored, typed = [], []
     for case in cases:
         result = classifier.classify(case["text"])
         if result.urgent:
             continue
         right = result.theme == case["theme"] and result.question_type == case["question_type"]
         scored.append((result.label_confidence, right))
+        if result.question_type != "overig":
+            typed.append((result.type_confidence, result.question_type == case["question_type"]))
     rows = table(scored)
+    type_rows = table(typed)
     configured = float(intake.texts()["confirm"]["implicit_min_confidence"])
+    refine = float(intake.texts()["refine_type_min_confidence"])
     lines = [
         "# Implicit confirmation",
         "",
@@ -69,6 +81,17 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"Lowest threshold with at least {TARGET:.0%} right: **{proposed(rows):.2f}**; "
         f"configured (dialogue.yml): {configured:.2f}.",
+        "",
+        "## Refining the type",
+        "",
+        f"Of the {len(typed)} questions read as incident or beleid: how often that type is right, by the type share.",
+        "",
+        "| threshold | read this surely | type right |",
+        "|---|---|---|",
+        *(f"| {t:.2f} | {n} ({n / max(len(typed), 1):.0%}) | {share:.3f} |" for t, n, share in type_rows),
+        "",
+        f"Lowest threshold with at least {REFINE_TARGET:.0%} right: **{proposed(type_rows, REFINE_TARGET):.2f}**; "
+        f"configured (dialogue.yml refine_type_min_confidence): {refine:.2f}.",
     ]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")

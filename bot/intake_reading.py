@@ -260,6 +260,26 @@ def may_tell_new_case(reply: Reply, state: IntakeState) -> bool:
     )
 
 
+def refined_type(reply: Reply, state: IntakeState) -> str | None:
+    """The type an information question turns out to have, told later in a statement on the same contact.
+
+    "Geldt de meldplicht ook voor een stagiair?" reads as information; "Een stagiair heeft vorige week een
+    meisje op schoot genomen" then tells the incident behind it. Only `overig` is refined (an incident or
+    a policy question keeps its type: a new case there is a case of its own), only into the types of
+    dialogue.yml `retyped`, and only by a typed statement that the model reads as that type at least
+    `refine_type_min_confidence` surely (make eval-confirmation).
+    """
+    if state.question_type != labels.OVERIG or state.theme in (None, labels.OVERIG):
+        return None
+    if reply.is_payload or is_question(reply.text) or not tells_more(reply):
+        return None
+    read = reply.classification
+    sure = read.type_confidence >= float(texts()["refine_type_min_confidence"])
+    if read.question_type not in texts()["retyped"] or not sure:
+        return None
+    return read.question_type
+
+
 def joined_text(earlier: str | None, text: str) -> str:
     """The case in the user's words so far (redacted), for choosing the questions that are still open."""
     return " ".join(part for part in (earlier, redact(text)) if part)

@@ -292,3 +292,54 @@ def test_a_longer_complaint_after_an_answer_ends_it_politely_and_keeps_the_role(
     assert [SlotSet("meta_kind", "complaint"), SlotSet("answer_feedback", "nee"), SlotSet("ask_on", "nee"),
             FollowupAction("action_close_intake")] == [e for e in events if e.get("name") in (
                 "meta_kind", "answer_feedback", "ask_on") or e.get("event") == "followup"]
+
+
+def test_a_follow_up_question_without_an_answer_gets_the_honest_line_and_stays_on_its_contact(contact_db):
+    """No new intake coded by the follow-up's own words: the same contact, its questions next."""
+    opened()
+    question = "En moeten we dat dan ook per school apart regelen, of mag het bestuur dat centraal doen?"
+    message = parse(question, "vraag_wet_en_regelgeving_beleid", 0.9)
+    events, [line] = validate(with_message(answered(), message))
+    assert line["text"].startswith(intake.texts()["answer"]["none"].split("{")[0])
+    assert SlotSet("answer_feedback", "weet_niet") in events and SlotSet("ask_on", "ja") in events
+    assert not any(e.get("name") in ("theme", "question_type") for e in events)  # the contact keeps its coding
+    [contact] = contacts(contact_db)
+    assert (contact.theme, contact.question_type, contact.status) == ("wet_en_regelgeving", "beleid", "lopend")
+    assert [(a.question_key, a.category) for a in contact.answers] == [(intake.answer_log_key(None), "tekst")]
+
+
+def test_a_follow_up_question_on_another_theme_read_surely_still_starts_its_own_intake():
+    question = "Hoe kan ik als vertrouwenspersoon een leerling het beste begeleiden bij een klacht over een docent?"
+    message = parse(question, "vraag_vertrouwenswerk_incident", 0.9)
+    events, messages = validate(with_message(answered(), message))
+    assert events == [] and messages == []
+
+
+def information_answered():
+    tracker = answered(key="meldplicht_stagiair")
+    tracker.slots["question_type"] = "overig"
+    return tracker
+
+
+def test_the_case_behind_an_information_question_gives_the_contact_its_type(contact_db):
+    """ "Geldt de meldplicht ook voor een stagiair?" then the incident itself: the contact is an incident."""
+    opened()
+    case = "Een stagiair van de pabo heeft een meisje uit groep 7 op schoot genomen en over haar been gestreeld."
+    events, _ = validate(with_message(information_answered(), parse(case, "vraag_wet_en_regelgeving_incident", 0.9)))
+    assert SlotSet("question_type", "incident") in events and SlotSet("ask_on", "ja") in events
+    [contact] = contacts(contact_db)
+    assert contact.question_type == "incident"
+    # Read unsurely, or as a question, it changes nothing.
+    torn = [{"name": "vraag_wet_en_regelgeving_incident", "confidence": 0.5},
+            {"name": "vraag_wet_en_regelgeving_overig", "confidence": 0.4}]
+    asked = "Maar wat als een stagiair een leerling op schoot neemt, geldt het dan?"
+    for message in (parse(case, torn[0]["name"], 0.5, ranking=torn), parse(asked, torn[0]["name"], 0.9)):
+        events, _ = validate(with_message(information_answered(), message))
+        assert SlotSet("question_type", "incident") not in events
+
+
+def test_policy_context_after_an_information_question_leaves_it_information(contact_db):
+    opened()
+    context = "Er is bij ons een pestprotocol, maar bijna niemand weet dat ik het aanspreekpunt ben."
+    events, _ = validate(with_message(information_answered(), parse(context, "vraag_pesten_beleid", 0.95)))
+    assert SlotSet("ask_on", "ja") in events and not any(e.get("name") == "question_type" for e in events)

@@ -578,3 +578,19 @@ def test_a_vague_reply_after_an_announced_question_gets_the_topic_question_not_s
     tracker.slots.update(intake_phase="aangekondigd", announced_theme=None)
     events, messages = run(ActionFallback(), with_message(tracker, parse("gaat over school", "nlu_fallback", 0.3)))
     assert events == [FollowupAction("action_start_intake")] and messages == []
+
+
+def test_the_models_possible_danger_alone_after_the_advice_to_an_adult_is_taken_in_without_a_number(contact_db):
+    from actions.intake import ActionFallback
+    from bot.contact_log import open_contact
+
+    tracker = load_tracker("question_pesten")
+    open_contact(tracker.sender_id, theme="pesten", question_type="beleid")
+    tracker.slots.update(intake_phase="advies", caller_role="anti_pest")
+    told = parse("bij mij komen eigenlijk nooit meldingen binnen, dat zegt denk ik genoeg", "nlu_fallback", 0.3)
+    told["entities"] = [{"entity": "urgency", "value": "algemeen", "start": 0, "end": 0},
+                        {"entity": "urgency_level", "value": "mogelijk", "start": 0, "end": 0}]
+    events, [message] = run(ActionFallback(), with_message(tracker, told))
+    assert message["text"].startswith(intake.texts()["noted"]["after_advice"].split("{")[0]) and message["kind"] == "noted"
+    [contact] = contacts(contact_db)
+    assert contact.urgency_level is None

@@ -586,3 +586,71 @@ def test_neither_yes_nor_no_with_worrying_words_gets_the_check_in_its_second_wor
     tracker.add_slots(events)
     _, [message] = run(ActionAskDangerCheck(), tracker)
     assert message["text"] == intake.danger_message(retry=True)[0]  # not the same question again
+
+
+# ------------------------------------------------------------------ the same case, told on
+
+def test_a_question_on_the_same_theme_without_an_answer_stays_in_the_questions(contact_db):
+    """Read surely as a question on the intake's own theme: the honest line, the same contact, the next question."""
+    opened(contact_db, "test-form-doorvraag")
+    question = "Hoe zorgen we dat de leerlingen die pesten ook echt begrijpen wat ze aanrichten bij een ander?"
+    events, [message] = validate(with_message(load_tracker("form_doorvraag"), parse(question, "vraag_pesten_beleid", 0.9)))
+    assert intake.is_new_question(intake.Reply.of(parse(question, "vraag_pesten_beleid", 0.9)))
+    assert message["text"] == intake.texts()["answer"]["none_in_passing"]
+    assert events[0] == SlotSet("doorvraag_2", "weet_niet") and events[-1] == SlotSet(REQ, "doorvraag_3")
+    [contact] = contacts(contact_db)
+    assert (contact.theme, contact.question_type, contact.status) == ("pesten", "incident", "lopend")
+
+
+def test_a_question_on_another_theme_read_surely_in_the_questions_starts_its_own_intake(contact_db):
+    opened(contact_db, "test-form-doorvraag")
+    question = "Mag een school eigenlijk camerabeelden van het schoolplein aan ouders laten zien als bewijs?"
+    events, messages = validate(with_message(load_tracker("form_doorvraag"), parse(question, "vraag_wet_en_regelgeving_beleid", 0.9)))
+    assert events == [] and messages == []
+
+
+INFO_KEYS = ["info_doel", "dvp_bekend"]
+
+
+def information_intake(message):
+    tracker = with_message(load_tracker("form_doorvraag"), message)
+    tracker.slots.update({"question_type": "overig", "doorvraag_keys": INFO_KEYS, "doorvraag_answers": {},
+                          "doorvraag_1": None, REQ: "doorvraag_1"})
+    return tracker
+
+
+def test_the_incident_behind_an_information_question_changes_the_questions(contact_db):
+    opened(contact_db, "test-form-doorvraag")
+    case = "Bij ons wordt een jongen uit groep 6 al weken in de pauze uitgescholden en buitengesloten door een groepje"
+    events, [message] = validate(information_intake(parse(case, "vraag_pesten_incident", 0.9)))
+    assert message["text"] == intake.texts()["retyped"]["incident"]
+    assert SlotSet("question_type", "incident") in events and SlotSet("doorvraag_keys", None) in events
+    [keys] = [e["value"] for e in events if e.get("name") == "doorvraag_keys" and e["value"]]
+    state = intake.IntakeState(theme="pesten", question_type="incident", school_type="po", caller_role="anti_pest",
+                               intake_confirmed=True)
+    assert keys == intake.choose_questions(state, "Hoe zetten we op onze basisschool een goed pestprotocol op? " + case)
+    assert not set(keys) & set(INFO_KEYS) and events[-1] == SlotSet(REQ, "doorvraag_1")
+    [contact] = contacts(contact_db)
+    assert contact.question_type == "incident" and contact.answers == ()  # the narrative is no answer to info_doel
+
+
+def test_a_plain_answer_to_an_information_question_keeps_its_type(contact_db):
+    opened(contact_db, "test-form-doorvraag")
+    events, messages = validate(information_intake(parse("voor mijn team, we willen het op de studiedag bespreken", "inform", 0.9)))
+    assert events[0] == SlotSet("doorvraag_1", "tekst") and SlotSet("question_type", "incident") not in events
+    assert messages == []
+
+
+def test_telling_on_about_a_case_at_its_check_question_is_the_yes_to_the_switch(contact_db):
+    """The check came first for a case that may be new; a question about it there starts the case's intake."""
+    from rasa_sdk.events import FollowupAction
+
+    opened(contact_db, "test-form-doorvraag")
+    told = "Hij had een gebroken neus en is weer op school. Wat moeten wij als school nu met dat filmpje?"
+    tracker = with_message(load_tracker("form_doorvraag"), parse(told, "vraag_wet_en_regelgeving_incident", 0.9))
+    tracker.slots.update({REQ: "danger_check", "switch_from": "doorvraag_2", "switch_parse": unsure(CASE),
+                          "urgency": "geweld", "urgency_level": "mogelijk"})
+    events, [number] = validate(tracker)
+    assert events[:4] == [SlotSet("danger_check", "weet_niet"), SlotSet("switch_check", "ja"),
+                          SlotSet("intake_stopped", True), FollowupAction("action_start_intake")]
+    assert number["text"] == intake.texts()["danger"]["told_more"].format(first=referrals.first_service("geweld"))
