@@ -212,13 +212,13 @@ def is_new_case(reply: Reply, theme: str | None, question_type: str | None) -> b
     # case is a case of its own: there is no safety case yet that it could tell more about.
     if theme == labels.OVERIG:
         return True
-    # Otherwise another theme read surely, asked as a question of its own, told as a new event, or a case
-    # after a question about policy. A plain statement in the same frame is the context of the question
-    # just answered ("het gaat om een jongen van 14 die veel verzuimt"), whatever theme its words get.
+    # Otherwise another theme read surely, asked as a question of its own, or a case after a question about
+    # policy. A statement in the same frame is the context of the question just answered, whatever theme
+    # its words get: "het gaat om een jongen van 14 die veel verzuimt", and after "Moeten we aangifte doen
+    # als een leerling een docent slaat?" also "Vorige week heeft een leerling een collega geslagen": the
+    # incident asked about, told as the event it was.
     case_after_policy = question_type != labels.INCIDENT and read.question_type == labels.INCIDENT
-    return confirms_implicitly(read.label_confidence, read.theme) and (
-        is_question(reply.text) or tells_when(reply.text) or case_after_policy
-    )
+    return confirms_implicitly(read.label_confidence, read.theme) and (is_question(reply.text) or case_after_policy)
 
 
 def tells_new_case(reply: Reply, state: IntakeState) -> bool:

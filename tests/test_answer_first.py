@@ -343,3 +343,17 @@ def test_policy_context_after_an_information_question_leaves_it_information(cont
     context = "Er is bij ons een pestprotocol, maar bijna niemand weet dat ik het aanspreekpunt ben."
     events, _ = validate(with_message(information_answered(), parse(context, "vraag_pesten_beleid", 0.95)))
     assert SlotSet("ask_on", "ja") in events and not any(e.get("name") == "question_type" for e in events)
+
+
+def test_the_incident_asked_about_told_as_an_event_after_the_answer_stays_on_its_contact(contact_db):
+    """ "Moeten we aangifte doen als een leerling een docent slaat?", then the event itself: its context."""
+    opened()
+    tracker = answered(key="aangifte_strafbare_feiten")
+    tracker.slots["question_type"] = "incident"
+    event = "Vorige week heeft een leerling van 15 een collega een klap gegeven tijdens de les, ze had een blauw oog."
+    events, _ = validate(with_message(tracker, parse(event, "vraag_sociale_veiligheid_incident", 0.9)))
+    assert SlotSet("ask_on", "ja") in events and not any(e.get("name") == "theme" for e in events)
+    # After a question about policy the same event is a case of its own.
+    tracker = answered(key="aangifte_strafbare_feiten")
+    events, messages = validate(with_message(tracker, parse(event, "vraag_sociale_veiligheid_incident", 0.9)))
+    assert events == [] and messages == []
