@@ -116,3 +116,13 @@ def test_only_an_answer_in_the_band_is_offered():
     assert Retrieval(ranked, threshold=0.8, suggest_threshold=0.5).key is None
     assert Retrieval(ranked, threshold=0.55, suggest_threshold=0.5).suggestion is None  # given, not offered
     assert Retrieval(ranked, threshold=0.8, suggest_threshold=0.7).suggestion is None  # too unsure to offer
+
+
+def test_the_offer_band_is_not_cut_short_by_a_poor_start_right_below_the_threshold():
+    import numpy as np
+
+    # Right below 0.9 sit 20 questions half of them wrong (unanswerable ones that just missed), then 60 right
+    # ones, then 4 wrong: 70 of the first 82 are right (0.854), 70 of 83 no longer reach 0.85.
+    scores = np.linspace(0.89, 0.1, 84)
+    correct = np.array([*([False, True] * 10), *([True] * 60), *([False] * 4)])
+    assert choose_suggestion_threshold(scores, correct, 0.9, precision=0.85) == scores[81]

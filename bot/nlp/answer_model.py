@@ -117,21 +117,20 @@ def choose_suggestion_threshold(scores: np.ndarray, correct: np.ndarray, thresho
     """The lowest score below `threshold` from which the best answer is right for `precision` of the questions.
 
     Walking down from `threshold` over out-of-fold scores of all questions (an unanswerable one counts
-    as wrong): the band [result, threshold) is where offering the best answer is mostly right.
-    Returns `threshold` (no band) when even the first step down is below `precision`.
+    as wrong): the band [result, threshold) is where offering the best answer is right for `precision` of
+    the questions in it, taken as a whole. Returns `threshold` (no band) when no such band exists.
+
+    The walk does not stop where the share first dips: right below the answer threshold sit the
+    unanswerable questions that just missed it, so the first few dozen can be worse than the band (measured
+    on session 10's data: 0.70 right over the first 20, 0.82 over 50, 0.85 over 1,000). Stopping there left
+    almost no band at all.
     """
     below = scores < threshold
     order = np.argsort(scores[below])[::-1]
     ranked_scores, ranked_correct = scores[below][order], correct[below][order]
-    chosen = threshold
-    hits = 0
-    for index, (score, right) in enumerate(zip(ranked_scores, ranked_correct, strict=True), start=1):
-        hits += int(right)
-        if hits / index >= precision:
-            chosen = float(score)
-        elif index >= 20:  # past the first few, a drop below the precision ends the band
-            break
-    return chosen
+    shares = np.cumsum(ranked_correct) / np.arange(1, len(ranked_correct) + 1)
+    reaching = np.flatnonzero(shares >= precision)
+    return float(ranked_scores[reaching[-1]]) if len(reaching) else threshold
 
 
 class AnswerModel:
