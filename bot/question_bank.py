@@ -41,6 +41,9 @@ class Question:
     answered_by: tuple[Pattern[str], ...] = field(compare=False, repr=False)
     # The question asks whether everyone is safe now: its answer is the danger check (bot/knowledge/questions.yml).
     checks_danger: bool = False
+    # Asked only while an earlier question's answer has this status (or is not given): "Heeft het bestuur al
+    # overlegd met de vertrouwensinspecteur?" is moot once "Is het bestuur op de hoogte?" got a no.
+    asked_if: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def groups(self) -> tuple[str, ...]:
@@ -113,8 +116,15 @@ def bank() -> dict[str, Question]:
             applies={axis: tuple(values) for axis, values in applies.items()},
             answered_by=_compile(spec.get("answered_by") or ()),
             checks_danger=bool(spec.get("checks_danger")),
+            asked_if=MappingProxyType(dict(spec.get("asked_if") or {})),
         )
     return result
+
+
+def moot_questions(keys: Sequence[str], answered: str, status: str) -> list[str]:
+    """The questions of `keys` that `answered`'s status makes moot (their `asked_if` wants another)."""
+    questions = bank()
+    return [key for key in keys if answered in questions[key].asked_if and questions[key].asked_if[answered] != status]
 
 
 def building_blocks() -> tuple[str, ...]:

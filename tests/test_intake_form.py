@@ -654,3 +654,33 @@ def test_telling_on_about_a_case_at_its_check_question_is_the_yes_to_the_switch(
     assert events[:4] == [SlotSet("danger_check", "weet_niet"), SlotSet("switch_check", "ja"),
                           SlotSet("intake_stopped", True), FollowupAction("action_start_intake")]
     assert number["text"] == intake.texts()["danger"]["told_more"].format(first=referrals.first_service("geweld"))
+
+
+# ------------------------------------------------------------------ a duty checked by a question
+
+DUTY_KEYS = ["meldplicht_bestuur", "meldplicht_vertrouwensinspecteur", "wat_gebeurd"]
+
+
+def asked_about_the_board(message):
+    tracker = with_message(load_tracker("form_doorvraag"), message)
+    tracker.slots.update({"question_type": "incident", "doorvraag_keys": DUTY_KEYS, "doorvraag_answers": {},
+                          "doorvraag_1": None, REQ: "doorvraag_1"})
+    return tracker
+
+
+def test_a_no_to_a_duty_question_says_the_duty_at_once_and_drops_the_question_it_makes_moot(contact_db):
+    from bot import question_bank as qb
+
+    opened(contact_db, "test-form-doorvraag")
+    told = parse("Het bestuur weet het nog niet, ik wilde het eerst zelf met de pabo regelen.", "inform", 0.8)
+    events, [line] = validate(asked_about_the_board(told))
+    assert line["text"] == qb.bank()["meldplicht_bestuur"].advice["missing"] and line["kind"] == "duty"
+    assert SlotSet("doorvraag_keys", ["meldplicht_bestuur", "wat_gebeurd"]) in events
+    assert events[-1] == SlotSet(REQ, "doorvraag_2")  # "Vraag 2 van 2": what happened, not the inspector
+
+
+def test_a_yes_to_a_duty_question_goes_on_to_the_next_duty_question(contact_db):
+    opened(contact_db, "test-form-doorvraag")
+    events, messages = validate(asked_about_the_board(parse("/affirm", "affirm")))
+    assert messages == [] and not any(e.get("name") == "doorvraag_keys" for e in events)
+    assert events[-1] == SlotSet(REQ, "doorvraag_2")

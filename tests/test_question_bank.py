@@ -76,7 +76,13 @@ def test_every_question_is_well_formed(key):
     assert question.duty in DUTIES + (None,)
     assert isinstance(spec["weight"], int) and 1 <= spec["weight"] <= 10
     assert set(spec) <= {"text", "kind", "building_block", "duty", "applies", "weight",
-                         "answered_by", "advice", "checks_danger"}
+                         "answered_by", "advice", "checks_danger", "asked_if"}
+    # asked_if names an earlier question of the bank and a status its answer can have.
+    statuses = set(DATA["answer_status"].values())
+    for earlier, status in (spec.get("asked_if") or {}).items():
+        assert list(BANK).index(earlier) < list(BANK).index(key) and status in statuses
+    # A duty question says its missing line at once on a no.
+    assert not question.duty or question.kind != "yes_no" or "missing" in question.advice
     # Only a yes/no question whose no means danger now can stand in for the danger check.
     assert not spec.get("checks_danger") or spec["kind"] == "yes_no"
     # one short question in je-vorm
