@@ -35,12 +35,10 @@ def asks_without_an_answer(reply: intake.Reply) -> bool:
     """A typed practical question (a question intent, asked as one) where an answer to the intake was expected;
     one with a sure knowledge-base answer is answered before this is asked (answer_in_passing)."""
     long_enough = len(reply.text.split()) >= int(intake.texts()["new_question"]["min_words"])
-    return (
-        not reply.is_payload
-        and labels.labels_of_intent(reply.intent) is not None
-        and long_enough
-        and intake.asks_practically(reply.text)
-    )
+    # "We hebben de vertrouwensinspecteur gebeld. Moeten we die aangifte echt doen?" may read as `inform`
+    # (the story first) or as nothing sure: still a question that should hear it has no fixed answer.
+    may_ask = labels.labels_of_intent(reply.intent) is not None or reply.intent in (labels.FALLBACK_INTENT, "inform")
+    return not reply.is_payload and may_ask and long_enough and intake.asks_practically(reply.text)
 
 
 def is_answer_turn(tracker: Tracker, form: str) -> bool:

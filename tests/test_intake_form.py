@@ -250,7 +250,7 @@ def test_a_possibly_dangerous_answer_without_danger_words_is_just_an_answer(cont
     opened(contact_db, "test-form-doorvraag")
     answer = possible_danger("ze zit in de pauze vaak alleen")
     events, messages = validate(with_message(load_tracker("form_doorvraag"), answer))
-    assert events[0] == SlotSet("doorvraag_2", "tekst") and messages == []
+    assert events[0] == SlotSet("doorvraag_2", "ja") and messages == []  # "Dat hebben we ..." answers yes
     assert not [e for e in events if e["name"] in ("urgency_level", "urgency")]
     assert events[-1] == SlotSet(REQ, "doorvraag_3")
 
@@ -684,3 +684,16 @@ def test_a_yes_to_a_duty_question_goes_on_to_the_next_duty_question(contact_db):
     events, messages = validate(asked_about_the_board(parse("/affirm", "affirm")))
     assert messages == [] and not any(e.get("name") == "doorvraag_keys" for e in events)
     assert events[-1] == SlotSet(REQ, "doorvraag_2")
+
+
+def test_a_question_after_a_story_read_as_inform_still_gets_the_honest_line_in_passing(contact_db):
+    opened(contact_db, "test-form-doorvraag")
+    told = ("We hebben toen meteen de vertrouwensinspecteur gebeld en die adviseerde aangifte. "
+            "Moeten we die aangifte echt doen als de ouders dat niet willen?")
+    events, [message] = validate(with_message(load_tracker("form_doorvraag"), parse(told, "inform", 0.7)))
+    assert message["text"] == intake.texts()["answer"]["none_in_passing"]
+    assert events[0] == SlotSet("doorvraag_2", "weet_niet")
+    # A rhetorical question stays an answer.
+    rhetorical = "Dat hebben we allemaal al geprobeerd, maar dat is toch te gek voor woorden?"
+    events, messages = validate(with_message(load_tracker("form_doorvraag"), parse(rhetorical, "inform", 0.7)))
+    assert events[0] == SlotSet("doorvraag_2", "ja") and messages == []  # "Dat hebben we ..." answers yes
