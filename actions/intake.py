@@ -151,6 +151,10 @@ class ActionStartIntake(Action):
         if last_bot_action(tracker) == "action_refer_urgent":
             # "ja, ik ben op school" answers the referral's check question, whatever intent it got.
             reply_to_check = intake.answer_category(intake.Reply.of(tracker.latest_message))
+            if reply_to_check == "ja" and intake.says_calling(str(tracker.latest_message.get("text") or "")):
+                # "ok, ik bel nu": acting on the referral, not saying everyone is safe.
+                noted_after_referral(dispatcher, tracker, intake.texts()["fallback"]["after_referral"])
+                return [FollowupAction("action_listen")]
             if reply_to_check in ("ja", "nee"):
                 dispatcher.utter_message(
                     response="utter_urgent_safe" if reply_to_check == "ja" else "utter_urgent_unsafe",

@@ -150,6 +150,12 @@ def asks_practically(text: str) -> bool:
     return any(s.rstrip().endswith("?") and re.match(rf"(?:{starts})\b", s) for s in sentences(qb.normalise(text)))
 
 
+def says_calling(text: str) -> bool:
+    """ "ok, ik bel ze nu", "de conciërge heeft 112 gebeld": the user acts on the referral's numbers."""
+    norm = qb.normalise(text)
+    return any(re.search(pattern, norm) for pattern in texts()["fallback"]["calling"])
+
+
 def theme_named(text: str) -> str | None:
     """The one theme a typed message names with its labels.yml `words` ("nee, het gaat over pesten"), or None."""
     if text.startswith("/"):

@@ -594,3 +594,20 @@ def test_the_models_possible_danger_alone_after_the_advice_to_an_adult_is_taken_
     assert message["text"].startswith(intake.texts()["noted"]["after_advice"].split("{")[0]) and message["kind"] == "noted"
     [contact] = contacts(contact_db)
     assert contact.urgency_level is None
+
+
+def test_ok_i_am_calling_at_the_referrals_check_question_is_no_yes_we_are_safe(contact_db):
+    from actions.intake import ActionStartIntake
+
+    def right_after_the_referral(text):
+        tracker = load_tracker("question_pesten")
+        tracker.events[:] = [{"event": "action", "name": "action_refer_urgent"},
+                             {"event": "action", "name": "action_listen"},
+                             {"event": "user", "text": text, "parse_data": parse(text, "affirm", 0.9)}]
+        tracker.slots.update(urgency="acuut_gevaar", intake_phase=None)
+        return with_message(tracker, parse(text, "affirm", 0.9))
+
+    events, [message] = run(ActionStartIntake(), right_after_the_referral("ok ik bel nu"))
+    assert message["text"] == intake.texts()["fallback"]["after_referral"] and events == [FollowupAction("action_listen")]
+    events, [message] = run(ActionStartIntake(), right_after_the_referral("ja hoor"))
+    assert message["response"] == "utter_urgent_safe"
