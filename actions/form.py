@@ -452,7 +452,8 @@ class ValidateIntakeForm(FormValidationAction):
             return None
         if intake.is_new_case(reply, tracker.get_slot("theme"), tracker.get_slot("question_type")):
             return None  # another theme, said with confidence: its own intake
-        answer = answers.choose(reply.classification.answers, tracker.get_slot("school_type"))
+        role = reply.classification.caller_role or tracker.get_slot("caller_role")
+        answer = answers.choose(reply.classification.answers, tracker.get_slot("school_type"), role)
         given = tracker.get_slot("answers_given") or []
         if answer is None or answer.key == tracker.get_slot("answer_key") or answer.key in given:
             return None
@@ -485,8 +486,9 @@ class ValidateIntakeForm(FormValidationAction):
         read = reply.classification
         school = tracker.get_slot("school_type")
         given_before = tracker.get_slot("answers_given") or []
-        answer = answers.choose(read.answers, school)
-        offered = answers.choose([read.suggestion], school) if read.suggestion else None
+        role = read.caller_role or tracker.get_slot("caller_role")
+        answer = answers.choose(read.answers, school, role)
+        offered = answers.choose([read.suggestion], school, role) if read.suggestion else None
         answer = answer if answer is not None and answer.key not in given_before else None
         offered = offered if offered is not None and offered.key not in given_before else None
         chosen = answer or offered

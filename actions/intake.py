@@ -137,6 +137,28 @@ def noted_after_advice(dispatcher: CollectingDispatcher, tracker: Tracker) -> Ev
     return [FollowupAction("action_listen")]
 
 
+def reply_to_the_referral_check(dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList | None:
+    """Right after the referral, the answer to its check question ("Zijn jij en de leerlingen nu op een
+    veilige plek?"), whatever intent it got and whichever action it reached; None for anything else.
+
+    "ja, ze is nu op school, ze is veilig" is heard as safe; "nee" gets 112; "ok, ik bel nu" is acting on
+    the referral, not saying that everyone is safe.
+    """
+    if last_bot_action(tracker) != "action_refer_urgent":
+        return None
+    category = intake.answer_category(intake.Reply.of(tracker.latest_message))
+    if category == "ja" and intake.says_calling(str(tracker.latest_message.get("text") or "")):
+        noted_after_referral(dispatcher, tracker, intake.texts()["fallback"]["after_referral"])
+        return [FollowupAction("action_listen")]
+    if category not in ("ja", "nee"):
+        return None
+    dispatcher.utter_message(
+        response="utter_urgent_safe" if category == "ja" else "utter_urgent_unsafe",
+        **tag(utterances.NOTED, "safety_" + category),
+    )
+    return [FollowupAction("action_listen")]
+
+
 class ActionStartIntake(Action):
     """Classify the question, open its contact (status lopend), log it redacted, set the slots.
 
@@ -148,19 +170,9 @@ class ActionStartIntake(Action):
         return "action_start_intake"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> EventList:
-        if last_bot_action(tracker) == "action_refer_urgent":
-            # "ja, ik ben op school" answers the referral's check question, whatever intent it got.
-            reply_to_check = intake.answer_category(intake.Reply.of(tracker.latest_message))
-            if reply_to_check == "ja" and intake.says_calling(str(tracker.latest_message.get("text") or "")):
-                # "ok, ik bel nu": acting on the referral, not saying everyone is safe.
-                noted_after_referral(dispatcher, tracker, intake.texts()["fallback"]["after_referral"])
-                return [FollowupAction("action_listen")]
-            if reply_to_check in ("ja", "nee"):
-                dispatcher.utter_message(
-                    response="utter_urgent_safe" if reply_to_check == "ja" else "utter_urgent_unsafe",
-                    **tag(utterances.NOTED, "safety_" + reply_to_check),
-                )
-                return [FollowupAction("action_listen")]  # no intake: the rule's form does not start
+        checked = reply_to_the_referral_check(dispatcher, tracker)
+        if checked is not None:
+            return checked  # no intake: the rule's form does not start
         step = conversation_step(tracker, dispatcher)
         if step is not None:
             return step
@@ -236,7 +248,7 @@ class ActionStartIntake(Action):
             urgency_category=referrals.known(result.urgency_category) if possible_danger else None,
         )
         log_read(conversation, text, result)
-        answer, suggested = self.answer_first(dispatcher, conversation, result, school, text)
+        answer, suggested = self.answer_first(dispatcher, conversation, result, (role, school), text)
         # Reached through the fallback (no question intent, so no rule starts the form): start it here.
         # Reached through the switch check, the old form ended and no rule starts the new one either.
         start_form = [FollowupAction("intake_form")] if result.intent == labels.FALLBACK_INTENT or switched else []
@@ -290,7 +302,11 @@ class ActionStartIntake(Action):
 
     @staticmethod
     def answer_first(
-        dispatcher: CollectingDispatcher, conversation: str, result: Classification, school: str | None, text: str
+        dispatcher: CollectingDispatcher,
+        conversation: str,
+        result: Classification,
+        profile: tuple[str | None, str | None],
+        text: str,
     ) -> tuple[str | None, str | None]:
         """The knowledge-base answer for the user's sector (the form gives it), an answer to offer, or the
         honest line for a question; returns (answer key, offered key).
@@ -299,13 +315,14 @@ class ActionStartIntake(Action):
         the message may tell of danger; so is the offer (action_ask_suggestion_check). A question with
         neither gets the honest line now.
         """
-        answer = answers.choose(result.answers, school)
+        role, school = profile
+        answer = answers.choose(result.answers, school, role)
         if answer is not None:
             contact_log.record_answer(conversation, intake.answer_log_key(answer.key), "weet_niet")
             return answer.key, None
         if not intake.is_question(result.text):
             return None, None
-        offered = answers.choose([result.suggestion], school) if result.suggestion else None
+        offered = answers.choose([result.suggestion], school, role) if result.suggestion else None
         if offered is not None:
             return None, offered.key
         no_answer(dispatcher, conversation, text)
@@ -505,6 +522,9 @@ class ActionFallback(Action):
             or (result.question_type != labels.OVERIG and result.type_confidence >= spec["min_type_confidence_as_case"])
         )
         if last_bot_action(tracker) in AFTER_REFERRAL or after_referral(tracker):
+            checked = reply_to_the_referral_check(dispatcher, tracker)
+            if checked is not None:
+                return checked
             if as_question and intake.is_question(text):
                 # "Hoe ga ik daarmee om?" after the referral is a question about the next steps: its intake.
                 return [FollowupAction("action_start_intake")]

@@ -183,8 +183,21 @@ def by_key() -> Mapping[str, Answer]:
     return {answer.key: answer for answer in load()}
 
 
-def choose(keys: Sequence[str], sector: str | None) -> Answer | None:
-    """The best answer (keys best first) that holds for the user's sector; None when none does.
+# Answers for only these roles speak to them ("Ben je nu in gevaar, bel dan 112"): never to someone else.
+ADDRESSED_ROLES = frozenset({"leerling", "ouder", "overig"})
+
+
+def speaks_to(answer: Answer, role: str | None) -> bool:
+    """An answer written to pupils or parents is not given to a known other role (an ib'er asking what to do
+    about a pupil gets no "Ben je nu in gevaar?"); any other answer's roles say whom it concerns, not whom
+    it addresses, so it goes to anyone."""
+    addressed = ALL_ROLES not in answer.roles and set(answer.roles) <= ADDRESSED_ROLES
+    return not addressed or role is None or role in answer.roles
+
+
+def choose(keys: Sequence[str], sector: str | None, role: str | None = None) -> Answer | None:
+    """The best answer (keys best first) that holds for the user's sector and speaks to their role; None
+    when none does.
 
     A question an mbo teacher asks about the Wet veiligheid op school must not get the po/vo answer:
     the next candidate that applies (often the mbo one) is given, or none at all.
@@ -192,7 +205,7 @@ def choose(keys: Sequence[str], sector: str | None) -> Answer | None:
     known = by_key()
     for key in keys:
         answer = known.get(key)
-        if answer is not None and applies_to(answer, sector):
+        if answer is not None and applies_to(answer, sector) and speaks_to(answer, role):
             return answer
     return None
 

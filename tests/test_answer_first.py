@@ -357,3 +357,15 @@ def test_the_incident_asked_about_told_as_an_event_after_the_answer_stays_on_its
     tracker = answered(key="aangifte_strafbare_feiten")
     events, messages = validate(with_message(tracker, parse(event, "vraag_sociale_veiligheid_incident", 0.9)))
     assert events == [] and messages == []
+
+
+def test_an_answer_written_to_pupils_is_not_given_to_a_known_adult():
+    pupils = answers.by_key()["leerling_thuis_niet_veilig"]
+    assert set(pupils.roles) == {"leerling"}
+    keys = ["leerling_thuis_niet_veilig", "meldcode_melden_veilig_thuis"]
+    assert answers.choose(keys, "po", "ib_zorg").key == "meldcode_melden_veilig_thuis"
+    assert answers.choose(keys, "po", "leerling").key == "leerling_thuis_niet_veilig"
+    assert answers.choose(keys, "po", None).key == "leerling_thuis_niet_veilig"  # the role unknown: not guessed
+    # Roles that say whom an answer concerns do not filter: a teacher may ask about the vertrouwenspersoon.
+    concerning = next(a for a in answers.load() if a.roles == ("vertrouwenspersoon",))
+    assert answers.choose([concerning.key], None, "docent") == concerning

@@ -611,3 +611,16 @@ def test_ok_i_am_calling_at_the_referrals_check_question_is_no_yes_we_are_safe(c
     assert message["text"] == intake.texts()["fallback"]["after_referral"] and events == [FollowupAction("action_listen")]
     events, [message] = run(ActionStartIntake(), right_after_the_referral("ja hoor"))
     assert message["response"] == "utter_urgent_safe"
+
+
+def test_yes_we_are_safe_at_the_referrals_check_question_read_as_inform_is_heard_as_safe(contact_db):
+    """The fallback reaches it too ("ja, ze is nu op school, ze is veilig" is no command to call)."""
+    from actions.intake import ActionFallback
+
+    tracker = load_tracker("question_pesten")
+    text = "ja, ze is nu op school, ze is veilig"
+    tracker.events[:] = [{"event": "action", "name": "action_refer_urgent"}, {"event": "action", "name": "action_listen"},
+                         {"event": "user", "text": text, "parse_data": parse(text, "nlu_fallback", 0.3)}]
+    tracker.slots.update(urgency="kindermishandeling", intake_phase=None)
+    events, [message] = run(ActionFallback(), with_message(tracker, parse(text, "nlu_fallback", 0.3)))
+    assert message["response"] == "utter_urgent_safe" and events[-1] == FollowupAction("action_listen")

@@ -170,7 +170,7 @@ def test_new_question_and_urgent_danger_in_the_middle_of_the_questions(closed):
     assert referral[0].startswith("Dit klinkt ernstig.") and "**112**" in referral[0]
     assert bot.tracker(me).active_loop_name is None
     assert referral[0].splitlines()[-2] == "Zijn jij en de leerlingen nu op een veilige plek?"   # its one check
-    assert texts(bot.say(me, "ja"))[0].startswith("Goed. Bel of chat gerust")
+    assert texts(bot.say(me, "ja"))[0].startswith("Fijn dat het nu veilig is.")
     assert texts(bot.say(me, "ok ik bel nu de politie")) == [
         "Goed dat je er meteen mee aan de slag gaat. Bel gerust nu; ik ben er daarna nog als je wilt nadenken "
         "over de volgende stappen op school."]
@@ -191,7 +191,8 @@ def test_a_pupil_gets_a_warm_referral_and_a_yes_answers_its_check_question(close
     assert "Kindertelefoon" in lines[0] and "0800-2000" in referral and "**112**" in referral
     assert lines[-2] == "Ben je nu op een veilige plek?" and "volgende stappen op school" not in referral
     assert texts(bot.say(me, "ja ik ben op school")) == [
-        "Goed. Bel of chat gerust als je dat wilt. Heb je daarna nog een vraag, stel hem dan hier."]
+        "Fijn dat het nu veilig is. De nummers hierboven kun je altijd bellen of chatten als het nodig is. "
+        "Heb je daarna nog een vraag, stel hem dan gerust hier."]
     assert bot.tracker(me).active_loop_name is None
     [contact] = the_contacts(db, me)                                  # no new intake was started
     assert (contact.urgent, contact.urgency_category) == (True, "kindermishandeling")
