@@ -312,9 +312,9 @@ class ValidateIntakeForm(FormValidationAction):
         if requested == "suggestion_check":
             return self.suggestion_check(reply, dispatcher, tracker)
         if requested == "answer_feedback":
-            return self.answer_feedback(reply, tracker)
+            return self.answer_feedback(reply, dispatcher, tracker)
         if requested == "ask_on":
-            return self.ask_on(reply, tracker)
+            return self.ask_on(reply, dispatcher, tracker)
         if intake.answer_category(reply) == "stop":
             return self.stop(requested, dispatcher, tracker)
         if requested == "intake_confirmed":
@@ -432,12 +432,15 @@ class ValidateIntakeForm(FormValidationAction):
             events.append(SlotSet("intake_text", joined))
         return events
 
-    def answer_feedback(self, reply: intake.Reply, tracker: Tracker) -> EventList | None:
+    def answer_feedback(
+        self, reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> EventList | None:
         """ "Had je hier iets aan?": ja or nee is logged with the answer's key; anything else is not asked twice."""
         if intake.tells_more(reply):
             if intake.is_new_case(reply, tracker.get_slot("theme"), tracker.get_slot("question_type")):
                 return None  # a case or question of its own: a new intake (the answered contact is done)
             # No verdict on the answer, but more about the situation: go on with the intake, keep every word.
+            self.honest_if_asked(reply, dispatcher, tracker)
             return [SlotSet("answer_feedback", "weet_niet"), *self.go_on(reply, tracker)]
         category = intake.feedback_category(reply)
         if category in ("stop", "einde"):
@@ -446,17 +449,30 @@ class ValidateIntakeForm(FormValidationAction):
         return [SlotSet("answer_feedback", category)]
 
     @staticmethod
+    def honest_if_asked(reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        """A short follow-up question ("Is die wet al ingegaan?") with no sure answer is never passed over in
+        silence: the honest line, before the intake goes on."""
+        if intake.is_question(reply.text):
+            no_answer(dispatcher, tracker.sender_id, redact(reply.text))
+
+    @staticmethod
     def sure_answer(reply: intake.Reply, tracker: Tracker) -> answers.Answer | None:
-        """A knowledge-base answer to a typed question about the same case (not one given already)."""
+        """A knowledge-base answer to a typed question about the same case (not one given already).
+
+        The answer's own theme counts: "Moeten we nu al een veiligheidscoördinator en een vertrouwenspersoon
+        aanstellen?" after an answer about the law may read as vertrouwenswerk, but the answer that serves
+        it is about the law, so it is the same contact's follow-up, not a case of its own.
+        """
         if reply.is_payload or not intake.is_question(reply.text):
             return None
-        if intake.is_new_case(reply, tracker.get_slot("theme"), tracker.get_slot("question_type")):
-            return None  # another theme, said with confidence: its own intake
         role = reply.classification.caller_role or tracker.get_slot("caller_role")
         answer = answers.choose(reply.classification.answers, tracker.get_slot("school_type"), role)
         given = tracker.get_slot("answers_given") or []
         if answer is None or answer.key == tracker.get_slot("answer_key") or answer.key in given:
             return None
+        theme = tracker.get_slot("theme")
+        if answer.theme != theme and intake.is_new_case(reply, theme, tracker.get_slot("question_type")):
+            return None  # another theme, said with confidence: its own intake
         return answer
 
     @staticmethod
@@ -545,14 +561,13 @@ class ValidateIntakeForm(FormValidationAction):
             *(ValidateIntakeForm.retype(retyped, tracker) if retyped else []),
         ]
 
-    def ask_on(self, reply: intake.Reply, tracker: Tracker) -> EventList | None:
+    def ask_on(self, reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList | None:
         """May we ask on? Yes: the intake goes on, the topic implicitly confirmed by the answer; no: close."""
         if intake.tells_more(reply):
-            return (
-                None
-                if intake.is_new_case(reply, tracker.get_slot("theme"), tracker.get_slot("question_type"))
-                else self.go_on(reply, tracker)
-            )
+            if intake.is_new_case(reply, tracker.get_slot("theme"), tracker.get_slot("question_type")):
+                return None
+            self.honest_if_asked(reply, dispatcher, tracker)
+            return self.go_on(reply, tracker)
         category = intake.feedback_category(reply)
         if category == "ja":
             return [SlotSet("ask_on", "ja"), SlotSet("intake_confirmed", True), SlotSet("intake_phase", "intake")]

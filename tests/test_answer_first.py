@@ -369,3 +369,23 @@ def test_an_answer_written_to_pupils_is_not_given_to_a_known_adult():
     # Roles that say whom an answer concerns do not filter: a teacher may ask about the vertrouwenspersoon.
     concerning = next(a for a in answers.load() if a.roles == ("vertrouwenspersoon",))
     assert answers.choose([concerning.key], None, "docent") == concerning
+
+
+def test_a_short_follow_up_question_without_an_answer_is_never_passed_over_in_silence(contact_db):
+    opened()
+    events, [line] = validate(with_message(answered(), parse("Is die wet al ingegaan?", "inform", 0.6)))
+    assert line["text"].startswith(intake.texts()["answer"]["none"].split("{")[0])
+    assert SlotSet("answer_feedback", "weet_niet") in events and SlotSet("ask_on", "ja") in events
+
+
+def test_a_follow_up_whose_answer_is_on_the_contacts_theme_is_answered_though_read_as_another(contact_db):
+    """The answer's own theme counts: read surely as vertrouwenswerk, served by an answer about the law."""
+    opened()
+    question = "Moeten we dan ook elk jaar die monitor afnemen, ook met een vertrouwenspersoon erbij?"
+    message = parse(question, "vraag_vertrouwenswerk_beleid", 0.9, entities={"answer": "wvos_monitor_jaarlijks"})
+    events, _ = validate(with_message(answered(), message))
+    assert SlotSet("answer_key", "wvos_monitor_jaarlijks") in events
+    # Served by an answer on another theme, the same reading is a case of its own.
+    other = parse(question, "vraag_vertrouwenswerk_beleid", 0.9, entities={"answer": "taak_externe_vertrouwenspersoon"})
+    events, messages = validate(with_message(answered(), other))
+    assert events == [] and messages == []
