@@ -471,8 +471,10 @@ class ValidateIntakeForm(FormValidationAction):
         if answer is None or answer.key == tracker.get_slot("answer_key") or answer.key in given:
             return None
         theme = tracker.get_slot("theme")
-        if answer.theme != theme and intake.is_new_case(reply, theme, tracker.get_slot("question_type")):
-            return None  # another theme, said with confidence: its own intake
+        if intake.says_new_topic(reply.text) or (
+            answer.theme != theme and intake.is_new_case(reply, theme, tracker.get_slot("question_type"))
+        ):
+            return None  # said to be new, or another theme said with confidence: its own intake
         return answer
 
     @staticmethod

@@ -389,3 +389,10 @@ def test_a_follow_up_whose_answer_is_on_the_contacts_theme_is_answered_though_re
     other = parse(question, "vraag_vertrouwenswerk_beleid", 0.9, entities={"answer": "taak_externe_vertrouwenspersoon"})
     events, messages = validate(with_message(answered(), other))
     assert events == [] and messages == []
+
+
+def test_a_follow_up_said_to_be_new_is_its_own_intake_even_when_its_answer_is_on_the_same_theme():
+    question = "O, en iets anders: moeten we die monitor eigenlijk elk jaar afnemen, ook als er weinig speelt?"
+    message = parse(question, "vraag_wet_en_regelgeving_beleid", 0.9, entities={"answer": "wvos_monitor_jaarlijks"})
+    events, messages = validate(with_message(answered(), message))
+    assert events == [] and messages == []
