@@ -224,6 +224,10 @@ class ActionStartIntake(Action):
             # "we nemen elk jaar een monitor af, verder is er weinig vastgelegd" right after the close or the
             # advice: more about the case just answered, kept on its contact, not a new intake under another theme.
             return kept_profile(tracker) + noted_after_advice(dispatcher, tracker)
+        if tracker.get_slot("intake_phase") == "advies" and self.follows_up_the_advice(tracker, result):
+            # "en als de directeur ook niks doet?" after the advice: a question about the same case, answered
+            # (or honestly not) on its contact; no second round of questions under the type its words get.
+            return kept_profile(tracker) + self.answer_after_advice(dispatcher, tracker, result)
         if after_pupil_advice(tracker) and not intake.says_new_topic(result.text):
             # A pupil telling more after the warm referral: heard, no new intake with the same advice again.
             return kept_profile(tracker) + noted_after_advice(dispatcher, tracker)
@@ -248,7 +252,9 @@ class ActionStartIntake(Action):
             urgency_category=referrals.known(result.urgency_category) if possible_danger else None,
         )
         log_read(conversation, text, result)
-        answer, suggested = self.answer_first(dispatcher, conversation, result, (role, school), text)
+        spared = tracker.get_slot("meta_kind") == "just_answer" or intake.wants_no_questions(typed)
+        honest = "none_after_advice" if spared else "none"  # no "met een paar vragen" to one who wants none
+        answer, suggested = self.answer_first(dispatcher, conversation, result, (role, school), text, honest)
         # Reached through the fallback (no question intent, so no rule starts the form): start it here.
         # Reached through the switch check, the old form ended and no rule starts the new one either.
         start_form = [FollowupAction("intake_form")] if result.intent == labels.FALLBACK_INTENT or switched else []
@@ -256,7 +262,10 @@ class ActionStartIntake(Action):
         # With an answer the form tells a duty after it (action_ask_answer_feedback), unless it names it.
         duties = [] if answer else tell_duties(dispatcher, tracker, typed)
         # "ik heb geen tijd voor vragen, wat moet ik doen": the answer, or the advice, without the questions.
-        hurried = self.spared_the_questions(dispatcher, typed, answer, suggested)
+        # Once asked in this conversation, it holds for its later questions too.
+        hurried = self.spared_the_questions(
+            dispatcher, typed, answer, suggested, asked_before=tracker.get_slot("meta_kind") == "just_answer"
+        )
         return (
             start_form
             + duties
@@ -281,16 +290,50 @@ class ActionStartIntake(Action):
 
     @staticmethod
     def spared_the_questions(
-        dispatcher: CollectingDispatcher, typed: str, answer: str | None, suggested: str | None
+        dispatcher: CollectingDispatcher,
+        typed: str,
+        answer: str | None,
+        suggested: str | None,
+        asked_before: bool = False,
     ) -> EventList:
-        """The first message asks to skip the questions: an answer is not followed by the offer to ask on;
-        without one the advice comes at once, on what the message told (the form then asks nothing)."""
-        if not intake.wants_no_questions(typed):
+        """The message (or an earlier one of the conversation) asks to skip the questions: an answer is not
+        followed by the offer to ask on; without one the advice comes at once, on what the message told (the
+        form then asks nothing)."""
+        if not (asked_before or intake.wants_no_questions(typed)):
             return []
         if answer or suggested:
             return [SlotSet("meta_kind", "just_answer"), SlotSet("ask_on", "nee")]
-        dispatcher.utter_message(text=intake.meta_reply("just_answer"), **tag(utterances.META, "just_answer"))
+        if not asked_before:  # "Helder, dan sla ik de vragen over" once per conversation
+            dispatcher.utter_message(text=intake.meta_reply("just_answer"), **tag(utterances.META, "just_answer"))
         return [SlotSet("meta_kind", "just_answer"), SlotSet("intake_stopped", True)]
+
+    @staticmethod
+    def follows_up_the_advice(tracker: Tracker, result: Classification) -> bool:
+        """A typed question after the advice about the same case: not said to be new, not another theme
+        read surely (intake.is_new_case)."""
+        reply = intake.Reply.of(tracker.latest_message)
+        if reply.is_payload or not intake.is_question(reply.text) or tracker.get_slot("theme") is None:
+            return False
+        if tracker.get_slot("caller_role") == labels.PUPIL:
+            return False  # a pupil's question after the warm referral has its own reply (after_pupil_advice)
+        return not intake.is_new_case(reply, tracker.get_slot("theme"), tracker.get_slot("question_type"))
+
+    @staticmethod
+    def answer_after_advice(dispatcher: CollectingDispatcher, tracker: Tracker, result: Classification) -> EventList:
+        """The sure answer not given before, with its source, or the honest line with the way to a person."""
+        role = result.caller_role or tracker.get_slot("caller_role")
+        school = result.school_type or tracker.get_slot("school_type")
+        given = tracker.get_slot("answers_given") or []
+        answer = answers.choose(result.answers, school, role)
+        text = redact(str(tracker.latest_message.get("text") or ""))
+        log_read(tracker.sender_id, text, result)
+        if answer is None or answer.key in given or answer.key == tracker.get_slot("answer_key"):
+            no_answer(dispatcher, tracker.sender_id, text, line="none_after_advice")
+            return [FollowupAction("action_listen")]
+        spec = intake.texts()["answer"]
+        dispatcher.utter_message(text=answers.reply_text(answer, school, spec), **tag(utterances.ANSWER, answer.key))
+        contact_log.record_answer(tracker.sender_id, intake.answer_log_key(answer.key), "weet_niet")
+        return [SlotSet("answers_given", [*given, answer.key]), FollowupAction("action_listen")]
 
     @staticmethod
     def tells_more_of_the_closed_case(tracker: Tracker, result: Classification) -> bool:
@@ -307,6 +350,7 @@ class ActionStartIntake(Action):
         result: Classification,
         profile: tuple[str | None, str | None],
         text: str,
+        honest: str = "none",
     ) -> tuple[str | None, str | None]:
         """The knowledge-base answer for the user's sector (the form gives it), an answer to offer, or the
         honest line for a question; returns (answer key, offered key).
@@ -325,7 +369,7 @@ class ActionStartIntake(Action):
         offered = answers.choose([result.suggestion], school, role) if result.suggestion else None
         if offered is not None:
             return None, offered.key
-        no_answer(dispatcher, conversation, text)
+        no_answer(dispatcher, conversation, text, line=honest)
         return None, None
 
 

@@ -624,3 +624,36 @@ def test_yes_we_are_safe_at_the_referrals_check_question_read_as_inform_is_heard
     tracker.slots.update(urgency="kindermishandeling", intake_phase=None)
     events, [message] = run(ActionFallback(), with_message(tracker, parse(text, "nlu_fallback", 0.3)))
     assert message["response"] == "utter_urgent_safe" and events[-1] == FollowupAction("action_listen")
+
+
+def test_a_question_about_the_same_case_after_the_advice_is_answered_on_its_contact_without_new_questions(contact_db):
+    from actions.intake import ActionStartIntake
+    from bot import answers
+    from bot.contact_log import open_contact
+
+    tracker = load_tracker("question_pesten")
+    open_contact(tracker.sender_id, theme="pesten", question_type="incident", caller_role="ouder")
+    tracker.slots.update(intake_phase="advies", theme="pesten", question_type="incident", caller_role="ouder")
+    asked = parse("en als de directeur ook niks doet?", "vraag_pesten_incident", 0.5)
+    events, [message] = run(ActionStartIntake(), with_message(tracker, asked))
+    assert message["text"].startswith(intake.texts()["answer"]["none_after_advice"].split("{")[0])
+    assert events[-1] == FollowupAction("action_listen") and not any(e.get("name") == "theme" for e in events)
+    [contact] = contacts(contact_db)
+    assert (contact.theme, contact.question_type) == ("pesten", "incident")
+    # With a sure answer, that answer (on the same contact), once.
+    sure = parse("is een pestprotocol eigenlijk verplicht dan?", "vraag_pesten_incident", 0.5,
+                 entities={"answer": "pestprotocol_verplicht"})
+    events, [message] = run(ActionStartIntake(), with_message(tracker, sure))
+    assert message["text"].startswith(answers.by_key()["pestprotocol_verplicht"].answer)
+    assert SlotSet("answers_given", ["pestprotocol_verplicht"]) in events
+    assert len(contacts(contact_db)) == 1
+
+
+def test_no_questions_asked_for_once_holds_for_the_conversations_later_intakes(contact_db):
+    from actions.intake import ActionStartIntake
+
+    tracker = load_tracker("question_pesten")
+    tracker.slots.update(meta_kind="just_answer")
+    events, messages = run(ActionStartIntake(), tracker)
+    assert SlotSet("intake_stopped", True) in events  # the advice at once, the form asks nothing
+    assert not any(m.get("kind") == "meta" for m in messages)  # "Helder, dan sla ik de vragen over" not again
