@@ -163,8 +163,11 @@ class ValidateIntakeForm(FormValidationAction):
         if requested == "danger_check" and self.switch_pending(tracker) and intake.tells_more(reply):
             return self.danger_check(reply, dispatcher, tracker)  # more about the case that may be new: see there
         if intake.is_new_question(reply) and not reply.alarm_demoted:
-            same_case = self.question_on_the_same_case(requested, reply, dispatcher, tracker)
-            return None if same_case is None else same_case + danger
+            if self.question_of_its_own(requested, reply, tracker):
+                return None
+            if requested in PASSED_OVER:
+                return self.honest_in_passing(reply, dispatcher, tracker) + danger
+            # After an answer, answer_feedback / ask_on below read it as more about the case, with the honest line.
         if requested == "danger_check":
             return self.danger_check(reply, dispatcher, tracker)
         if requested in PASSED_OVER and asks_without_an_answer(reply):
@@ -172,25 +175,19 @@ class ValidateIntakeForm(FormValidationAction):
         answer = self.read_plain_answer(requested, reply, dispatcher, tracker)
         return None if answer is None else answer + danger
 
-    def question_on_the_same_case(
-        self, requested: str, reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker
-    ) -> EventList | None:
-        """A question with no sure answer about the case being asked about, or just answered, stays on its contact.
+    @staticmethod
+    def question_of_its_own(requested: str, reply: intake.Reply, tracker: Tracker) -> bool:
+        """A new question that starts its own intake, rather than one about the case being asked about or just
+        answered (which stays on its contact: the honest line in passing, or after the answer through
+        answer_feedback / ask_on, and the same intake goes on).
 
         "Hoe zorgen we dat ze weer durft te komen?" in the middle of the questions about the incident is
-        no new intake under the type its own words get: the honest line, and the same contact goes on.
-        Only a case of its own (another theme read surely, said to be new, a case after policy) starts one.
+        no new intake under the type its own words get. Only a case of its own (another theme read surely,
+        said to be new, a case after policy) starts one; elsewhere in the form every new question does.
         """
-        in_questions = requested in PASSED_OVER
-        if not in_questions and requested not in ("answer_feedback", "ask_on"):
-            return None
-        if intake.is_new_case(reply, tracker.get_slot("theme"), tracker.get_slot("question_type")):
-            return None
-        if in_questions:
-            return self.honest_in_passing(reply, dispatcher, tracker)
-        no_answer(dispatcher, tracker.sender_id, redact(reply.text))
-        feedback = [SlotSet("answer_feedback", "weet_niet")] if requested == "answer_feedback" else []
-        return [*feedback, *self.go_on(reply, tracker)]
+        if requested not in (*PASSED_OVER, "answer_feedback", "ask_on"):
+            return True
+        return intake.is_new_case(reply, tracker.get_slot("theme"), tracker.get_slot("question_type"))
 
     @staticmethod
     def retype(question_type: str, tracker: Tracker) -> EventList:
