@@ -207,6 +207,20 @@ def theme_when_unknown(tracker: Tracker, read: Classification) -> EventList:
     return [SlotSet("theme", read.theme), SlotSet("question_type", read.question_type)]
 
 
+def new_answer(key: str | None, tracker: Tracker) -> bool:
+    """A knowledge-base answer not given in this conversation yet (the one on screen included)."""
+    given = tracker.get_slot("answers_given") or []
+    return key is not None and key != tracker.get_slot("answer_key") and key not in given
+
+
+def answer_given(key: str, tracker: Tracker) -> SlotSet:
+    """Logged on the contact (its feedback still open) and kept, so it is never given twice."""
+    from bot import contact_log
+
+    contact_log.record_answer(tracker.sender_id, intake.answer_log_key(key), "weet_niet")
+    return SlotSet("answers_given", [*(tracker.get_slot("answers_given") or []), key])
+
+
 def tell_duties(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, said: str = "") -> EventList:
     """A legal duty the user's words signal, told once per conversation as soon as it shows.
 

@@ -15,7 +15,16 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
-from actions.common import EventList, first_number_line, last_user_index, no_answer, switch_case, tell_duties
+from actions.common import (
+    EventList,
+    answer_given,
+    first_number_line,
+    last_user_index,
+    new_answer,
+    no_answer,
+    switch_case,
+    tell_duties,
+)
 from bot import answers, contact_log, intake, labels, referrals, utterances
 from bot import question_bank as qb
 from bot.redaction import redact
@@ -464,8 +473,7 @@ class ValidateIntakeForm(FormValidationAction):
             return None
         role = reply.classification.caller_role or tracker.get_slot("caller_role")
         answer = answers.choose(reply.classification.answers, tracker.get_slot("school_type"), role)
-        given = tracker.get_slot("answers_given") or []
-        if answer is None or answer.key == tracker.get_slot("answer_key") or answer.key in given:
+        if answer is None or not new_answer(answer.key, tracker):
             return None
         theme = tracker.get_slot("theme")
         if intake.says_new_topic(reply.text) or (
@@ -474,12 +482,6 @@ class ValidateIntakeForm(FormValidationAction):
             return None  # said to be new, or another theme said with confidence: its own intake
         return answer
 
-    @staticmethod
-    def given(answer: answers.Answer, tracker: Tracker) -> SlotSet:
-        """Logged on the contact (its feedback still open) and kept, so it is never given twice."""
-        contact_log.record_answer(tracker.sender_id, intake.answer_log_key(answer.key), "weet_niet")
-        return SlotSet("answers_given", [*(tracker.get_slot("answers_given") or []), answer.key])
-
     def follow_up_answer(self, reply: intake.Reply, tracker: Tracker) -> EventList | None:
         """ "En kijkt de inspectie daar ook naar?" right after an answer: that answer too, on the same contact."""
         answer = self.sure_answer(reply, tracker)
@@ -487,7 +489,7 @@ class ValidateIntakeForm(FormValidationAction):
             return None
         return [
             SlotSet("answer_key", answer.key),
-            self.given(answer, tracker),
+            answer_given(answer.key, tracker),
             SlotSet("answer_feedback", None),
             SlotSet("ask_on", None),
             SlotSet("confirm_retry", None),
@@ -521,7 +523,7 @@ class ValidateIntakeForm(FormValidationAction):
             return [*events, SlotSet("answer_suggested", chosen.key), SlotSet("suggestion_check", None)]
         return [
             *events,
-            self.given(answer, tracker),
+            answer_given(answer.key, tracker),
             SlotSet("answer_key", answer.key),
             SlotSet("intake_confirmed", True),
             SlotSet("intake_phase", "antwoord"),
@@ -537,7 +539,7 @@ class ValidateIntakeForm(FormValidationAction):
         answer = self.sure_answer(reply, tracker)
         if answer is None:
             return None
-        given = self.given(answer, tracker)
+        given = answer_given(answer.key, tracker)
         spec = intake.texts()["answer"]
         dispatcher.utter_message(
             text=answers.reply_text(answer, tracker.get_slot("school_type"), spec), **tag(utterances.ANSWER, answer.key)

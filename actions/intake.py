@@ -12,11 +12,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import (
     EventList,
     after_referral,
+    answer_given,
     conversation_step,
     first_number_line,
     intake_done,
     kept_profile,
     last_bot_action,
+    new_answer,
     no_answer,
     noted_after_referral,
     previous_user_intent,
@@ -323,17 +325,15 @@ class ActionStartIntake(Action):
         """The sure answer not given before, with its source, or the honest line with the way to a person."""
         role = result.caller_role or tracker.get_slot("caller_role")
         school = result.school_type or tracker.get_slot("school_type")
-        given = tracker.get_slot("answers_given") or []
         answer = answers.choose(result.answers, school, role)
         text = redact(str(tracker.latest_message.get("text") or ""))
         log_read(tracker.sender_id, text, result)
-        if answer is None or answer.key in given or answer.key == tracker.get_slot("answer_key"):
+        if answer is None or not new_answer(answer.key, tracker):
             no_answer(dispatcher, tracker.sender_id, text, line="none_after_advice")
             return [FollowupAction("action_listen")]
         spec = intake.texts()["answer"]
         dispatcher.utter_message(text=answers.reply_text(answer, school, spec), **tag(utterances.ANSWER, answer.key))
-        contact_log.record_answer(tracker.sender_id, intake.answer_log_key(answer.key), "weet_niet")
-        return [SlotSet("answers_given", [*given, answer.key]), FollowupAction("action_listen")]
+        return [answer_given(answer.key, tracker), FollowupAction("action_listen")]
 
     @staticmethod
     def tells_more_of_the_closed_case(tracker: Tracker, result: Classification) -> bool:
