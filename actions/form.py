@@ -335,9 +335,7 @@ class ValidateIntakeForm(FormValidationAction):
             joined = intake.joined_text(tracker.get_slot("intake_text"), reply.text)
             retyped = intake.refined_type(reply, intake.IntakeState.of(tracker.slots))
             if retyped is None:
-                answered = self.doorvraag(requested, reply, tracker)
-                self.duty_now(requested, answered, dispatcher, tracker)
-                return answered + tell_duties(dispatcher, tracker, joined)
+                return self.doorvraag(requested, reply, dispatcher, tracker) + tell_duties(dispatcher, tracker, joined)
             # "Een stagiair heeft vorige week ..." at "Waar wil je de informatie voor gebruiken?": no answer to
             # it, but the incident behind the question; the questions that fit it come next.
             dispatcher.utter_message(text=intake.texts()["retyped"][retyped], **tag(utterances.NOTED, "retyped"))
@@ -677,7 +675,9 @@ class ValidateIntakeForm(FormValidationAction):
         keys = tracker.get_slot("doorvraag_keys") or []
         return keys[intake.DOORVRAAG_SLOTS.index(slot)]
 
-    def doorvraag(self, slot: str, reply: intake.Reply, tracker: Tracker) -> EventList:
+    def doorvraag(
+        self, slot: str, reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> EventList:
         key = self.key_of(slot, tracker)
         question = qb.bank()[key]
         category = intake.answer_category(reply)
@@ -690,25 +690,20 @@ class ValidateIntakeForm(FormValidationAction):
         answers = intake.answers_of(tracker.slots)
         answers[key] = stored
         events = [SlotSet(slot, category), SlotSet("doorvraag_answers", answers), SlotSet("doorvraag_retry", None)]
+        status = qb.answer_status(question, stored)
+        if question.duty is not None and status == "ontbreekt":
+            # "Is het bestuur al op de hoogte?" - "nog niet, ik wil het eerst zelf regelen": what the law asks
+            # is said now, not only in the advice at the end.
+            dispatcher.utter_message(text=question.advice["missing"], **tag(utterances.DUTY, question.duty))
         # The questions still to come that this answer makes moot are dropped (the numbering stays unbroken).
         keys = list(tracker.get_slot("doorvraag_keys") or [])
         later = keys[keys.index(key) + 1 :]
-        moot = qb.moot_questions(later, key, qb.answer_status(question, stored))
+        moot = qb.moot_questions(later, key, status)
         if moot:
             events.append(SlotSet("doorvraag_keys", keys[: keys.index(key) + 1] + [k for k in later if k not in moot]))
         if question.checks_danger and tracker.get_slot("danger_check") is None:
             events += self.answers_danger(category, reply, tracker)
         return events
-
-    def duty_now(self, slot: str, answered: EventList, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-        """A no to a question that checks a legal duty ("Is het bestuur al op de hoogte?" - "nog niet, ik wil
-        het eerst zelf regelen"): what the law asks is said now, not only in the advice at the end."""
-        key = self.key_of(slot, tracker)
-        question = qb.bank()[key]
-        given: dict[str, str] = next((e["value"] for e in answered if e.get("name") == "doorvraag_answers"), {})
-        if question.duty is None or key not in given or qb.answer_status(question, given[key]) != "ontbreekt":
-            return
-        dispatcher.utter_message(text=question.advice["missing"], **tag(utterances.DUTY, question.duty))
 
     def answers_danger(self, category: str, reply: intake.Reply, tracker: Tracker) -> EventList:
         """The answer to "Is iedereen op dit moment veilig?" is the danger check's answer.
