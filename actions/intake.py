@@ -254,7 +254,9 @@ class ActionStartIntake(Action):
             urgency_category=referrals.known(result.urgency_category) if possible_danger else None,
         )
         log_read(conversation, text, result)
-        spared = tracker.get_slot("meta_kind") == "just_answer" or intake.wants_no_questions(typed)
+        # "ik heb geen tijd voor vragen": asked once in this conversation, it holds for its later questions too.
+        asked_before = tracker.get_slot("meta_kind") == "just_answer"
+        spared = asked_before or intake.wants_no_questions(typed)
         honest = "none_after_advice" if spared else "none"  # no "met een paar vragen" to one who wants none
         answer, suggested = self.answer_first(dispatcher, conversation, result, (role, school), text, honest)
         # Reached through the fallback (no question intent, so no rule starts the form): start it here.
@@ -263,11 +265,8 @@ class ActionStartIntake(Action):
         implicit = answer is None and intake.confirms_implicitly(result.label_confidence, result.theme)
         # With an answer the form tells a duty after it (action_ask_answer_feedback), unless it names it.
         duties = [] if answer else tell_duties(dispatcher, tracker, typed)
-        # "ik heb geen tijd voor vragen, wat moet ik doen": the answer, or the advice, without the questions.
-        # Once asked in this conversation, it holds for its later questions too.
-        hurried = self.spared_the_questions(
-            dispatcher, typed, answer, suggested, asked_before=tracker.get_slot("meta_kind") == "just_answer"
-        )
+        # Spared the questions: the answer, or the advice, without them.
+        hurried = self.spared_the_questions(dispatcher, answer, suggested, spared=spared, asked_before=asked_before)
         return (
             start_form
             + duties
@@ -293,15 +292,15 @@ class ActionStartIntake(Action):
     @staticmethod
     def spared_the_questions(
         dispatcher: CollectingDispatcher,
-        typed: str,
         answer: str | None,
         suggested: str | None,
-        asked_before: bool = False,
+        spared: bool,
+        asked_before: bool,
     ) -> EventList:
-        """The message (or an earlier one of the conversation) asks to skip the questions: an answer is not
-        followed by the offer to ask on; without one the advice comes at once, on what the message told (the
-        form then asks nothing)."""
-        if not (asked_before or intake.wants_no_questions(typed)):
+        """The message (or an earlier one of the conversation: `asked_before`) asks to skip the questions: an
+        answer is not followed by the offer to ask on; without one the advice comes at once, on what the
+        message told (the form then asks nothing)."""
+        if not spared:
             return []
         if answer or suggested:
             return [SlotSet("meta_kind", "just_answer"), SlotSet("ask_on", "nee")]
