@@ -612,11 +612,16 @@ def test_a_question_on_another_theme_read_surely_in_the_questions_starts_its_own
 INFO_KEYS = ["info_doel", "dvp_bekend"]
 
 
-def information_intake(message):
+def at_the_first_question(message, question_type, keys):
+    """form_doorvraag with other questions chosen, the first of them on screen, answered with `message`."""
     tracker = with_message(load_tracker("form_doorvraag"), message)
-    tracker.slots.update({"question_type": "overig", "doorvraag_keys": INFO_KEYS, "doorvraag_answers": {},
+    tracker.slots.update({"question_type": question_type, "doorvraag_keys": keys, "doorvraag_answers": {},
                           "doorvraag_1": None, REQ: "doorvraag_1"})
     return tracker
+
+
+def information_intake(message):
+    return at_the_first_question(message, "overig", INFO_KEYS)
 
 
 def test_the_incident_behind_an_information_question_changes_the_questions(contact_db):
@@ -662,10 +667,7 @@ DUTY_KEYS = ["meldplicht_bestuur", "meldplicht_vertrouwensinspecteur", "wat_gebe
 
 
 def asked_about_the_board(message):
-    tracker = with_message(load_tracker("form_doorvraag"), message)
-    tracker.slots.update({"question_type": "incident", "doorvraag_keys": DUTY_KEYS, "doorvraag_answers": {},
-                          "doorvraag_1": None, REQ: "doorvraag_1"})
-    return tracker
+    return at_the_first_question(message, "incident", DUTY_KEYS)
 
 
 def test_a_no_to_a_duty_question_says_the_duty_at_once_and_drops_the_question_it_makes_moot(contact_db):
