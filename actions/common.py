@@ -207,6 +207,17 @@ def theme_when_unknown(tracker: Tracker, read: Classification) -> EventList:
     return [SlotSet("theme", read.theme), SlotSet("question_type", read.question_type)]
 
 
+def retheme(reply: intake.Reply, tracker: Tracker) -> EventList:
+    """A question about the same case that makes the contact one about the law (intake.refined_theme)."""
+    from bot import contact_log
+
+    theme = intake.refined_theme(reply, intake.IntakeState.of(tracker.slots))
+    if theme is None:
+        return []
+    contact_log.update_contact(tracker.sender_id, theme=theme)
+    return [SlotSet("theme", theme)]
+
+
 def new_answer(key: str | None, tracker: Tracker) -> bool:
     """A knowledge-base answer not given in this conversation yet (the one on screen included)."""
     given = tracker.get_slot("answers_given") or []

@@ -22,6 +22,7 @@ from actions.common import (
     last_user_index,
     new_answer,
     no_answer,
+    retheme,
     switch_case,
     tell_duties,
 )
@@ -174,8 +175,9 @@ class ValidateIntakeForm(FormValidationAction):
         if intake.is_new_question(reply) and not reply.alarm_demoted:
             if self.question_of_its_own(requested, reply, tracker):
                 return None
-            if requested in PASSED_OVER:
+            if requested in PASSED_OVER and intake.asks_practically(reply.text):
                 return self.honest_in_passing(reply, dispatcher, tracker) + danger
+            # A rhetorical question ("Dat is toch te gek voor woorden?") is read as the answer it is.
             # After an answer, answer_feedback / ask_on below read it as more about the case, with the honest line.
         if requested == "danger_check":
             return self.danger_check(reply, dispatcher, tracker)
@@ -216,7 +218,8 @@ class ValidateIntakeForm(FormValidationAction):
         text = redact(reply.text)
         no_answer(dispatcher, tracker.sender_id, text, line="none_in_passing")
         slot, value = PASSED_OVER[tracker.get_slot(REQUESTED_SLOT)]
-        return [SlotSet(slot, value), SlotSet("intake_text", intake.joined_text(tracker.get_slot("intake_text"), text))]
+        joined = intake.joined_text(tracker.get_slot("intake_text"), text)
+        return [SlotSet(slot, value), SlotSet("intake_text", joined), *retheme(reply, tracker)]
 
     @staticmethod
     def may_be_new_case(reply: intake.Reply, tracker: Tracker) -> bool:
@@ -444,8 +447,8 @@ class ValidateIntakeForm(FormValidationAction):
             if intake.is_new_case(reply, tracker.get_slot("theme"), tracker.get_slot("question_type")):
                 return None  # a case or question of its own: a new intake (the answered contact is done)
             # No verdict on the answer, but more about the situation: go on with the intake, keep every word.
-            self.honest_if_asked(reply, dispatcher, tracker)
-            return [SlotSet("answer_feedback", "weet_niet"), *self.go_on(reply, tracker)]
+            honest = self.honest_if_asked(reply, dispatcher, tracker)
+            return [SlotSet("answer_feedback", "weet_niet"), *self.go_on(reply, tracker), *honest]
         category = intake.feedback_category(reply)
         if category in ("stop", "einde"):
             return self.decline_asking_on(tracker, feedback="weet_niet")
@@ -453,11 +456,13 @@ class ValidateIntakeForm(FormValidationAction):
         return [SlotSet("answer_feedback", category)]
 
     @staticmethod
-    def honest_if_asked(reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    def honest_if_asked(reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
         """A short follow-up question ("Is die wet al ingegaan?") with no sure answer is never passed over in
-        silence: the honest line, before the intake goes on."""
-        if intake.is_question(reply.text):
-            no_answer(dispatcher, tracker.sender_id, redact(reply.text))
+        silence: the honest line, before the intake goes on (on the theme the question gives the contact)."""
+        if not intake.is_question(reply.text):
+            return []
+        no_answer(dispatcher, tracker.sender_id, redact(reply.text))
+        return retheme(reply, tracker)
 
     @staticmethod
     def sure_answer(reply: intake.Reply, tracker: Tracker) -> answers.Answer | None:
@@ -491,6 +496,7 @@ class ValidateIntakeForm(FormValidationAction):
             SlotSet("answer_feedback", None),
             SlotSet("ask_on", None),
             SlotSet("confirm_retry", None),
+            *retheme(reply, tracker),
         ]
 
     def question_at_the_topic(self, reply: intake.Reply, tracker: Tracker) -> EventList | None:
@@ -545,7 +551,7 @@ class ValidateIntakeForm(FormValidationAction):
         dispatcher.utter_message(text=spec["back_to_questions"], **tag(utterances.NOTED, "back_to_questions"))
         # The question on screen is passed over (unknown, not recorded), not asked a second time.
         slot, value = PASSED_OVER[tracker.get_slot(REQUESTED_SLOT)]
-        return [given, SlotSet(slot, value)]
+        return [given, SlotSet(slot, value), *retheme(reply, tracker)]
 
     @staticmethod
     def go_on(reply: intake.Reply, tracker: Tracker) -> EventList:
@@ -565,8 +571,8 @@ class ValidateIntakeForm(FormValidationAction):
         if intake.tells_more(reply):
             if intake.is_new_case(reply, tracker.get_slot("theme"), tracker.get_slot("question_type")):
                 return None
-            self.honest_if_asked(reply, dispatcher, tracker)
-            return self.go_on(reply, tracker)
+            honest = self.honest_if_asked(reply, dispatcher, tracker)
+            return self.go_on(reply, tracker) + honest
         category = intake.feedback_category(reply)
         if category == "ja":
             return [SlotSet("ask_on", "ja"), SlotSet("intake_confirmed", True), SlotSet("intake_phase", "intake")]

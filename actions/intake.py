@@ -23,6 +23,7 @@ from actions.common import (
     noted_after_referral,
     previous_user_intent,
     reset_intake,
+    retheme,
     switch_case,
     tell_duties,
     theme_when_unknown,
@@ -327,12 +328,13 @@ class ActionStartIntake(Action):
         answer = answers.choose(result.answers, school, role)
         text = redact(str(tracker.latest_message.get("text") or ""))
         log_read(tracker.sender_id, text, result)
+        rethemed = retheme(intake.Reply.of(tracker.latest_message), tracker)
         if answer is None or not new_answer(answer.key, tracker):
             no_answer(dispatcher, tracker.sender_id, text, line="none_after_advice")
-            return [FollowupAction("action_listen")]
+            return [*rethemed, FollowupAction("action_listen")]
         spec = intake.texts()["answer"]
         dispatcher.utter_message(text=answers.reply_text(answer, school, spec), **tag(utterances.ANSWER, answer.key))
-        return [answer_given(answer.key, tracker), FollowupAction("action_listen")]
+        return [answer_given(answer.key, tracker), *rethemed, FollowupAction("action_listen")]
 
     @staticmethod
     def tells_more_of_the_closed_case(tracker: Tracker, result: Classification) -> bool:

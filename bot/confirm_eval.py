@@ -11,6 +11,10 @@ A second table measures `refine_type_min_confidence` (bot/intake_reading.py refi
 information question takes the type of a later statement that the model reads as incident or
 beleid this surely. On the same questions, of those read as incident or beleid: how often that type
 is right above each threshold of the type share alone.
+
+A third measures `refine_theme_min_confidence` (bot/intake_reading.py refined_theme): a question about
+the same case read as a theme of `rethemed` (what the law requires) gives the contact that theme. Of
+the questions read as such a theme: how often it is right above each threshold of the theme share.
 """
 
 from __future__ import annotations
@@ -57,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 2
     cases = [c for c in yaml.safe_load(HOLDOUT.read_text(encoding="utf-8")) if not c.get("urgent")]
-    scored, typed = [], []
+    rethemed = set(intake.texts()["rethemed"])
+    scored, typed, themed = [], [], []
     for case in cases:
         result = classifier.classify(case["text"])
         if result.urgent:
@@ -66,10 +71,16 @@ def main(argv: list[str] | None = None) -> int:
         scored.append((result.label_confidence, right))
         if result.question_type != "overig":
             typed.append((result.type_confidence, result.question_type == case["question_type"]))
+        if result.theme in rethemed:
+            themed.append((result.theme_confidence, result.theme == case["theme"]))
     rows = table(scored)
     type_rows = table(typed)
+    theme_rows = table(themed)
     configured = float(intake.texts()["confirm"]["implicit_min_confidence"])
     refine = float(intake.texts()["refine_type_min_confidence"])
+    refine_theme = float(intake.texts()["refine_theme_min_confidence"])
+    # Never below the share at which a topic is said without asking: a new theme is said the same way.
+    theme_proposal = max(proposed(theme_rows, REFINE_TARGET), configured)
     lines = [
         "# Implicit confirmation",
         "",
@@ -92,6 +103,18 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"Lowest threshold with at least {REFINE_TARGET:.0%} right: **{proposed(type_rows, REFINE_TARGET):.2f}**; "
         f"configured (dialogue.yml refine_type_min_confidence): {refine:.2f}.",
+        "",
+        "## Refining the theme",
+        "",
+        f"Of the {len(themed)} questions read as {', '.join(sorted(rethemed))}: how often that theme is right, "
+        "by the theme share.",
+        "",
+        "| threshold | read this surely | theme right |",
+        "|---|---|---|",
+        *(f"| {t:.2f} | {n} ({n / max(len(themed), 1):.0%}) | {share:.3f} |" for t, n, share in theme_rows),
+        "",
+        f"Lowest threshold with at least {REFINE_TARGET:.0%} right, and not below the implicit confirmation: "
+        f"**{theme_proposal:.2f}**; configured (dialogue.yml refine_theme_min_confidence): {refine_theme:.2f}.",
     ]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")

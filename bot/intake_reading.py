@@ -224,7 +224,16 @@ def is_new_case(reply: Reply, theme: str | None, question_type: str | None) -> b
     # als een leerling een docent slaat?" also "Vorige week heeft een leerling een collega geslagen": the
     # incident asked about, told as the event it was.
     case_after_policy = question_type != labels.INCIDENT and read.question_type == labels.INCIDENT
-    return confirms_implicitly(read.label_confidence, read.theme) and (is_question(reply.text) or case_after_policy)
+    if case_after_policy:
+        return confirms_implicitly(read.label_confidence, read.theme)
+    # What the law allows or requires, asked about the case on the table ("Moet ik dit verplicht melden?"),
+    # is that case's practical question (labels.md rule 1): it gives the contact its theme (refined_theme)
+    # instead of starting a contact of its own.
+    return (
+        is_question(reply.text)
+        and read.theme not in texts()["rethemed"]
+        and confirms_implicitly(read.label_confidence, read.theme)
+    )
 
 
 def tells_new_case(reply: Reply, state: IntakeState) -> bool:
@@ -284,6 +293,23 @@ def refined_type(reply: Reply, state: IntakeState) -> str | None:
     if read.question_type not in texts()["retyped"] or not sure:
         return None
     return read.question_type
+
+
+def refined_theme(reply: Reply, state: IntakeState) -> str | None:
+    """The theme a typed question about the same case gives its contact: what the law or a rule requires.
+
+    labels.md rule 1 codes a question about what the law requires or allows as wet_en_regelgeving, even
+    when its subject is bullying or a vertrouwenspersoon. "Moet ik dit verplicht doorgeven aan het
+    bestuur?" asked about the incident being told makes that the contact's practical question. Only into
+    the themes of dialogue.yml `rethemed`, and only for a question the model reads as that theme at
+    least `refine_theme_min_confidence` surely (make eval-confirmation, "Refining the theme").
+    """
+    if state.theme in (None, labels.OVERIG) or reply.is_payload or not asks_practically(reply.text):
+        return None
+    read = reply.classification
+    if read.theme == state.theme or read.theme not in texts()["rethemed"]:
+        return None
+    return read.theme if read.theme_confidence >= float(texts()["refine_theme_min_confidence"]) else None
 
 
 def joined_text(earlier: str | None, text: str) -> str:

@@ -422,6 +422,28 @@ def test_after_an_answer_a_plain_statement_in_the_same_frame_is_its_context():
     assert intake.is_new_case(question, "wet_en_regelgeving", "incident")
 
 
+def test_a_law_question_about_the_case_on_the_table_is_its_practical_question_not_a_new_case():
+    """labels.md rule 1: what the law requires or allows is wet_en_regelgeving, whatever the case is about."""
+    state = intake.IntakeState(theme="vertrouwenswerk", question_type="incident")
+    asked = "Moet ik dit verplicht doorgeven aan het bestuur, of mag ik het vertrouwelijk houden?"
+    sure = intake.Reply.of(parse(asked, "vraag_wet_en_regelgeving_incident", 0.9))
+    assert not intake.is_new_case(sure, "vertrouwenswerk", "incident")
+    assert intake.refined_theme(sure, state) == "wet_en_regelgeving"
+    # Read unsurely, told as a statement, on another theme, or on the contact's own theme: the theme stays.
+    split = [{"name": "vraag_wet_en_regelgeving_incident", "confidence": 0.5},
+             {"name": "vraag_vertrouwenswerk_incident", "confidence": 0.5}]
+    unsure = intake.Reply.of(parse(asked, "vraag_wet_en_regelgeving_incident", 0.5, ranking=split))
+    told = intake.Reply.of(parse("Het bestuur weet er nog niets van.", "vraag_wet_en_regelgeving_incident", 0.9))
+    how = intake.Reply.of(parse("Hoe vertel ik dit aan de klas zonder haar te beschadigen?", "vraag_pesten_incident", 0.9))
+    for reply in (unsure, told, how):
+        assert intake.refined_theme(reply, state) is None, reply.text
+    assert intake.refined_theme(sure, intake.IntakeState(theme="wet_en_regelgeving", question_type="incident")) is None
+    # A case of its own after a question about policy is still one, law or not.
+    case = intake.Reply.of(parse("Gisteren sloeg een leerling een docent. Moeten we nu aangifte doen?",
+                                 "vraag_wet_en_regelgeving_incident", 0.9))
+    assert intake.is_new_case(case, "pesten", "beleid")
+
+
 
 @pytest.mark.parametrize(("text", "asks"), [
     ("Wij hebben niemand die officieel anti-pestcoördinator is. Is dat wettelijk verplicht? Ja of nee.", True),
@@ -647,6 +669,27 @@ def test_a_question_about_the_same_case_after_the_advice_is_answered_on_its_cont
     assert message["text"].startswith(answers.by_key()["pestprotocol_verplicht"].answer)
     assert SlotSet("answers_given", ["pestprotocol_verplicht"]) in events
     assert len(contacts(contact_db)) == 1
+
+
+def test_a_law_question_after_the_advice_codes_its_contact_as_one_about_the_law(contact_db):
+    from actions.intake import ActionStartIntake
+
+    tracker = load_tracker("question_pesten")
+    open_contact_as(tracker, theme="pesten", question_type="incident")
+    asked = parse("Mag de school die jongen nu gewoon van school sturen? Wat zijn daar de regels voor?",
+                  "vraag_wet_en_regelgeving_incident", 0.8)
+    events, [message] = run(ActionStartIntake(), with_message(tracker, asked))
+    assert message["text"].startswith(intake.texts()["answer"]["none_after_advice"].split("{")[0])
+    assert events == [SlotSet("theme", "wet_en_regelgeving"), FollowupAction("action_listen")]
+    [contact] = contacts(contact_db)
+    assert (contact.theme, contact.question_type) == ("wet_en_regelgeving", "incident")
+
+
+def open_contact_as(tracker, **coding):
+    from bot.contact_log import open_contact
+
+    open_contact(tracker.sender_id, caller_role="ouder", **coding)
+    tracker.slots.update(intake_phase="advies", caller_role="ouder", **coding)
 
 
 def test_no_questions_asked_for_once_holds_for_the_conversations_later_intakes(contact_db):

@@ -604,9 +604,21 @@ def test_a_question_on_the_same_theme_without_an_answer_stays_in_the_questions(c
 
 def test_a_question_on_another_theme_read_surely_in_the_questions_starts_its_own_intake(contact_db):
     opened(contact_db, "test-form-doorvraag")
-    question = "Mag een school eigenlijk camerabeelden van het schoolplein aan ouders laten zien als bewijs?"
-    events, messages = validate(with_message(load_tracker("form_doorvraag"), parse(question, "vraag_wet_en_regelgeving_beleid", 0.9)))
+    question = "Hoe begeleid ik als vertrouwenspersoon een collega die een klacht wil indienen tegen de directeur?"
+    events, messages = validate(with_message(load_tracker("form_doorvraag"), parse(question, "vraag_vertrouwenswerk_beleid", 0.9)))
     assert events == [] and messages == []
+
+
+def test_a_law_question_about_the_case_in_the_questions_gives_the_contact_that_theme(contact_db):
+    """Rule 1 of labels.md: the honest line, the question on screen passed over, the contact now about the law."""
+    opened(contact_db, "test-form-doorvraag")
+    question = "Mag een school eigenlijk camerabeelden van het schoolplein aan ouders laten zien als bewijs?"
+    events, [message] = validate(with_message(load_tracker("form_doorvraag"), parse(question, "vraag_wet_en_regelgeving_beleid", 0.9)))
+    assert message["text"] == intake.texts()["answer"]["none_in_passing"]
+    assert events[0] == SlotSet("doorvraag_2", "weet_niet") and events[2] == SlotSet("theme", "wet_en_regelgeving")
+    assert events[-1] == SlotSet(REQ, "doorvraag_3")  # the same questions go on
+    [contact] = contacts(contact_db)
+    assert (contact.theme, contact.question_type, contact.status) == ("wet_en_regelgeving", "incident", "lopend")
 
 
 INFO_KEYS = ["info_doel", "dvp_bekend"]
@@ -699,3 +711,16 @@ def test_a_question_after_a_story_read_as_inform_still_gets_the_honest_line_in_p
     rhetorical = "Dat hebben we allemaal al geprobeerd, maar dat is toch te gek voor woorden?"
     events, messages = validate(with_message(load_tracker("form_doorvraag"), parse(rhetorical, "inform", 0.7)))
     assert events[0] == SlotSet("doorvraag_2", "ja") and messages == []  # "Dat hebben we ..." answers yes
+
+
+def test_a_rhetorical_question_read_as_a_law_question_is_an_answer_and_changes_no_theme(contact_db):
+    """ "Dat is toch te gek voor woorden?" asks nothing: no honest line, no contact coded as a question about the law."""
+    opened(contact_db, "test-form-doorvraag")
+    told = "De school heeft die jongen één dag geschorst en dat was het. Dat is toch te gek voor woorden? Veel te licht."
+    told_at = at_the_first_question(parse(told, "vraag_wet_en_regelgeving_incident", 0.9), "incident",
+                                    ["wat_gebeurd", "al_geprobeerd"])
+    events, messages = validate(told_at)
+    assert messages == [] and events[0] == SlotSet("doorvraag_1", "tekst")
+    assert not any(e.get("name") == "theme" for e in events)
+    [contact] = contacts(contact_db)
+    assert contact.theme == "pesten"

@@ -45,3 +45,9 @@ def test_every_rule_that_lists_questions_lists_all_of_them():
 def test_the_theme_buttons_are_the_themes():
     payloads = [b["payload"] for b in intake.theme_buttons()]
     assert payloads == [f'/inform{{"theme":"{t}"}}' for t in labels.themes()]
+
+
+def test_the_refinements_name_label_values():
+    """A refined type or theme (dialogue.yml retyped, rethemed) is written to the contact log as a label."""
+    assert set(intake.texts()["retyped"]) <= set(labels.question_types()) - {labels.OVERIG}
+    assert set(intake.texts()["rethemed"]) <= set(labels.themes()) - {labels.OVERIG}
