@@ -198,10 +198,17 @@ def kept_profile(tracker: Tracker) -> EventList:
 
 
 def theme_when_unknown(tracker: Tracker, read: Classification) -> EventList:
-    """The contact does not know yet what it is about (a referral or a handoff came first); this message does."""
+    """The contact does not know yet what it is about (a referral or a handoff came first); this message does.
+
+    Only a reading sure enough to be said without asking: a remark while waiting ("bel me terug, ik ben
+    aandachtsfunctionaris") read unsurely as a question about policy does not code a contact about the
+    helpdesk's hours as one about safety.
+    """
     from bot import contact_log, labels
 
     if tracker.get_slot("theme") not in (None, labels.OVERIG) or read.theme == labels.OVERIG:
+        return []
+    if not intake.confirms_implicitly(read.label_confidence, read.theme):
         return []
     contact_log.update_contact(tracker.sender_id, theme=read.theme, question_type=read.question_type)
     return [SlotSet("theme", read.theme), SlotSet("question_type", read.question_type)]

@@ -317,3 +317,20 @@ def test_what_the_user_tells_while_waiting_goes_on_the_waiting_contact(contact_d
     assert events[-1] == SlotSet("requested_slot", "waiting_choice")  # still waiting
     [contact] = contacts(contact_db, "wacht-1")
     assert (contact.caller_role, contact.school_type, contact.theme) == ("ouder", "vo", "sociale_veiligheid")
+
+
+def test_a_remark_read_unsurely_while_waiting_keeps_the_role_but_codes_no_theme(contact_db):
+    """ "Bel me terug. Ik ben aandachtsfunctionaris op een vmbo": the role counts, a guess at a theme does not."""
+    from bot.contact_log import open_contact
+
+    open_contact("wacht-1", theme="overig", question_type="overig")
+    split = [{"name": "vraag_sociale_veiligheid_beleid", "confidence": 0.41},
+             {"name": "vraag_overig", "confidence": 0.33}, {"name": "vraag_pesten_beleid", "confidence": 0.26}]
+    told = parse("Zorg dat iemand me terugbelt. Ik ben aandachtsfunctionaris op een vmbo, meer hoef je niet te weten.",
+                 "vraag_sociale_veiligheid_beleid", 0.41, ranking=split,
+                 entities={"caller_role": "ib_zorg", "school_type": "vo"})
+    events, _ = run(ValidateWaitingForm(), waiting_tracker(told))
+    assert events[:2] == [SlotSet("caller_role", "ib_zorg"), SlotSet("school_type", "vo")]
+    assert not any(e.get("name") in ("theme", "question_type") for e in events)
+    [contact] = contacts(contact_db, "wacht-1")
+    assert (contact.caller_role, contact.theme, contact.question_type) == ("ib_zorg", "overig", "overig")
