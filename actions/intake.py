@@ -192,11 +192,16 @@ class ActionStartIntake(Action):
             kept = kept_profile(tracker)
             noted_after_referral(dispatcher, tracker, intake.texts()["noted"]["after_referral"])
             return [*kept, *theme_when_unknown(tracker, result), FollowupAction("action_listen")]
-        if intake.announces_question(typed) and result.urgency == labels.GEEN and not switched:
-            # "ik heb een vraag over de monitor": the question is still to come; a named theme holds for it.
+        introduced = intake.only_introduces(intake.Reply.of(message))
+        if (intake.announces_question(typed) or introduced) and result.urgency == labels.GEEN and not switched:
+            # "ik heb een vraag over de monitor", "ik ben ouder, mijn zoon zit op de basisschool": the question
+            # is still to come; a named theme holds for it, a role and school type are kept.
             named = intake.theme_named(typed)
             spec = intake.texts()["fallback"]
-            if named is not None and named != labels.OVERIG:
+            if introduced:
+                after_fallback = last_bot_action(tracker) == "action_fallback"
+                text = intake.texts()["noted"]["after_fallback" if after_fallback else "default"]
+            elif named is not None and named != labels.OVERIG:
                 text = spec["theme_named"].format(theme=labels.label_text("themes", named))
             else:
                 text = spec["announced"]

@@ -317,6 +317,19 @@ def joined_text(earlier: str | None, text: str) -> str:
     return " ".join(part for part in (earlier, redact(text)) if part)
 
 
+def only_introduces(reply: Reply) -> bool:
+    """Who is asking, for which school, and nothing more ("Ik ben ouder, mijn zoon zit op de basisschool"):
+    like an announced question, the question is still to come.
+
+    A typed message that names a role or school type, asks nothing, is no longer than an announcement and
+    that the model places on no safety theme: the type its words get then says nothing about a question.
+    """
+    if reply.is_payload or not tells_profile(reply) or is_question(reply.text):
+        return False
+    short = len(reply.text.split()) <= int(texts()["announcement"]["max_words"])
+    return short and reply.classification.theme == labels.OVERIG
+
+
 def tells_profile(reply: Reply) -> bool:
     """The message names a role or school type (typed or clicked)."""
     return bool(reply.entities.get("caller_role") or reply.entities.get("school_type"))

@@ -568,6 +568,36 @@ def test_an_announced_question_is_asked_for_not_started_as_an_intake(contact_db)
     assert message["text"] == intake.texts()["fallback"]["announced"]
 
 
+@pytest.mark.parametrize(("text", "intent", "entities", "introduces"), [
+    ("Ik ben ouder, mijn zoon zit op de basisschool.", "vraag_overig_incident", {"caller_role": "ouder", "school_type": "po"}, True),
+    ("Hallo, ik ben mentor op een vmbo.", "vraag_overig", {"caller_role": "mentor", "school_type": "vo"}, True),
+    # A case, a question, or a role with a safety theme read: the intake starts on it.
+    ("Ik ben mentor, een leerling wordt gepest.", "vraag_pesten_incident", {"caller_role": "mentor"}, False),
+    ("Ik ben ouder, mag de school mijn zoon schorsen?", "vraag_overig", {"caller_role": "ouder"}, False),
+    ("mijn zoon zit op de basisschool en wil er niet meer heen", "vraag_overig_incident", {}, False),
+])
+def test_a_message_that_only_says_who_is_asking(text, intent, entities, introduces):
+    assert intake.only_introduces(intake.Reply.of(parse(text, intent, 0.9, entities=entities))) is introduces
+
+
+def test_who_is_asking_told_first_is_kept_and_the_question_asked_for(contact_db):
+    """ "Ik ben ouder, mijn zoon zit op de basisschool" is no question: no intake coded by the type its words get."""
+    from actions.intake import ActionStartIntake
+
+    said = parse("Ik ben ouder, mijn zoon zit op de basisschool.", "vraag_overig_incident", 0.9,
+                 entities={"caller_role": "ouder", "school_type": "po"})
+    events, [message] = run(ActionStartIntake(), with_message(load_tracker("question_pesten"), said))
+    assert message["text"] == intake.texts()["noted"]["default"]
+    assert events[-2:] == [SlotSet("intake_phase", "aangekondigd"), FollowupAction("action_listen")]
+    [contact] = contacts(contact_db)
+    assert (contact.theme, contact.question_type, contact.caller_role, contact.school_type) == ("overig", "overig", "ouder", "po")
+    # Right after "Sorry, ik begrijp je niet helemaal": the question is asked for in other words.
+    tracker = with_message(load_tracker("question_pesten"), said)
+    tracker.events.insert(len(tracker.events) - 1, {"event": "action", "name": "action_fallback"})
+    _, [message] = run(ActionStartIntake(), tracker)
+    assert message["text"] == intake.texts()["noted"]["after_fallback"]
+
+
 def test_a_practical_question_typed_at_the_topic_question_gets_its_answer_on_the_same_contact(contact_db):
     from bot.contact_log import open_contact
 
