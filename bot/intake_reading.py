@@ -223,8 +223,13 @@ def is_new_case(reply: Reply, theme: str | None, question_type: str | None) -> b
     # its words get: "het gaat om een jongen van 14 die veel verzuimt", and after "Moeten we aangifte doen
     # als een leerling een docent slaat?" also "Vorige week heeft een leerling een collega geslagen": the
     # incident asked about, told as the event it was.
-    case_after_policy = question_type != labels.INCIDENT and read.question_type == labels.INCIDENT
-    if case_after_policy:
+    # After an information question the case told is most often the one behind it ("ik wil sparren over een
+    # lastige casus", then the casus): one of its own names when it happened, as inside the questions
+    # (tells_new_case); after a question about policy any case is.
+    told_case = read.question_type == labels.INCIDENT and (
+        question_type == labels.BELEID or (question_type == labels.OVERIG and tells_when(reply.text))
+    )
+    if told_case:
         return confirms_implicitly(read.label_confidence, read.theme)
     # What the law allows or requires, asked about the case on the table ("Moet ik dit verplicht melden?"),
     # is that case's practical question (labels.md rule 1): it gives the contact its theme (refined_theme)

@@ -15,6 +15,7 @@ from bot import knowledge
 
 OVERIG = "overig"
 INCIDENT = "incident"  # the question type of a concrete case (labels.md)
+BELEID = "beleid"  # the question type of how the school arranges things (labels.md)
 PUPIL = "leerling"  # the caller_role of a pupil or student writing themselves
 
 

@@ -422,6 +422,17 @@ def test_after_an_answer_a_plain_statement_in_the_same_frame_is_its_context():
     assert intake.is_new_case(question, "wet_en_regelgeving", "incident")
 
 
+def test_after_an_information_question_the_case_told_is_the_one_behind_it_unless_it_says_when():
+    """ "wil graag sparren over een lastige casus met een ouder" answered; the casus told next is that one."""
+    casus = intake.Reply.of(parse("een vader beschuldigt de school van discriminatie van zijn dochter en neemt alle "
+                                  "gesprekken op", "vraag_sociale_veiligheid_incident", 0.9))
+    assert not intake.is_new_case(casus, "vertrouwenswerk", "overig")
+    assert intake.is_new_case(casus, "vertrouwenswerk", "beleid")  # after a question about policy: its own
+    event = intake.Reply.of(parse("Gisteren heeft een vader op het plein een leerkracht uitgescholden en geduwd.",
+                                  "vraag_sociale_veiligheid_incident", 0.9))
+    assert intake.is_new_case(event, "vertrouwenswerk", "overig")
+
+
 def test_a_law_question_about_the_case_on_the_table_is_its_practical_question_not_a_new_case():
     """labels.md rule 1: what the law requires or allows is wet_en_regelgeving, whatever the case is about."""
     state = intake.IntakeState(theme="vertrouwenswerk", question_type="incident")

@@ -51,3 +51,7 @@ def test_the_refinements_name_label_values():
     """A refined type or theme (dialogue.yml retyped, rethemed) is written to the contact log as a label."""
     assert set(intake.texts()["retyped"]) <= set(labels.question_types()) - {labels.OVERIG}
     assert set(intake.texts()["rethemed"]) <= set(labels.themes()) - {labels.OVERIG}
+
+
+def test_the_named_label_values_are_the_vocabularys():
+    assert {labels.OVERIG, labels.INCIDENT, labels.BELEID} == set(labels.question_types())
