@@ -553,3 +553,14 @@ def test_a_school_leader_is_not_told_to_ask_the_directie():
         teacher = qb.advice_for(theme, qtype, "po", answers, caller_role="docent")
         assert not [step for step in leader.next_steps if "directie" in step.lower()], leader.next_steps
         assert [step for step in teacher.next_steps if "directie" in step.lower()]
+
+
+@pytest.mark.parametrize("text", ["als externe vp voor een stichting met een paar so-scholen wil ik sparren",
+                                  "Ik ben interne contactpersoon op een basisschool", "ik ben ivp op een mbo"])
+def test_the_role_of_a_vertrouwenspersoon_told_as_people_type_it_is_not_asked(text):
+    assert "vp_welke_rol" in keys(qb.answered_in_text("vertrouwenswerk", "incident", "so", text=text))
+
+
+def test_a_vp_who_did_not_say_which_role_is_asked():
+    text = "Een ouder wil een klacht indienen over een leerkracht."
+    assert "vp_welke_rol" not in keys(qb.answered_in_text("vertrouwenswerk", "incident", "po", text=text))
