@@ -18,6 +18,7 @@ INTAKE_SLOTS = (
     "answer_suggested",
     "suggestion_check",
     "announced_theme",
+    "case_theme",
     "switch_from",
     "switch_parse",
     "switch_check",
@@ -222,7 +223,8 @@ def retheme(reply: intake.Reply, tracker: Tracker) -> EventList:
     if theme is None:
         return []
     contact_log.update_contact(tracker.sender_id, theme=theme)
-    return [SlotSet("theme", theme)]
+    case_theme = tracker.get_slot("case_theme") or tracker.get_slot("theme")
+    return [SlotSet("theme", theme), SlotSet("case_theme", case_theme)]
 
 
 def new_answer(key: str | None, tracker: Tracker) -> bool:

@@ -400,10 +400,12 @@ def advice_for(
     school_type: str | None,
     answers: Mapping[str, str],
     caller_role: str | None = None,
+    case_theme: str | None = None,
 ) -> Advice:
     """Advice built from the answers: what is in place, what is missing, the duty, next steps.
 
-    The steps for who is asking come first (a parent's are theirs, not the school's)."""
+    The steps for who is asking come first (a parent's are theirs, not the school's). `case_theme`: the
+    theme of the case a question about the law was asked about; its reading comes first."""
     data = _data()
     own, instead_of_defaults = _role_steps(caller_role, theme, question_type)
     rated = sorted(_statuses(answers), key=lambda pair: _priority(pair[0]))
@@ -422,7 +424,11 @@ def advice_for(
     steps = _unique(steps + defaults)[: max(len(steps), MIN_STEPS)]
     steps = _unique(own + steps)
     duty = _pick_duty(theme, question_type, school_type, rated)
-    reading = list(data["reading"].get(theme, data["reading"]["overig"]))
+    reading = [
+        line
+        for each in dict.fromkeys(t for t in (case_theme, theme) if t)
+        for line in data["reading"].get(each, data["reading"]["overig"])
+    ]
     reading += data["reading_by_school_type"].get(school_type, ())
     described = [q for q in by_status["aanwezig"] if q.kind == "text"]
     return Advice(

@@ -247,6 +247,30 @@ def test_a_claim_denied_in_other_words_is_no_claim():
     assert not verdict(denied, text) and verdict(made, text)
 
 
+@pytest.mark.parametrize(("text", "made", "denied"), [
+    ("advise confronting the mother at pick-up", "Spreek de moeder morgen bij het ophalen op het plein aan.",
+     "Spreek de moeder niet op het plein aan, maar nodig haar uit voor een gesprek."),
+    ("advise sending the girl home as usual", "Laat haar vandaag gewoon naar huis gaan.",
+     "Stuur haar niet zomaar naar huis."),
+    ("advise passing the complaint on to the colleague", "Geef de klacht door aan de collega over wie hij gaat.",
+     "Geef de klacht niet door aan de collega zonder haar toestemming."),
+    ("say the law requires a separate anti-pestcoördinator job",
+     "De wet vraagt een aparte functie van anti-pestcoördinator naast het aanspreekpunt.",
+     "Het aanspreekpunt en de coördinator mogen dezelfde persoon zijn; een aparte functie is niet verplicht."),
+    ("say that monitoring less than once a year is enough", "Een monitor om de twee jaar is genoeg.",
+     "Meet minstens elk jaar; om de twee jaar is niet genoeg."),
+    ("say the images can be shown without regard to the other pupil's privacy (AVG)",
+     "Je mag de camerabeelden aan de ouders laten zien.",
+     "Camerabeelden mag je niet zomaar laten zien: weeg de privacy van de andere leerling af."),
+    ("say it is enough that the directeur knows or can handle it with the pabo",
+     "Het is genoeg dat de directeur het weet.", "Het is niet genoeg dat de directeur het weet: meld het bij het bestuur."),
+])
+def test_forbidden_claims_of_the_scripts_are_judged_both_ways(text, made, denied):
+    assert mn.judgeable(mn.classify(text), text)
+    assert verdict(conversation(turn("a", said(u.ADVICE, None, made))), text)
+    assert not verdict(conversation(turn("a", said(u.ADVICE, None, denied))), text)
+
+
 def test_a_duty_said_in_other_words_counts():
     text = "leave out the meldplicht"
     assert not verdict(conversation(turn("a", said(u.ANSWER, "k", "Meld het meteen bij het bestuur."))), text)

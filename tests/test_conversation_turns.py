@@ -721,7 +721,8 @@ def test_a_law_question_after_the_advice_codes_its_contact_as_one_about_the_law(
                   "vraag_wet_en_regelgeving_incident", 0.8)
     events, [message] = run(ActionStartIntake(), with_message(tracker, asked))
     assert message["text"].startswith(intake.texts()["answer"]["none_after_advice"].split("{")[0])
-    assert events == [SlotSet("theme", "wet_en_regelgeving"), FollowupAction("action_listen")]
+    assert events == [SlotSet("theme", "wet_en_regelgeving"), SlotSet("case_theme", "pesten"),
+                      FollowupAction("action_listen")]
     [contact] = contacts(contact_db)
     assert (contact.theme, contact.question_type) == ("wet_en_regelgeving", "incident")
 

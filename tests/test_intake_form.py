@@ -616,6 +616,7 @@ def test_a_law_question_about_the_case_in_the_questions_gives_the_contact_that_t
     events, [message] = validate(with_message(load_tracker("form_doorvraag"), parse(question, "vraag_wet_en_regelgeving_beleid", 0.9)))
     assert message["text"] == intake.texts()["answer"]["none_in_passing"]
     assert events[0] == SlotSet("doorvraag_2", "weet_niet") and events[2] == SlotSet("theme", "wet_en_regelgeving")
+    assert events[3] == SlotSet("case_theme", "pesten")  # the advice keeps the case's reading
     assert events[-1] == SlotSet(REQ, "doorvraag_3")  # the same questions go on
     [contact] = contacts(contact_db)
     assert (contact.theme, contact.question_type, contact.status) == ("wet_en_regelgeving", "incident", "lopend")

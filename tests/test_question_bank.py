@@ -446,6 +446,15 @@ def test_two_or_three_steps_always():
         assert len(set(advice.next_steps)) == len(advice.next_steps)
 
 
+def test_a_case_coded_as_a_question_about_the_law_keeps_its_own_reading_first():
+    law = qb.advice_for("wet_en_regelgeving", "incident", "po", {}, case_theme="pesten")
+    pesten = qb.advice_for("pesten", "incident", "po", {}).reading
+    only_law = qb.advice_for("wet_en_regelgeving", "incident", "po", {}).reading
+    assert law.reading[:2] == pesten[:2] == [qb.fill(line) for line in DATA["reading"]["pesten"]]  # the case's first
+    assert set(law.reading) == set(pesten) | set(only_law)
+    assert qb.advice_for("pesten", "incident", "po", {}, case_theme="pesten").reading == pesten
+
+
 def test_duty_text_follows_the_sector():
     po = qb.advice_for("pesten", "beleid", "po", {"pestprotocol": "ja"})
     mbo = qb.advice_for("pesten", "beleid", "mbo", {"pestprotocol": "ja"})
