@@ -234,11 +234,8 @@ def is_new_case(reply: Reply, theme: str | None, question_type: str | None) -> b
     # What the law allows or requires, asked about the case on the table ("Moet ik dit verplicht melden?"),
     # is that case's practical question (labels.md rule 1): it gives the contact its theme (refined_theme)
     # instead of starting a contact of its own.
-    return (
-        is_question(reply.text)
-        and read.theme not in texts()["rethemed"]
-        and confirms_implicitly(read.label_confidence, read.theme)
-    )
+    about_the_case = read.theme in texts()["rethemed"] and refers_back(reply.text)
+    return is_question(reply.text) and not about_the_case and confirms_implicitly(read.label_confidence, read.theme)
 
 
 def tells_new_case(reply: Reply, state: IntakeState) -> bool:
@@ -300,6 +297,12 @@ def refined_type(reply: Reply, state: IntakeState) -> str | None:
     return read.question_type
 
 
+def refers_back(text: str) -> bool:
+    """The message points back at the case told before ("Moet ik dit melden?", "die aangifte", "zo iemand")."""
+    norm = qb.normalise(text)
+    return any(re.search(pattern, norm) for pattern in texts()["refers_back"])
+
+
 def refined_theme(reply: Reply, state: IntakeState) -> str | None:
     """The theme a typed question about the same case gives its contact: what the law or a rule requires.
 
@@ -311,6 +314,8 @@ def refined_theme(reply: Reply, state: IntakeState) -> str | None:
     """
     if state.theme in (None, labels.OVERIG) or reply.is_payload or not asks_practically(reply.text):
         return None
+    if not refers_back(reply.text):
+        return None  # a question of its own about the law, not about this case
     read = reply.classification
     if read.theme == state.theme or read.theme not in texts()["rethemed"]:
         return None

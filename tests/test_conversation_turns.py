@@ -449,6 +449,10 @@ def test_a_law_question_about_the_case_on_the_table_is_its_practical_question_no
     for reply in (unsure, told, how):
         assert intake.refined_theme(reply, state) is None, reply.text
     assert intake.refined_theme(sure, intake.IntakeState(theme="wet_en_regelgeving", question_type="incident")) is None
+    # A question about the law that does not point back at the case is one of its own.
+    own = intake.Reply.of(parse("Mag een school camerabeelden van een vechtpartij aan ouders laten zien?",
+                                "vraag_wet_en_regelgeving_beleid", 0.9))
+    assert intake.is_new_case(own, "vertrouwenswerk", "incident") and intake.refined_theme(own, state) is None
     # A case of its own after a question about policy is still one, law or not.
     case = intake.Reply.of(parse("Gisteren sloeg een leerling een docent. Moeten we nu aangifte doen?",
                                  "vraag_wet_en_regelgeving_incident", 0.9))

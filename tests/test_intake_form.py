@@ -602,17 +602,23 @@ def test_a_question_on_the_same_theme_without_an_answer_stays_in_the_questions(c
     assert (contact.theme, contact.question_type, contact.status) == ("pesten", "incident", "lopend")
 
 
-def test_a_question_on_another_theme_read_surely_in_the_questions_starts_its_own_intake(contact_db):
+@pytest.mark.parametrize(("question", "intent"), [
+    ("Hoe begeleid ik als vertrouwenspersoon een collega die een klacht wil indienen tegen de directeur?",
+     "vraag_vertrouwenswerk_beleid"),
+    # A question about the law that does not point back at the case is a question of its own too.
+    ("Mag een school eigenlijk camerabeelden van het schoolplein aan ouders laten zien als bewijs?",
+     "vraag_wet_en_regelgeving_beleid"),
+])
+def test_a_question_on_another_theme_read_surely_in_the_questions_starts_its_own_intake(contact_db, question, intent):
     opened(contact_db, "test-form-doorvraag")
-    question = "Hoe begeleid ik als vertrouwenspersoon een collega die een klacht wil indienen tegen de directeur?"
-    events, messages = validate(with_message(load_tracker("form_doorvraag"), parse(question, "vraag_vertrouwenswerk_beleid", 0.9)))
+    events, messages = validate(with_message(load_tracker("form_doorvraag"), parse(question, intent, 0.9)))
     assert events == [] and messages == []
 
 
 def test_a_law_question_about_the_case_in_the_questions_gives_the_contact_that_theme(contact_db):
     """Rule 1 of labels.md: the honest line, the question on screen passed over, the contact now about the law."""
     opened(contact_db, "test-form-doorvraag")
-    question = "Mag een school eigenlijk camerabeelden van het schoolplein aan ouders laten zien als bewijs?"
+    question = "Mag de school deze camerabeelden van het schoolplein aan de ouders laten zien als bewijs?"
     events, [message] = validate(with_message(load_tracker("form_doorvraag"), parse(question, "vraag_wet_en_regelgeving_beleid", 0.9)))
     assert message["text"] == intake.texts()["answer"]["none_in_passing"]
     assert events[0] == SlotSet("doorvraag_2", "weet_niet") and events[2] == SlotSet("theme", "wet_en_regelgeving")
