@@ -620,7 +620,19 @@ class ValidateIntakeForm(FormValidationAction):
             return [SlotSet("intake_confirmed", True)]
         if intake.tells_more(reply):
             # The case told further instead of a yes: the topic stands, and the words count for the questions.
-            retyped = intake.refined_type(reply, intake.IntakeState.of(tracker.slots))
+            state = intake.IntakeState.of(tracker.slots)
+            told = intake.theme_told(reply, state)
+            if told is not None:
+                # ... unless the words show its theme surely: taken, and said with the next question
+                # ("Je vraag gaat over *pesten*"), with the button to correct it.
+                contact_log.update_contact(conversation, theme=told)
+                return [
+                    SlotSet("theme", told),
+                    SlotSet("intake_confirmed", True),
+                    SlotSet("implicit_confirmed", True),
+                    SlotSet("intake_text", intake.joined_text(tracker.get_slot("intake_text"), reply.text)),
+                ]
+            retyped = intake.refined_type(reply, state)
             return [
                 SlotSet("intake_confirmed", True),
                 SlotSet("intake_text", intake.joined_text(tracker.get_slot("intake_text"), reply.text)),

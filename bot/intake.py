@@ -84,6 +84,7 @@ from bot.intake_reading import (
     tells_new_case,
     tells_profile,
     theme_named,
+    theme_told,
     wants_no_questions,
 )
 from bot.intake_summary import (
@@ -123,6 +124,7 @@ __all__ = [
     "refined_type",
     "joined_text",
     "tells_profile",
+    "theme_told",
     "META_KINDS",
     "meta_of",
     "only_introduces",

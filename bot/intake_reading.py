@@ -297,6 +297,22 @@ def refined_type(reply: Reply, state: IntakeState) -> str | None:
     return read.question_type
 
 
+def theme_told(reply: Reply, state: IntakeState) -> str | None:
+    """At "Klopt dat?" (asked because the first reading was unsure), the case told instead of a yes shows
+    its theme: "ik ben moeder van een jongen in 2 havo" read unsurely as sociale veiligheid, then "hij wordt
+    al maanden uitgescholden in de klassenapp" read surely as pesten. Only an incident told about an
+    incident, read at the implicit-confirmation threshold on another safety theme.
+    """
+    if reply.is_payload or is_question(reply.text) or not tells_more(reply):
+        return None
+    read = reply.classification
+    if state.question_type != labels.INCIDENT or read.question_type != labels.INCIDENT:
+        return None
+    if read.theme in (state.theme, labels.OVERIG) or not confirms_implicitly(read.label_confidence, read.theme):
+        return None
+    return read.theme
+
+
 def refers_back(text: str) -> bool:
     """The message points back at the case told before ("Moet ik dit melden?", "die aangifte", "zo iemand")."""
     norm = qb.normalise(text)

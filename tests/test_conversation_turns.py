@@ -111,8 +111,9 @@ def test_the_story_told_at_klopt_dat_goes_on():
     story = "Het is gestopt sinds ze hem heeft geblokkeerd, maar ze is er erg van slag van"
     tracker = with_message(load_tracker("form_confirm"), parse(story, "vraag_vertrouwenswerk_incident", 0.6))
     events, _ = validate(tracker)
-    assert events[0] == SlotSet("intake_confirmed", True)
-    assert events[1]["name"] == "intake_text" and events[1]["value"].endswith("erg van slag van")
+    assert SlotSet("intake_confirmed", True) in events
+    [kept] = [e for e in events if e.get("name") == "intake_text"]
+    assert kept["value"].endswith("erg van slag van")
 
 
 def test_an_implicit_confirmation_is_said_in_the_next_question_with_a_button_to_correct_it():

@@ -70,6 +70,25 @@ def test_a_vague_reply_to_the_theme_question_goes_on_as_a_general_question(conta
     assert events[-1] != SlotSet(REQ, "intake_theme")
 
 
+def test_the_case_told_at_the_confirmation_shows_its_theme_when_read_surely(contact_db):
+    """ "Klopt dat?" was asked because the reading was unsure; the case told instead of a yes shows the topic."""
+    from bot.contact_log import open_contact
+
+    tracker = load_tracker("form_confirm")
+    open_contact(tracker.sender_id, theme="sociale_veiligheid", question_type="incident")
+    tracker.slots.update(theme="sociale_veiligheid", intake_text="ik ben moeder van een jongen in 2 havo")
+    told = "hij wordt al maanden uitgescholden in de klassenapp en nu wil hij niet meer naar school"
+    events, _ = validate(with_message(tracker, parse(told, "vraag_pesten_incident", 0.9)))
+    assert events[:3] == [SlotSet("theme", "pesten"), SlotSet("intake_confirmed", True),
+                          SlotSet("implicit_confirmed", True)]  # said with the next question, correctable
+    [contact] = contacts(contact_db)
+    assert contact.theme == "pesten"
+    # Read unsurely, or as the same theme: the topic stands.
+    split = [{"name": "vraag_pesten_incident", "confidence": 0.5}, {"name": "vraag_sociale_veiligheid_incident", "confidence": 0.5}]
+    events, _ = validate(with_message(tracker, parse(told, "vraag_pesten_incident", 0.5, ranking=split)))
+    assert SlotSet("intake_confirmed", True) in events and not any(e.get("name") == "theme" for e in events)
+
+
 def test_unclear_confirmation_is_asked_once_more_then_accepted():
     tracker = with_message(load_tracker("form_confirm"), parse("hmm", "nlu_fallback", 0.2))
     events, _ = validate(tracker)
