@@ -313,6 +313,12 @@ def theme_told(reply: Reply, state: IntakeState) -> str | None:
     return read.theme
 
 
+def asks_about_a_duty(text: str) -> bool:
+    """The question is about reporting or keeping something confidential ("Moet ik dit toch melden?")."""
+    norm = qb.normalise(text)
+    return any(re.search(pattern, norm) for pattern in texts()["answer"]["duty_question"])
+
+
 def refers_back(text: str) -> bool:
     """The message points back at the case told before ("Moet ik dit melden?", "die aangifte", "zo iemand")."""
     norm = qb.normalise(text)

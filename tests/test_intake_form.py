@@ -739,6 +739,26 @@ def test_a_question_after_a_story_read_as_inform_still_gets_the_honest_line_in_p
     assert events[0] == SlotSet("doorvraag_2", "ja") and messages == []  # "Dat hebben we ..." answers yes
 
 
+def test_a_question_about_a_duty_told_before_gets_that_duty_again_not_the_honest_line(contact_db):
+    """After the meldplicht was told, "Moet ik dit toch melden?" has an answer the bot knows."""
+    from bot import question_bank as qb
+
+    opened(contact_db, "test-form-doorvraag")
+    asked = parse("Moet ik dit toch melden?", "vraag_wet_en_regelgeving_incident", 0.5,
+                  ranking=[{"name": "vraag_wet_en_regelgeving_incident", "confidence": 0.5},
+                           {"name": "vraag_vertrouwenswerk_incident", "confidence": 0.5}])
+    told = at_the_first_question(asked, "incident", ["wat_gebeurd", "al_geprobeerd"])
+    told.slots.update({"duties_told": ["meldplicht"], "school_type": "mbo"})
+    events, [message] = validate(told)
+    expected = intake.texts()["answer"]["duty_again"].format(duty=qb.duty_text("meldplicht", "mbo"))
+    assert (message["text"], message["kind"]) == (expected, "duty")
+    assert events[0] == SlotSet("doorvraag_1", "weet_niet")  # the question on screen passed over, not answered
+    # Without a duty told: the honest line.
+    told.slots["duties_told"] = []
+    _, [message] = validate(told)
+    assert message["text"] == intake.texts()["answer"]["none_in_passing"]
+
+
 def test_a_rhetorical_question_read_as_a_law_question_is_an_answer_and_changes_no_theme(contact_db):
     """ "Dat is toch te gek voor woorden?" asks nothing: no honest line, no contact coded as a question about the law."""
     opened(contact_db, "test-form-doorvraag")

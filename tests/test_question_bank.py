@@ -573,3 +573,8 @@ def test_the_role_of_a_vertrouwenspersoon_told_as_people_type_it_is_not_asked(te
 def test_a_vp_who_did_not_say_which_role_is_asked():
     text = "Een ouder wil een klacht indienen over een leerkracht."
     assert "vp_welke_rol" not in keys(qb.answered_in_text("vertrouwenswerk", "incident", "po", text=text))
+
+
+def test_who_is_involved_is_known_from_a_pupil_of_an_age():
+    text = "Een studente van 17 vertelde dat een docent haar steeds aanraakt tijdens de praktijkles."
+    assert "wie_betrokken_leeftijd" in keys(qb.answered_in_text("vertrouwenswerk", "incident", "mbo", text=text))
