@@ -234,7 +234,7 @@ def is_new_case(reply: Reply, theme: str | None, question_type: str | None) -> b
     # What the law allows or requires, asked about the case on the table ("Moet ik dit verplicht melden?"),
     # is that case's practical question (labels.md rule 1): it gives the contact its theme (refined_theme)
     # instead of starting a contact of its own.
-    about_the_case = read.theme in texts()["rethemed"] and refers_back(reply.text)
+    about_the_case = _asks_the_law_about_the_case(reply)
     return is_question(reply.text) and not about_the_case and confirms_implicitly(read.label_confidence, read.theme)
 
 
@@ -325,6 +325,11 @@ def refers_back(text: str) -> bool:
     return any(re.search(pattern, norm) for pattern in texts()["refers_back"])
 
 
+def _asks_the_law_about_the_case(reply: Reply) -> bool:
+    """Read as a theme of `rethemed` (what the law requires) and pointing back at the case told before."""
+    return reply.classification.theme in texts()["rethemed"] and refers_back(reply.text)
+
+
 def refined_theme(reply: Reply, state: IntakeState) -> str | None:
     """The theme a typed question about the same case gives its contact: what the law or a rule requires.
 
@@ -336,10 +341,10 @@ def refined_theme(reply: Reply, state: IntakeState) -> str | None:
     """
     if state.theme in (None, labels.OVERIG) or reply.is_payload or not asks_practically(reply.text):
         return None
-    if not refers_back(reply.text):
-        return None  # a question of its own about the law, not about this case
+    if not _asks_the_law_about_the_case(reply):
+        return None  # not about the law, or a question of its own about it
     read = reply.classification
-    if read.theme == state.theme or read.theme not in texts()["rethemed"]:
+    if read.theme == state.theme:
         return None
     return read.theme if read.theme_confidence >= float(texts()["refine_theme_min_confidence"]) else None
 
