@@ -93,12 +93,30 @@ def no_answer(dispatcher: CollectingDispatcher, conversation: str, text: str, li
     contact_log.record_answer(conversation, intake.answer_log_key(None), "tekst", text)
 
 
+def honest_or_duty(text: str, dispatcher: CollectingDispatcher, tracker: Tracker, line: str) -> None:
+    """The honest line `answer.<line>`; or, for a question about a duty told in this conversation ("Moet ik
+    dit toch melden?" after the meldplicht), that duty again: the bot knows that answer, also after the
+    advice. `text`: redacted."""
+    from bot import hours
+    from bot import question_bank as qb
+
+    told = tracker.get_slot("duties_told") or []
+    if not told or not intake.asks_about_a_duty(text):
+        no_answer(dispatcher, tracker.sender_id, text, line=line)
+        return
+    duty = qb.duty_text(told[0], tracker.get_slot("school_type"))
+    line_again = intake.texts()["answer"]["duty_again"][line]
+    text_again = line_again.format(duty=duty, helpdesk=qb.helpdesk_phone(), hours=hours.opening_hours_text())
+    dispatcher.utter_message(text=text_again, **utterances.tag(utterances.DUTY, told[0]))
+
+
 def first_number_line(dispatcher: CollectingDispatcher, tracker: Tracker, category: str | None, line: str) -> None:
     """`danger.<line>` with the most urgent service for this danger and person ({first}), as a short reminder."""
     from bot import referrals
 
     pupil = referrals.writes_as_pupil(tracker.get_slot("caller_role"), tracker.get_slot("intake_text") or "")
-    first = referrals.first_service(category, pupil)
+    age = referrals.pupil_age(user_text(tracker), tracker.get_slot("school_type"))
+    first = referrals.first_service(category, pupil, age)
     dispatcher.utter_message(
         text=intake.texts()["danger"][line].format(first=first), **utterances.tag(utterances.REFERRAL, "first_service")
     )

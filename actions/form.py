@@ -19,6 +19,7 @@ from actions.common import (
     EventList,
     answer_given,
     first_number_line,
+    honest_or_duty,
     last_user_index,
     new_answer,
     no_answer,
@@ -212,23 +213,11 @@ class ValidateIntakeForm(FormValidationAction):
         ]
 
     @staticmethod
-    def honest_or_duty(text: str, dispatcher: CollectingDispatcher, tracker: Tracker, line: str) -> None:
-        """The honest line; or, for a question about a duty told in this conversation ("Moet ik dit toch
-        melden?" after the meldplicht), that duty again: the bot knows that answer. `text`: redacted."""
-        told = tracker.get_slot("duties_told") or []
-        if not told or not intake.asks_about_a_duty(text):
-            no_answer(dispatcher, tracker.sender_id, text, line=line)
-            return
-        duty = qb.duty_text(told[0], tracker.get_slot("school_type"))
-        line_again = intake.texts()["answer"]["duty_again"]
-        dispatcher.utter_message(text=line_again.format(duty=duty), **tag(utterances.DUTY, told[0]))
-
-    @staticmethod
     def honest_in_passing(reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
         """A question about the same case with no sure answer: said so, kept for staff, and the question on
         screen is passed over (never stored as its answer, never asked a second time)."""
         text = redact(reply.text)
-        ValidateIntakeForm.honest_or_duty(text, dispatcher, tracker, "none_in_passing")
+        honest_or_duty(text, dispatcher, tracker, "none_in_passing")
         slot, value = PASSED_OVER[tracker.get_slot(REQUESTED_SLOT)]
         joined = intake.joined_text(tracker.get_slot("intake_text"), text)
         return [SlotSet(slot, value), SlotSet("intake_text", joined), *retheme(reply, tracker)]
@@ -473,7 +462,7 @@ class ValidateIntakeForm(FormValidationAction):
         silence: the honest line, before the intake goes on (on the theme the question gives the contact)."""
         if not intake.is_question(reply.text):
             return []
-        ValidateIntakeForm.honest_or_duty(redact(reply.text), dispatcher, tracker, "none")
+        honest_or_duty(redact(reply.text), dispatcher, tracker, "none")
         return retheme(reply, tracker)
 
     @staticmethod

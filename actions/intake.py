@@ -15,6 +15,7 @@ from actions.common import (
     answer_given,
     conversation_step,
     first_number_line,
+    honest_or_duty,
     intake_done,
     kept_profile,
     last_bot_action,
@@ -57,6 +58,12 @@ def in_context_of_referral(tracker: Tracker, result: Classification) -> Classifi
 
 # The intake phase after a message that only announced a question: its contact is open, the question to come.
 ANNOUNCED = "aangekondigd"
+# The line for a pupil telling more after the warm advice, by referrals.pupil_age (dialogue.yml `noted`).
+AFTER_ADVICE_BY_AGE = {
+    referrals.ADULT: "after_advice_adult_student",
+    referrals.AGE_UNKNOWN: "after_advice_student_age_unknown",
+    referrals.MINOR: "after_advice_pupil",
+}
 
 
 def write_contact(tracker: Tracker, **fields: Any) -> None:
@@ -123,15 +130,15 @@ def noted_after_advice(dispatcher: CollectingDispatcher, tracker: Tracker) -> Ev
     reply = intake.Reply.of(tracker.latest_message)
     told = reply.classification
     pupil = tracker.get_slot("caller_role") == labels.PUPIL
-    if reply.possibly_dangerous and (reply.danger_words or pupil):
+    age = referrals.pupil_age(user_text(tracker), tracker.get_slot("school_type")) if pupil else None
+    # A student who is or may be an adult is read like an adult: a danger word is needed too.
+    if reply.possibly_dangerous and (reply.danger_words or age == referrals.MINOR):
         first_number_line(dispatcher, tracker, told.urgency_category, "told_more")
         contact_log.update_contact(
             tracker.sender_id, urgency_level=labels.MOGELIJK, urgency_category=referrals.known(told.urgency_category)
         )
         return [FollowupAction("action_listen")]
-    key = "after_advice"
-    if pupil:
-        key = "after_advice_adult_student" if referrals.says_adult(user_text(tracker)) else "after_advice_pupil"
+    key = AFTER_ADVICE_BY_AGE[age] if age is not None else "after_advice"
     text = intake.texts()["noted"][key]
     dispatcher.utter_message(
         text=text.format(helpdesk=qb.helpdesk_phone(), hours=hours.opening_hours_text()),
@@ -335,7 +342,7 @@ class ActionStartIntake(Action):
         log_read(tracker.sender_id, text, result)
         rethemed = retheme(intake.Reply.of(tracker.latest_message), tracker)
         if answer is None or not new_answer(answer.key, tracker):
-            no_answer(dispatcher, tracker.sender_id, text, line="none_after_advice")
+            honest_or_duty(text, dispatcher, tracker, "none_after_advice")
             return [*rethemed, FollowupAction("action_listen")]
         spec = intake.texts()["answer"]
         dispatcher.utter_message(text=answers.reply_text(answer, school, spec), **tag(utterances.ANSWER, answer.key))
@@ -423,8 +430,9 @@ class ActionReferUrgent(Action):
         conversation = tracker.sender_id
         if after_referral(tracker):
             return self.told_more(dispatcher, tracker, category, result, pupil)
+        age = referrals.pupil_age(user_text(tracker), result.school_type or tracker.get_slot("school_type"))
         dispatcher.utter_message(
-            text=referrals.referral_message(category, pupil=pupil),
+            text=referrals.referral_message(category, pupil=pupil, age=age),
             **tag(utterances.REFERRAL, category or referrals.GENERAL),
         )
         # "ja" to the check question of a possible danger: the contact keeps the level the model saw.

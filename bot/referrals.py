@@ -43,26 +43,49 @@ def says_adult(text: str) -> bool:
     return any(re.search(pattern, norm) for pattern in _spec().get("adult_student_words", ()))
 
 
+ADULT, AGE_UNKNOWN, MINOR = "volwassen", "onbekend", "minderjarig"
+
+
+def pupil_age(text: str, school: str | None) -> str:
+    """Whether a pupil writing about themselves is an adult (said so), may be one (an mbo student who did
+    not say), or is taken to be a child: which of the children's lines fit them."""
+    if says_adult(text):
+        return ADULT
+    return AGE_UNKNOWN if school in _spec().get("adult_possible_schools", ()) else MINOR
+
+
 def describe(category: str | None) -> str:
     """For staff: the kind of danger and the services the bot referred to ("gedachten aan zelfdoding; ...")."""
     names = ", ".join(_spec()["services"][key]["name"] for key in services_for(category))
     return f"{_category(category)['label']}; verwezen naar {names}"
 
 
-def services_for(category: str | None, pupil: bool = False) -> list[str]:
+def services_for(category: str | None, pupil: bool = False, age: str = MINOR) -> list[str]:
+    """The services of this danger, most urgent first. A child gets the children's services first; a
+    student who may be an adult gets them after the danger's own (said for those under 18); an adult
+    student does not get them."""
     services = list(_category(category)["services"])
-    if pupil:
-        services = [*_spec()["pupil_services"], *(s for s in services if s not in _spec()["pupil_services"])]
-    return services
+    children = [s for s in _spec()["pupil_services"] if s not in services]
+    if not pupil or age == ADULT:
+        return services
+    if age == AGE_UNKNOWN:
+        return [*services[:1], *children, *services[1:]]
+    return [*_spec()["pupil_services"], *(s for s in services if s not in _spec()["pupil_services"])]
 
 
 def check_question(category: str | None, pupil: bool = False) -> str:
     return _spec()["pupil_check"] if pupil else _category(category)["check"]
 
 
-def first_service(category: str | None, pupil: bool = False) -> str:
+def first_service(category: str | None, pupil: bool = False, age: str = MINOR) -> str:
     """The one most urgent service's line, for a short reminder."""
-    return _service_text(services_for(category, pupil)[0], pupil)
+    return _service_text(services_for(category, pupil, age)[0], pupil, age)
+
+
+def childrens_service(age: str = MINOR) -> str:
+    """The children's service's line for a pupil with no danger told (for a student of unknown age, said
+    for those under 18)."""
+    return _service_text(_spec()["pupil_services"][0], True, age)
 
 
 def pupil_services_line(category: str | None, count: int = 2) -> str:
@@ -70,23 +93,28 @@ def pupil_services_line(category: str | None, count: int = 2) -> str:
     return " ".join(_service_text(key, True) for key in services_for(category, True)[:count])
 
 
-def _service_text(key: str, pupil: bool) -> str:
+def _service_text(key: str, pupil: bool, age: str = MINOR) -> str:
+    """A service's line: to a pupil its pupil's line; a children's service to a student who may be an
+    adult, for those under 18 (`age_unknown_text`)."""
     service = _spec()["services"][key]
+    if pupil and age == AGE_UNKNOWN and service.get("age_unknown_text"):
+        return str(service["age_unknown_text"])
     return str(service.get("pupil_text") if pupil and service.get("pupil_text") else service["text"])
 
 
-def referral_lines(category: str | None, pupil: bool = False) -> list[str]:
+def referral_lines(category: str | None, pupil: bool = False, age: str = MINOR) -> list[str]:
     """The lines of the referral: the most urgent service first, in the first line."""
     spec = _spec()
-    first, *rest = services_for(category, pupil)
-    lines = [f"{spec['opening']} {_service_text(first, pupil)}"]
-    lines += [_service_text(key, pupil) for key in rest]
-    lines += [check_question(category, pupil), spec["pupil_afterwards" if pupil else "afterwards"]]
+    first, *rest = services_for(category, pupil, age)
+    lines = [f"{spec['opening']} {_service_text(first, pupil, age)}"]
+    lines += [_service_text(key, pupil, age) for key in rest]
+    closing = "afterwards" if not pupil else "pupil_afterwards" if age == MINOR else "student_afterwards"
+    lines += [check_question(category, pupil), spec[closing]]
     return lines
 
 
-def referral_message(category: str | None, pupil: bool = False) -> str:
-    return "\n".join(referral_lines(category, pupil))
+def referral_message(category: str | None, pupil: bool = False, age: str = MINOR) -> str:
+    return "\n".join(referral_lines(category, pupil, age))
 
 
 def again_message(category: str | None, referred: str | None, pupil: bool = False) -> str:

@@ -299,6 +299,22 @@ def check_forbidden_claim(conversation: Conversation, text: str) -> bool:
     return False
 
 
+def known_fact_of(text: str, spec: Mapping[str, Any] | None = None) -> Mapping[str, Any] | None:
+    lowered = text.lower()
+    return next((f for f in (spec or table())["known_facts"] if re.search(f["must_not"], lowered)), None)
+
+
+def check_ask_known_fact(conversation: Conversation, text: str) -> bool:
+    """A question asking for the fact (its bank keys) comes with or after the user's message that told it."""
+    fact = known_fact_of(text)
+    assert fact is not None, "judged only with a known fact (see judgeable)"
+    told = next((i for i, turn in enumerate(conversation.turns)
+                 if any(re.search(p, normalise(turn.user)) for p in fact["told"])), None)
+    if told is None:
+        return False
+    return any(i >= told and said.is_question() and said.ref in fact["keys"] for i, said in conversation.said())
+
+
 def check_wrong_coding(conversation: Conversation, text: str) -> bool:
     """The contact's fields (those the string names) differ from the script's expect."""
     return any(conversation.got.get(f) != conversation.expect.get(f) for f in fields_named(text, CODED_FIELDS))
@@ -317,6 +333,7 @@ CHECKS: dict[str, Callable[[Conversation, str], bool]] = {
     "policy_questions_to_pupil": check_policy_questions_to_pupil,
     "missing_duty": check_missing_duty,
     "forbidden_claim": check_forbidden_claim,
+    "ask_known_fact": check_ask_known_fact,
     "wrong_coding": check_wrong_coding,
 }
 
@@ -324,7 +341,9 @@ CHECKS: dict[str, Callable[[Conversation, str], bool]] = {
 def judgeable(kind: str | None, text: str) -> bool:
     if kind is None or kind not in CHECKS:
         return False
-    return kind != "forbidden_claim" or claim_of(text) is not None
+    if kind == "forbidden_claim":
+        return claim_of(text) is not None
+    return kind != "ask_known_fact" or known_fact_of(text) is not None
 
 
 def judge(conversation: Conversation) -> list[Verdict]:

@@ -126,6 +126,24 @@ def test_kinds_without_a_check_and_claims_without_a_pattern_are_not_judged():
         (None, False), ("forbidden_claim", False), ("ask_known_fact", False)]
 
 
+def test_a_fact_told_is_not_asked_for_after_it_was_told():
+    text = "ask again whether the pupil's protocol was followed"
+    tried = said(u.QUESTION, "protocol_gevolgd", "Is het pestprotocol gevolgd?")
+    asked_after = conversation(turn("het gaat om pesten", QUESTION), turn("Het protocol hebben we gevolgd.", tried))
+    asked_before = conversation(turn("het gaat om pesten", tried), turn("Het protocol hebben we gevolgd.", QUESTION))
+    never_told = conversation(turn("het gaat om pesten", tried))
+    assert mn.judgeable(mn.classify(text), text)
+    assert verdict(asked_after, text)
+    assert not verdict(asked_before, text) and not verdict(never_told, text)
+
+
+def test_something_tried_counts_as_told_in_other_words():
+    text = "ask whether anything was tried after the talk with the class"
+    asked = said(u.QUESTION, "al_geprobeerd", "Wat is er al geprobeerd?")
+    assert verdict(conversation(turn("We hebben al een gesprek met de klas gevoerd.", asked)), text)
+    assert not verdict(conversation(turn("Het gaat al weken zo.", asked)), text)
+
+
 def test_fields_named_narrow_the_fields_a_string_is_about():
     assert mn.fields_named("record the uncle as the caller", mn.CODED_FIELDS) == ("caller_role",)
     assert mn.fields_named("get it wrong", mn.CODED_FIELDS) == mn.CODED_FIELDS
@@ -262,6 +280,14 @@ def test_a_claim_denied_in_other_words_is_no_claim():
     ("say the images can be shown without regard to the other pupil's privacy (AVG)",
      "Je mag de camerabeelden aan de ouders laten zien.",
      "Camerabeelden mag je niet zomaar laten zien: weeg de privacy van de andere leerling af."),
+    ("treat the student as a minor", "Dit valt onder de meldplicht: je moet het melden bij het bestuur.",
+     "De meldplicht geldt niet, want ze is meerderjarig."),
+    ("treat him as a minor (he is 20)", "Praat erover met je ouders en laat hen de school inlichten.",
+     "Je bepaalt zelf of je ouders het weten; de school heeft je toestemming nodig."),
+    ("apply the meldplicht for minors to an adult student", "Bel de Kindertelefoon (0800-0432).",
+     "Ben je 18 jaar of ouder, dan is de Kindertelefoon niet meer voor jou."),
+    ("treat them as minors", "Omdat ze minderjarig zijn, licht je hun ouders in.",
+     "Ben je jonger dan 18, dan kun je ook de Kindertelefoon bellen."),
     ("say it is enough that the directeur knows or can handle it with the pabo",
      "Het is genoeg dat de directeur het weet.", "Het is niet genoeg dat de directeur het weet: meld het bij het bestuur."),
 ])

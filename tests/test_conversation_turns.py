@@ -385,6 +385,33 @@ def test_an_adult_student_gets_the_schools_vertrouwenspersoon_not_the_childrens_
     assert "Kindertelefoon" not in dispatcher.messages[0]["text"]
 
 
+def test_an_mbo_student_who_did_not_say_their_age_hears_the_childrens_line_for_under_18s_only(contact_db):
+    """Many mbo students are adults: until one says their age, De Kindertelefoon is offered "ben je jonger
+    dan 18?", never as if they were a child; on the vo it is offered as before; after "ik ben 19" not at all."""
+    from actions.advice import ActionGiveAdvice
+    from actions.intake import noted_after_advice
+    from bot import knowledge, labels
+    from bot.contact_log import open_contact
+    from rasa_sdk.executor import CollectingDispatcher
+
+    conditional = knowledge.load("referrals")["services"]["kindertelefoon"]["age_unknown_text"]
+    open_contact("test-form-confirm", theme="sociale_veiligheid", question_type="incident")
+    told = "mijn stagebegeleider maakt steeds opmerkingen over mijn lichaam"
+    tracker = with_message(load_tracker("form_confirm"), parse(told, "vraag_sociale_veiligheid_incident", 0.8))
+    tracker.slots.update(caller_role=labels.PUPIL, school_type="mbo", theme="sociale_veiligheid", question_type="incident")
+    _, [message] = run(ActionGiveAdvice(), tracker)
+    assert conditional in message["text"] and message["text"].count("0800-0432") == 1
+    dispatcher = CollectingDispatcher()
+    noted_after_advice(dispatcher, tracker)
+    assert dispatcher.messages[0]["text"] == intake.texts()["noted"]["after_advice_student_age_unknown"]
+    tracker.slots.update(school_type="vo")
+    _, [message] = run(ActionGiveAdvice(), tracker)
+    assert conditional not in message["text"] and "0800-0432" in message["text"]
+    dispatcher = CollectingDispatcher()
+    noted_after_advice(dispatcher, tracker)
+    assert dispatcher.messages[0]["text"] == intake.texts()["noted"]["after_advice_pupil"]
+
+
 def test_a_pupil_telling_more_after_the_warm_referral_is_heard_not_given_a_new_intake(contact_db):
     from actions.intake import ActionFallback, ActionStartIntake
     from bot import labels
@@ -469,6 +496,19 @@ def test_a_law_question_about_the_case_on_the_table_is_its_practical_question_no
 ])
 def test_a_question_anywhere_in_the_message(text, asks):
     assert intake.is_question(text) is asks
+
+
+@pytest.mark.parametrize(("text", "back"), [
+    ("mag ik die jongens zelf straf geven of moet dat via de teamleider??", True),
+    ("Moeten we die collega's op non-actief zetten?", True),
+    ("Moet ik dit melden?", True),
+    ("Mag een school camerabeelden van een vechtpartij laten zien?", False),
+    ("Mogen scholen leerlingen schorsen zonder overleg met de ouders?", False),
+])
+def test_a_question_points_back_at_the_case_in_the_singular_and_the_plural(text, back):
+    from bot.intake_reading import refers_back
+
+    assert refers_back(text) is back
 
 
 @pytest.mark.parametrize(("text", "asks"), [
@@ -730,6 +770,27 @@ def test_a_law_question_after_the_advice_codes_its_contact_as_one_about_the_law(
                       FollowupAction("action_listen")]
     [contact] = contacts(contact_db)
     assert (contact.theme, contact.question_type) == ("wet_en_regelgeving", "incident")
+
+
+def test_a_question_about_a_duty_told_before_gets_that_duty_after_the_advice_too(contact_db):
+    """"Moet ik dit nu toch melden?" after the advice that told the meldplicht: the duty again, ended with
+    the way to a person (no "Dan ga ik verder met mijn vragen": there are none left)."""
+    from actions.intake import ActionStartIntake
+    from bot import question_bank as qb
+
+    tracker = load_tracker("question_pesten")
+    open_contact_as(tracker, theme="sociale_veiligheid", question_type="incident")
+    tracker.slots.update(duties_told=["meldplicht"], school_type="vo")
+    asked = parse("Moet ik dit nu toch melden?", "vraag_sociale_veiligheid_incident", 0.5)
+    events, [message] = run(ActionStartIntake(), with_message(tracker, asked))
+    duty = qb.duty_text("meldplicht", "vo")
+    assert (message["kind"], message["text"].split(duty)[0]) == ("duty", "Zoals ik hierboven schreef: ")
+    assert "verder met mijn vragen" not in message["text"] and qb.helpdesk_phone() in message["text"]
+    assert events[-1] == FollowupAction("action_listen")
+    # Without a duty told: the honest line after the advice.
+    tracker.slots["duties_told"] = []
+    _, [message] = run(ActionStartIntake(), with_message(tracker, asked))
+    assert message["text"].startswith(intake.texts()["answer"]["none_after_advice"].split("{")[0])
 
 
 def open_contact_as(tracker, **coding):

@@ -750,7 +750,7 @@ def test_a_question_about_a_duty_told_before_gets_that_duty_again_not_the_honest
     told = at_the_first_question(asked, "incident", ["wat_gebeurd", "al_geprobeerd"])
     told.slots.update({"duties_told": ["meldplicht"], "school_type": "mbo"})
     events, [message] = validate(told)
-    expected = intake.texts()["answer"]["duty_again"].format(duty=qb.duty_text("meldplicht", "mbo"))
+    expected = intake.texts()["answer"]["duty_again"]["none_in_passing"].format(duty=qb.duty_text("meldplicht", "mbo"))
     assert (message["text"], message["kind"]) == (expected, "duty")
     assert events[0] == SlotSet("doorvraag_1", "weet_niet")  # the question on screen passed over, not answered
     # Without a duty told: the honest line.

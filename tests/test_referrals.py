@@ -62,3 +62,26 @@ def test_knowledge_is_read_only():
     data = knowledge.load("referrals")
     with pytest.raises(TypeError):
         data["services"]["alarm"] = {}
+
+
+@pytest.mark.parametrize("category", ["zelfdoding", "kindermishandeling", "acuut_gevaar"])
+def test_a_student_who_may_be_an_adult_gets_the_dangers_own_service_first_and_the_childrens_for_under_18s(category):
+    spec = knowledge.load("referrals")
+    lines = referrals.referral_lines(category, pupil=True, age=referrals.AGE_UNKNOWN)
+    own_first = spec["services"][spec["categories"][category]["services"][0]]
+    assert own_first.get("pupil_text", own_first["text"]) in lines[0]
+    assert spec["services"]["kindertelefoon"]["age_unknown_text"] in lines
+    assert spec["services"]["kindertelefoon"]["text"] not in " ".join(lines)
+    assert lines[-1] == spec["student_afterwards"] and "juf of meester" not in lines[-1]
+    adult = referrals.referral_message(category, pupil=True, age=referrals.ADULT)
+    assert "0800-0432" not in adult and spec["student_afterwards"] in adult
+
+
+@pytest.mark.parametrize("text, school, age", [
+    ("ik ben 19 dus geen kind meer", "mbo", referrals.ADULT),
+    ("mijn stagebegeleider maakt opmerkingen", "mbo", referrals.AGE_UNKNOWN),
+    ("ik word gepest in de klas", "vo", referrals.MINOR),
+    ("ik word gepest in de klas", None, referrals.MINOR),
+])
+def test_a_pupils_age_from_what_they_said_and_their_school(text, school, age):
+    assert referrals.pupil_age(text, school) == age
