@@ -472,7 +472,12 @@ class ActionReferUrgent(Action):
             )
         else:
             kept = kept_profile(tracker)
-            contact_log.update_contact(conversation, **urgency)
+            # A harm of its own kind (referrals.yml `own_case`) on another theme, read surely, is what the
+            # contact is about now; suicidal words in a bullying case are where that case has got to.
+            state = intake.IntakeState.of(tracker.slots)
+            reply = intake.Reply.of(tracker.latest_message)
+            told = intake.theme_told(reply, state) if referrals.is_own_case(category) else None
+            contact_log.update_contact(conversation, **urgency, **({"theme": told} if told else {}))
         log_read(conversation, redact(tracker.latest_message.get("text")), result)
         if not queued:
             contact_log.close_contact(

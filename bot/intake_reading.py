@@ -298,10 +298,14 @@ def refined_type(reply: Reply, state: IntakeState) -> str | None:
 
 
 def theme_told(reply: Reply, state: IntakeState) -> str | None:
-    """At "Klopt dat?" (asked because the first reading was unsure), the case told instead of a yes shows
-    its theme: "ik ben moeder van een jongen in 2 havo" read unsurely as sociale veiligheid, then "hij wordt
-    al maanden uitgescholden in de klassenapp" read surely as pesten. Only an incident told about an
-    incident, read at the implicit-confirmation threshold on another safety theme.
+    """The case told in the middle of an incident's intake shows the contact's theme, read surely.
+
+    At "Klopt dat?" (asked because the first reading was unsure), the case told instead of a yes: "ik ben
+    moeder van een jongen in 2 havo" read unsurely as sociale veiligheid, then "hij wordt al maanden
+    uitgescholden in de klassenapp" read surely as pesten. And a danger told during the questions, which
+    is what the contact is about from then on: exclusion in the class app, then "een jongen dreigt haar
+    naaktfoto rond te sturen" (sociale veiligheid). Only an incident told about an incident, read at the
+    implicit-confirmation threshold on another safety theme.
     """
     if reply.is_payload or is_question(reply.text) or not tells_more(reply):
         return None

@@ -54,6 +54,11 @@ def pupil_age(text: str, school: str | None) -> str:
     return AGE_UNKNOWN if school in _spec().get("adult_possible_schools", ()) else MINOR
 
 
+def is_own_case(category: str | None) -> bool:
+    """A danger of this category is a case of its own kind, not the next step of the case told before."""
+    return bool(_category(category).get("own_case"))
+
+
 def describe(category: str | None) -> str:
     """For staff: the kind of danger and the services the bot referred to ("gedachten aan zelfdoding; ...")."""
     names = ", ".join(_spec()["services"][key]["name"] for key in services_for(category))

@@ -7,7 +7,7 @@ from bot.classifier import from_parse
 from actions.form import ActionAskIntakeConfirmed
 from actions.intake import ActionReferUrgent, ActionStartIntake
 from bot import intake, referrals
-from tests.intake_support import contact_db, contacts, load_tracker, run  # noqa: F401
+from tests.intake_support import contact_db, contacts, load_tracker, run, with_message  # noqa: F401
 
 
 def test_urgent_referral_first_and_category_kept(contact_db):
@@ -85,6 +85,42 @@ def test_a_role_told_with_the_danger_during_an_incident_intake_is_kept(contact_d
     assert events[:2] == [SlotSet("caller_role", "directeur"), SlotSet("school_type", "so")]
     [contact] = contacts(contact_db)
     assert (contact.caller_role, contact.school_type, contact.urgent) == ("directeur", "so", True)
+
+
+def test_a_danger_of_another_kind_told_during_an_incidents_questions_gives_its_contact_that_theme(contact_db):
+    """Exclusion in the class app, then a threat to spread a nude photo: the contact is about that now,
+    when the model reads the danger surely as another theme; an unsure reading keeps the case's theme."""
+    from bot.contact_log import open_contact
+
+    text = "Een jongen dreigt vanavond een foto van haar in haar ondergoed rond te sturen."
+    for share, theme in ((0.9, "sociale_veiligheid"), (0.45, "pesten")):
+        tracker = load_tracker("urgent_suicide")
+        sender = f"{tracker.sender_id}-{share}"
+        tracker.sender_id = sender
+        open_contact(sender, theme="pesten", question_type="incident")
+        tracker.slots.update(intake_phase="intake", theme="pesten", question_type="incident", intake_confirmed=True)
+        danger = _model_alarm(text, "seksueel_misbruik")
+        danger["intent_ranking"] = [{"name": "urgent", "confidence": 0.5},
+                                    {"name": "vraag_sociale_veiligheid_incident", "confidence": share / 2},
+                                    {"name": "vraag_pesten_incident", "confidence": (1 - share) / 2}]
+        events, _ = run(ActionReferUrgent(), with_message(tracker, danger))
+        [contact] = [c for c in contacts(contact_db) if c.conversation_id == sender]
+        assert (contact.theme, contact.urgent, contact.status) == (theme, True, "afgerond"), share
+
+
+def test_suicidal_words_during_a_bullying_cases_questions_keep_the_contact_about_the_bullying(contact_db):
+    from bot.contact_log import open_contact
+
+    tracker = load_tracker("urgent_suicide")
+    open_contact(tracker.sender_id, theme="pesten", question_type="incident")
+    tracker.slots.update(intake_phase="intake", theme="pesten", question_type="incident", intake_confirmed=True)
+    danger = _model_alarm("Ze zei net dat ze er een einde aan maakt als het niet stopt.", "zelfdoding")
+    danger["intent_ranking"] = [{"name": "urgent", "confidence": 0.5},
+                                {"name": "vraag_sociale_veiligheid_incident", "confidence": 0.45},
+                                {"name": "vraag_pesten_incident", "confidence": 0.05}]
+    run(ActionReferUrgent(), with_message(tracker, danger))
+    [contact] = contacts(contact_db)
+    assert (contact.theme, contact.urgent, contact.urgency_category) == ("pesten", True, "zelfdoding")
 
 
 def _model_alarm(text, category, *, span=None, certain=False):
