@@ -281,9 +281,14 @@ def check_missing_duty(conversation: Conversation, text: str) -> bool:
     return any(not pattern.search(said) for pattern in needed)
 
 
-def claim_of(text: str, spec: Mapping[str, Any] | None = None) -> Mapping[str, Any] | None:
+def entry_of(section: str, text: str, spec: Mapping[str, Any] | None = None) -> Mapping[str, Any] | None:
+    """The entry of a table section (`claims`, `known_facts`) whose `must_not` pattern matches the string."""
     lowered = text.lower()
-    return next((c for c in (spec or table())["claims"] if re.search(c["must_not"], lowered)), None)
+    return next((e for e in (spec or table())[section] if re.search(e["must_not"], lowered)), None)
+
+
+def claim_of(text: str) -> Mapping[str, Any] | None:
+    return entry_of("claims", text)
 
 
 def check_forbidden_claim(conversation: Conversation, text: str) -> bool:
@@ -299,9 +304,8 @@ def check_forbidden_claim(conversation: Conversation, text: str) -> bool:
     return False
 
 
-def known_fact_of(text: str, spec: Mapping[str, Any] | None = None) -> Mapping[str, Any] | None:
-    lowered = text.lower()
-    return next((f for f in (spec or table())["known_facts"] if re.search(f["must_not"], lowered)), None)
+def known_fact_of(text: str) -> Mapping[str, Any] | None:
+    return entry_of("known_facts", text)
 
 
 def check_ask_known_fact(conversation: Conversation, text: str) -> bool:
