@@ -272,6 +272,9 @@ class ActionStartIntake(Action):
         spared = asked_before or intake.wants_no_questions(typed)
         honest = "none_after_advice" if spared else "none"  # no "met een paar vragen" to one who wants none
         answer, suggested = self.answer_first(dispatcher, conversation, result, (role, school), text, honest)
+        theme = intake.answered_theme(result, answer)
+        if theme != result.theme:
+            contact_log.update_contact(conversation, theme=theme)
         # Reached through the fallback (no question intent, so no rule starts the form): start it here.
         # Reached through the switch check, the old form ended and no rule starts the new one either.
         start_form = [FollowupAction("intake_form")] if result.intent == labels.FALLBACK_INTENT or switched else []
@@ -289,7 +292,7 @@ class ActionStartIntake(Action):
                 SlotSet("answer_suggested", suggested),
                 SlotSet("intake_confirmed", True if answer or implicit else None),
                 SlotSet("implicit_confirmed", implicit or None),
-                SlotSet("theme", result.theme),
+                SlotSet("theme", theme),
                 SlotSet("question_type", result.question_type),
                 SlotSet("intake_text", text),
                 SlotSet("caller_role", role),
@@ -430,9 +433,10 @@ class ActionReferUrgent(Action):
         conversation = tracker.sender_id
         if after_referral(tracker):
             return self.told_more(dispatcher, tracker, category, result, pupil)
-        age = referrals.pupil_age(user_text(tracker), result.school_type or tracker.get_slot("school_type"))
+        school = result.school_type or tracker.get_slot("school_type")
+        age = referrals.pupil_age(user_text(tracker), school)
         dispatcher.utter_message(
-            text=referrals.referral_message(category, pupil=pupil, age=age),
+            text=referrals.referral_message(category, pupil, age, school),
             **tag(utterances.REFERRAL, category or referrals.GENERAL),
         )
         # "ja" to the check question of a possible danger: the contact keeps the level the model saw.
@@ -533,13 +537,15 @@ class ActionReferUrgent(Action):
         """
         referred = tracker.get_slot("urgency")
         kept = kept_profile(tracker)
+        school = result.school_type or tracker.get_slot("school_type")
+        age = referrals.pupil_age(user_text(tracker), school)
         if intake.Reply.of(tracker.latest_message).alarm_without_words:
             # "het letsel valt mee, ze twijfelt over aangifte": the model alone, no danger word, and the
             # numbers were just given. Heard, not referred again (nor under another category).
             noted_after_referral(dispatcher, tracker, intake.texts()["noted"]["after_referral"])
         else:
             dispatcher.utter_message(
-                text=referrals.again_message(category, referred, pupil=pupil),
+                text=referrals.again_message(category, referred, pupil, age, school),
                 **tag(utterances.REFERRAL, category or referrals.GENERAL),
             )
         log_read(tracker.sender_id, redact(tracker.latest_message.get("text")), result)

@@ -14,7 +14,14 @@ is right above each threshold of the type share alone.
 
 A third measures `refine_theme_min_confidence` (bot/intake_reading.py refined_theme): a question about
 the same case read as a theme of `rethemed` (what the law requires) gives the contact that theme. Of
-the questions read as such a theme: how often it is right above each threshold of the theme share.
+the questions read as such a theme: how often it is right above each threshold of the theme share, for
+the questions that carry the theme's cues (labels.yml, `refine_theme_cued_min_confidence`) and for the
+others. This one also reads tests/data/theme_borderline.yml (written apart, on the borderline rules of
+labels.md), because few holdout readings are unsure.
+
+A fourth measures `intake.answered_theme` on both sets: when a knowledge-base answer is given for the
+question, how often the contact's theme is right taken from the model's reading, and taken from the
+answer's own theme while that reading is below the implicit confirmation.
 """
 
 from __future__ import annotations
@@ -26,20 +33,22 @@ from pathlib import Path
 
 import yaml
 
-from bot import intake
+from bot import answers, intake
 
 HOLDOUT = Path("tests/data/holdout.yml")
+BORDERLINE = Path("tests/data/theme_borderline.yml")
 TARGET = 0.9
 # A refined type overrides a reading already made, from a later statement that is shorter and noisier
 # than a first question: it must be right for every such reading of the holdout.
 REFINE_TARGET = 1.0
 GRID = tuple(round(0.5 + 0.05 * step, 2) for step in range(10))
+THEME_GRID = tuple(round(0.3 + 0.05 * step, 2) for step in range(14))
 
 
-def table(scored: Sequence[tuple[float, bool]]) -> list[tuple[float, int, float]]:
-    """(threshold, how many above it, share right above it) per threshold of GRID."""
+def table(scored: Sequence[tuple[float, bool]], grid: Sequence[float] = GRID) -> list[tuple[float, int, float]]:
+    """(threshold, how many above it, share right above it) per threshold of the grid."""
     rows = []
-    for threshold in GRID:
+    for threshold in grid:
         above = [right for confidence, right in scored if confidence >= threshold]
         rows.append((threshold, len(above), sum(above) / len(above) if above else 1.0))
     return rows
@@ -61,26 +70,36 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 2
     cases = [c for c in yaml.safe_load(HOLDOUT.read_text(encoding="utf-8")) if not c.get("urgent")]
+    borderline = [c for c in yaml.safe_load(BORDERLINE.read_text(encoding="utf-8")) if not c.get("urgent")]
     rethemed = set(intake.texts()["rethemed"])
-    scored, typed, themed = [], [], []
-    for case in cases:
+    scored, typed = [], []
+    answered: dict[bool, list[tuple[bool, bool]]] = {True: [], False: []}  # sure reading -> (read right, rule right)
+    themed: dict[bool, list[tuple[float, bool]]] = {True: [], False: []}
+    for case in cases + borderline:
         result = classifier.classify(case["text"])
         if result.urgent:
+            continue
+        if result.theme in rethemed:
+            cued = intake.carries_cues(result.theme, case["text"])
+            themed[cued].append((result.theme_confidence, result.theme == case["theme"]))
+        answer = answers.choose(result.answers, case.get("school_type"), case.get("caller_role"))
+        if answer is not None:
+            sure = intake.confirms_implicitly(result.theme_confidence, result.theme)
+            rule = intake.answered_theme(result, answer.key)
+            answered[sure].append((result.theme == case["theme"], rule == case["theme"]))
+        if case not in cases:
             continue
         right = result.theme == case["theme"] and result.question_type == case["question_type"]
         scored.append((result.label_confidence, right))
         if result.question_type != "overig":
             typed.append((result.type_confidence, result.question_type == case["question_type"]))
-        if result.theme in rethemed:
-            themed.append((result.theme_confidence, result.theme == case["theme"]))
     rows = table(scored)
     type_rows = table(typed)
-    theme_rows = table(themed)
+    theme_rows = {cued: table(themed[cued], THEME_GRID) for cued in (True, False)}
     configured = float(intake.texts()["confirm"]["implicit_min_confidence"])
     refine = float(intake.texts()["refine_type_min_confidence"])
     refine_theme = float(intake.texts()["refine_theme_min_confidence"])
-    # Never below the share at which a topic is said without asking: a new theme is said the same way.
-    theme_proposal = max(proposed(theme_rows, REFINE_TARGET), configured)
+    refine_cued = float(intake.texts()["refine_theme_cued_min_confidence"])
     lines = [
         "# Implicit confirmation",
         "",
@@ -106,15 +125,35 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "## Refining the theme",
         "",
-        f"Of the {len(themed)} questions read as {', '.join(sorted(rethemed))}: how often that theme is right, "
-        "by the theme share.",
+        f"On {HOLDOUT} and {BORDERLINE}: of the questions read as {', '.join(sorted(rethemed))}, how often that "
+        "theme is right, by the theme share, for the questions with one of the theme's cues (labels.yml) and for "
+        "the others.",
         "",
-        "| threshold | read this surely | theme right |",
-        "|---|---|---|",
-        *(f"| {t:.2f} | {n} ({n / max(len(themed), 1):.0%}) | {share:.3f} |" for t, n, share in theme_rows),
+        "| threshold | with a cue: read this surely | theme right | without: read this surely | theme right |",
+        "|---|---|---|---|---|",
+        *(
+            f"| {t:.2f} | {n} | {share:.3f} | {n2} | {share2:.3f} |"
+            for (t, n, share), (_, n2, share2) in zip(theme_rows[True], theme_rows[False], strict=True)
+        ),
         "",
-        f"Lowest threshold with at least {REFINE_TARGET:.0%} right, and not below the implicit confirmation: "
-        f"**{theme_proposal:.2f}**; configured (dialogue.yml refine_theme_min_confidence): {refine_theme:.2f}.",
+        f"Lowest threshold with at least {REFINE_TARGET:.0%} right: with a cue "
+        f"**{proposed(theme_rows[True], REFINE_TARGET):.2f}**, without "
+        f"**{max(proposed(theme_rows[False], REFINE_TARGET), configured):.2f}** (never below the implicit "
+        f"confirmation); configured (dialogue.yml): {refine_cued:.2f} and {refine_theme:.2f}.",
+        "",
+        "## The answer's theme",
+        "",
+        "Of the questions of both sets that get a knowledge-base answer: how often the contact's theme is right, "
+        "taken from the model's reading, and by `intake.answered_theme` (the answer's own theme while the reading "
+        "is below the implicit confirmation).",
+        "",
+        "| theme reading | questions | reading right | answered_theme right |",
+        "|---|---|---|---|",
+        *(
+            f"| {'at or above' if sure else 'below'} {configured:.2f} | {len(answered[sure])} | "
+            f"{sum(r for r, _ in answered[sure])} | {sum(a for _, a in answered[sure])} |"
+            for sure in (False, True)
+        ),
     ]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot import knowledge, labels
 from bot import question_bank as qb
-from bot.answers import sentences
+from bot.answers import by_key, sentences
 from bot.classifier import Classification, from_parse
 from bot.dialogue import PAYLOAD_CATEGORIES, confirms_implicitly, texts
 from bot.intake_flow import IntakeState
@@ -341,7 +341,9 @@ def refined_theme(reply: Reply, state: IntakeState) -> str | None:
     when its subject is bullying or a vertrouwenspersoon. "Moet ik dit verplicht doorgeven aan het
     bestuur?" asked about the incident being told makes that the contact's practical question. Only into
     the themes of dialogue.yml `rethemed`, and only for a question the model reads as that theme at
-    least `refine_theme_min_confidence` surely (make eval-confirmation, "Refining the theme").
+    least `refine_theme_min_confidence` surely, or `refine_theme_cued_min_confidence` when the question
+    also carries that theme's cues (labels.yml; "Wat zijn daar de regels voor?"). Both are measured by
+    make eval-confirmation ("Refining the theme").
     """
     if state.theme in (None, labels.OVERIG) or reply.is_payload or not asks_practically(reply.text):
         return None
@@ -350,7 +352,30 @@ def refined_theme(reply: Reply, state: IntakeState) -> str | None:
     read = reply.classification
     if read.theme == state.theme:
         return None
-    return read.theme if read.theme_confidence >= float(texts()["refine_theme_min_confidence"]) else None
+    return read.theme if read.theme_confidence >= refine_theme_threshold(read.theme, reply.text) else None
+
+
+def refine_theme_threshold(theme: str, text: str) -> float:
+    """The theme share from which a reading refines a contact's theme: lower when the words show it too."""
+    cued = carries_cues(theme, text)
+    return float(texts()["refine_theme_cued_min_confidence" if cued else "refine_theme_min_confidence"])
+
+
+def carries_cues(theme: str, text: str) -> bool:
+    """The words show the theme too (labels.yml `cues`: "Wat zijn daar de regels voor?")."""
+    norm = qb.normalise(text)
+    return any(re.search(pattern, norm) for pattern in knowledge.load("labels")["themes"][theme].get("cues", ()))
+
+
+def answered_theme(read: Classification, answer_key: str | None) -> str:
+    """The contact's theme when a knowledge-base answer is given for the question: the answer's own theme
+    (coded by labels.md for the questions it answers) when the model's theme reading is too unsure to be
+    said without asking; else the reading. make eval-confirmation, "The answer's theme".
+    """
+    answer = by_key().get(answer_key) if answer_key else None
+    if answer is None or confirms_implicitly(read.theme_confidence, read.theme):
+        return read.theme
+    return answer.theme
 
 
 def joined_text(earlier: str | None, text: str) -> str:

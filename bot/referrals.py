@@ -107,29 +107,39 @@ def _service_text(key: str, pupil: bool, age: str = MINOR) -> str:
     return str(service.get("pupil_text") if pupil and service.get("pupil_text") else service["text"])
 
 
-def referral_lines(category: str | None, pupil: bool = False, age: str = MINOR) -> list[str]:
+def referral_lines(category: str | None, pupil: bool = False, age: str = MINOR, school: str | None = None) -> list[str]:
     """The lines of the referral: the most urgent service first, in the first line."""
     spec = _spec()
     first, *rest = services_for(category, pupil, age)
     lines = [f"{spec['opening']} {_service_text(first, pupil, age)}"]
     lines += [_service_text(key, pupil, age) for key in rest]
-    closing = "afterwards" if not pupil else "pupil_afterwards" if age == MINOR else "student_afterwards"
-    lines += [check_question(category, pupil), spec[closing]]
+    lines += [check_question(category, pupil), closing_line(pupil, school)]
     return lines
 
 
-def referral_message(category: str | None, pupil: bool = False, age: str = MINOR) -> str:
-    return "\n".join(referral_lines(category, pupil, age))
+def closing_line(pupil: bool, school: str | None = None) -> str:
+    """The referral's last line: to a pupil, the people at their kind of school they can talk to."""
+    spec = _spec()
+    if not pupil:
+        return str(spec["afterwards"])
+    by_school = spec["pupil_afterwards"]
+    return str(by_school.get(school) or by_school[None])
 
 
-def again_message(category: str | None, referred: str | None, pupil: bool = False) -> str:
+def referral_message(category: str | None, pupil: bool = False, age: str = MINOR, school: str | None = None) -> str:
+    return "\n".join(referral_lines(category, pupil, age, school))
+
+
+def again_message(
+    category: str | None, referred: str | None, pupil: bool = False, age: str = MINOR, school: str | None = None
+) -> str:
     """More danger told right after a referral: a calm reminder, or the referral when it is a new kind.
 
     Repeating the whole referral at every message reads as a loop; when the first service for what is
     told now was in the referral just given, its line alone is enough.
     """
     spec = _spec()
-    first = services_for(category, pupil)[0]
-    if first not in services_for(referred, pupil):
-        return referral_message(category, pupil)
-    return " ".join((spec["again"], _service_text(first, pupil), spec["pupil_afterwards" if pupil else "afterwards"]))
+    first = services_for(category, pupil, age)[0]
+    if first not in services_for(referred, pupil, age):
+        return referral_message(category, pupil, age, school)
+    return " ".join((spec["again"], _service_text(first, pupil, age), closing_line(pupil, school)))

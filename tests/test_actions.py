@@ -48,7 +48,7 @@ def test_more_danger_right_after_a_referral_stays_on_its_contact_with_a_short_re
     spec = referrals._spec()
     # A pupil: De Kindertelefoon was the first service of the referral, so its line alone is the reminder.
     assert message["text"] == " ".join(
-        (spec["again"], referrals.first_service("zelfdoding", pupil=True), spec["pupil_afterwards"])
+        (spec["again"], referrals.first_service("zelfdoding", pupil=True), spec["pupil_afterwards"]["po"])
     )
     [contact] = contacts(contact_db)  # no second contact per message
     assert (contact.caller_role, contact.school_type, contact.urgent) == ("leerling", "po", True)

@@ -468,13 +468,22 @@ def test_a_law_question_about_the_case_on_the_table_is_its_practical_question_no
     sure = intake.Reply.of(parse(asked, "vraag_wet_en_regelgeving_incident", 0.9))
     assert not intake.is_new_case(sure, "vertrouwenswerk", "incident")
     assert intake.refined_theme(sure, state) == "wet_en_regelgeving"
-    # Read unsurely, told as a statement, on another theme, or on the contact's own theme: the theme stays.
-    split = [{"name": "vraag_wet_en_regelgeving_incident", "confidence": 0.5},
-             {"name": "vraag_vertrouwenswerk_incident", "confidence": 0.5}]
-    unsure = intake.Reply.of(parse(asked, "vraag_wet_en_regelgeving_incident", 0.5, ranking=split))
+    # Read unsurely: only with the theme's cues in its words ("verplicht", labels.yml), and not too unsurely.
+    def split(text, wet):
+        ranking = [{"name": "vraag_wet_en_regelgeving_incident", "confidence": wet},
+                   {"name": "vraag_vertrouwenswerk_incident", "confidence": (1 - wet) / 2},
+                   {"name": "vraag_pesten_incident", "confidence": (1 - wet) / 2}]
+        return intake.Reply.of(parse(text, "vraag_wet_en_regelgeving_incident", wet, ranking=ranking))
+
+    assert intake.refined_theme(split(asked, 0.45), state) == "wet_en_regelgeving"
+    uncued = "Moet ik dit doorgeven aan het bestuur?"
+    assert not intake.carries_cues("wet_en_regelgeving", uncued)
+    # Too unsure, unsure without a cue, told as a statement, on another theme, or on the contact's own theme.
     told = intake.Reply.of(parse("Het bestuur weet er nog niets van.", "vraag_wet_en_regelgeving_incident", 0.9))
     how = intake.Reply.of(parse("Hoe vertel ik dit aan de klas zonder haar te beschadigen?", "vraag_pesten_incident", 0.9))
-    for reply in (unsure, told, how):
+    too_unsure = split(asked, 0.35)
+    assert too_unsure.classification.theme == "wet_en_regelgeving"
+    for reply in (too_unsure, split(uncued, 0.45), told, how):
         assert intake.refined_theme(reply, state) is None, reply.text
     assert intake.refined_theme(sure, intake.IntakeState(theme="wet_en_regelgeving", question_type="incident")) is None
     # A question about the law that does not point back at the case is one of its own.
@@ -808,3 +817,38 @@ def test_no_questions_asked_for_once_holds_for_the_conversations_later_intakes(c
     events, messages = run(ActionStartIntake(), tracker)
     assert SlotSet("intake_stopped", True) in events  # the advice at once, the form asks nothing
     assert not any(m.get("kind") == "meta" for m in messages)  # "Helder, dan sla ik de vragen over" not again
+
+
+@pytest.mark.parametrize("pesten_share, answer_key, theme", [
+    (0.43, "seksueel_gedrag_jonge_kinderen", "sociale_veiligheid"),  # unsure reading: the answer's own theme
+    (0.90, "seksueel_gedrag_jonge_kinderen", "pesten"),              # a sure reading stands
+    (0.43, None, "pesten"),                                          # no answer: the reading
+])
+def test_a_contact_answered_from_the_knowledge_base_takes_the_answers_theme_when_the_reading_is_unsure(
+    pesten_share, answer_key, theme
+):
+    from bot import answers
+    from bot.classifier import from_parse
+
+    assert answers.by_key()["seksueel_gedrag_jonge_kinderen"].theme == "sociale_veiligheid"
+    read = from_parse(parse("doktertje gespeeld in de klas", "vraag_pesten_incident", pesten_share,
+                            ranking=[{"name": "vraag_pesten_incident", "confidence": pesten_share},
+                                     {"name": "vraag_sociale_veiligheid_incident", "confidence": (1 - pesten_share) / 2},
+                                     {"name": "vraag_wet_en_regelgeving_incident", "confidence": (1 - pesten_share) / 2}]))
+    assert read.theme == "pesten"
+    assert intake.answered_theme(read, answer_key) == theme
+
+
+def test_the_contact_of_an_unsurely_read_question_with_an_answer_is_coded_by_the_answer(contact_db):
+    from actions.intake import ActionStartIntake
+
+    tracker = load_tracker("question_pesten")
+    text = "Mijn dochter van 5 heeft met een jongetje doktertje gespeeld in de klas, de juf was erbij."
+    asked = parse(text, "vraag_pesten_incident", 0.45, entities={"answer": "seksueel_gedrag_jonge_kinderen"},
+                  ranking=[{"name": "vraag_pesten_incident", "confidence": 0.45},
+                           {"name": "vraag_sociale_veiligheid_incident", "confidence": 0.4},
+                           {"name": "vraag_wet_en_regelgeving_incident", "confidence": 0.15}])
+    events, _ = run(ActionStartIntake(), with_message(tracker, asked))
+    assert SlotSet("theme", "sociale_veiligheid") in events and SlotSet("answer_key", "seksueel_gedrag_jonge_kinderen") in events
+    [contact] = contacts(contact_db)
+    assert contact.theme == "sociale_veiligheid"

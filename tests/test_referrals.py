@@ -30,7 +30,7 @@ def test_a_pupil_gets_the_kindertelefoon_first_and_the_service_of_the_category(c
     lines = referrals.referral_lines(category, pupil=True)
     assert "0800-0432" in lines[0] and any(also in line for line in lines[1:])
     assert referrals.check_question(category, pupil=True) in lines
-    assert lines[-1] == knowledge.load("referrals")["pupil_afterwards"]             # no school intake
+    assert lines[-1] == knowledge.load("referrals")["pupil_afterwards"][None]       # no school intake
     assert "een kind thuis" not in " ".join(lines)                                  # spoken to, not about
 
 
@@ -72,9 +72,16 @@ def test_a_student_who_may_be_an_adult_gets_the_dangers_own_service_first_and_th
     assert own_first.get("pupil_text", own_first["text"]) in lines[0]
     assert spec["services"]["kindertelefoon"]["age_unknown_text"] in lines
     assert spec["services"]["kindertelefoon"]["text"] not in " ".join(lines)
-    assert lines[-1] == spec["student_afterwards"] and "juf of meester" not in lines[-1]
-    adult = referrals.referral_message(category, pupil=True, age=referrals.ADULT)
-    assert "0800-0432" not in adult and spec["student_afterwards"] in adult
+    adult = referrals.referral_message(category, pupil=True, age=referrals.ADULT, school="mbo")
+    assert "0800-0432" not in adult and spec["pupil_afterwards"]["mbo"] in adult
+
+
+@pytest.mark.parametrize("school, person", [("po", "juf of meester"), ("vo", "mentor"), ("mbo", "studieloopbaanbegeleider"),
+                                            (None, "juf of meester")])
+def test_a_pupil_is_pointed_to_the_people_of_their_kind_of_school(school, person):
+    closing = referrals.referral_lines("zelfdoding", pupil=True, school=school)[-1]
+    assert person in closing
+    assert school not in ("vo", "mbo") or "juf" not in closing
 
 
 @pytest.mark.parametrize("text, school, age", [
