@@ -714,10 +714,17 @@ class ValidateIntakeForm(FormValidationAction):
             # "Is het bestuur al op de hoogte?" - "nog niet, ik wil het eerst zelf regelen": what the law asks
             # is said now, not only in the advice at the end.
             dispatcher.utter_message(text=question.advice["missing"], **tag(utterances.DUTY, question.duty))
-        # The questions still to come that this answer makes moot are dropped (the numbering stays unbroken).
+        # The questions still to come that this answer makes moot are dropped (the numbering stays unbroken);
+        # so are those the typed words already answer ("de juf weet het" before "Heb je het al gemeld?"),
+        # kept as answered: in place, in the user's words.
         keys = list(tracker.get_slot("doorvraag_keys") or [])
         later = keys[keys.index(key) + 1 :]
-        moot = qb.moot_questions(later, key, status)
+        told = {} if reply.is_payload else {k: qb.told_answer(k, reply.text) for k in later}
+        for told_key, told_category in told.items():
+            if told_category is not None:
+                answers[told_key] = told_category
+                contact_log.record_answer(tracker.sender_id, told_key, told_category, redact(reply.text))
+        moot = qb.moot_questions(later, key, status) + [k for k, category in told.items() if category is not None]
         if moot:
             events.append(SlotSet("doorvraag_keys", keys[: keys.index(key) + 1] + [k for k in later if k not in moot]))
         if question.checks_danger and tracker.get_slot("danger_check") is None:

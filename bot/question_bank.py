@@ -184,6 +184,17 @@ def says_in_place(key: str, text: str) -> bool:
     return _answered(bank()[key], normalise(text))
 
 
+def told_answer(key: str, text: str) -> str | None:
+    """What words typed for another question say to this one: "ja" when they state what it checks ("de juf
+    weet het maar doet niks" to "Heb je het al gemeld?"), "nee" when the clause that states it negates it
+    ("het protocol hebben we niet gevolgd"), None when they do not answer it."""
+    norm = normalise(text)
+    for clause in re.split(r"[,.;:!?]+|\bmaar\b", norm):
+        if _answered(bank()[key], clause):
+            return "nee" if any(p.search(clause) for p in _word_lists("negation")) else "ja"
+    return None
+
+
 def _score(question: Question) -> int:
     """Weight, plus a bonus when the user's own words triggered the question."""
     bonus = _data()["selection"]["mention_bonus"] if "mentions" in question.applies else 0

@@ -719,6 +719,22 @@ def test_a_no_to_a_duty_question_says_the_duty_at_once_and_drops_the_question_it
     assert events[-1] == SlotSet(REQ, "doorvraag_2")  # "Vraag 2 van 2": what happened, not the inspector
 
 
+def test_an_answer_that_also_answers_a_later_question_drops_it_as_answered_in_the_users_words(contact_db):
+    """ "de juf weet het maar doet niks" to "Hoe gaat het nu met ...?": "Heb je het al gemeld?" is not asked."""
+    opened(contact_db, "test-form-doorvraag")
+    told = parse("de juf weet het maar doet niks", "inform", 0.8)
+    keys = ["welzijn_slachtoffer", "ouder_gemeld", "pesten_wie_groep"]
+    events, messages = validate(at_the_first_question(told, "incident", keys))
+    assert messages == []
+    assert SlotSet("doorvraag_keys", ["welzijn_slachtoffer", "pesten_wie_groep"]) in events
+    answers = next(e["value"] for e in events if e.get("name") == "doorvraag_answers")
+    assert answers == {"welzijn_slachtoffer": "de juf weet het maar doet niks", "ouder_gemeld": "ja"}
+    assert events[-1] == SlotSet(REQ, "doorvraag_2")
+    # A button is no words: nothing else is answered by it.
+    events, _ = validate(at_the_first_question(parse("/dont_know", "dont_know"), "incident", keys))
+    assert not any(e.get("name") == "doorvraag_keys" for e in events)
+
+
 def test_a_yes_to_a_duty_question_goes_on_to_the_next_duty_question(contact_db):
     opened(contact_db, "test-form-doorvraag")
     events, messages = validate(asked_about_the_board(parse("/affirm", "affirm")))

@@ -304,6 +304,23 @@ def test_answered_by_ignores_accents_and_case():
     assert "coordinator_antipest" in keys(qb.answered_in_text("pesten", "beleid", "vo", text=text))
 
 
+@pytest.mark.parametrize("key, text, told", [
+    ("ouder_gemeld", "de juf weet het maar doet niks", "ja"),
+    ("protocol_gevolgd", "Het protocol hebben we wel gevolgd, er zijn gesprekken geweest.", "ja"),
+    ("protocol_gevolgd", "Het protocol hebben we niet gevolgd.", "nee"),
+    ("protocol_gevolgd", "Ze wordt overal buiten gehouden.", None),
+])
+def test_words_typed_for_another_question_answer_this_one_by_the_clause_that_states_it(key, text, told):
+    assert qb.told_answer(key, text) == told
+
+
+@pytest.mark.parametrize("theme, key", [("pesten", "ouder_gemeld"), ("sociale_veiligheid", "ouder_gemeld_school")])
+def test_a_parent_who_says_the_teacher_knows_is_not_asked_whether_they_reported_it(theme, key):
+    for text in ("de juf weet het maar doet niks", "De mentor weet ervan.", "school is op de hoogte"):
+        assert key in keys(qb.answered_in_text(theme, "incident", "po", "ouder", text=text)), text
+    assert key not in keys(qb.answered_in_text(theme, "incident", "po", "ouder", text="ik weet het niet meer"))
+
+
 def test_meldplicht_questions_come_with_staff_and_a_sexual_cue():
     text = ("Een collega vertrouwde me toe dat een docent ongepaste appjes stuurt naar een "
             "leerling uit 3 havo. Ik weet niet wat ik moet doen.")
@@ -345,6 +362,10 @@ def test_roles_pick_their_questions():
     parent = keys(qb.applicable("pesten", "incident", "po", "ouder"))
     unknown = keys(qb.applicable("pesten", "incident", "po", None))
     assert "ouder_gemeld" in parent and "ouder_gemeld" not in staff + unknown
+    # A parent of a case that is not bullying is not asked about the aanspreekpunt pesten.
+    other = keys(qb.applicable("sociale_veiligheid", "incident", "po", "ouder"))
+    assert "ouder_gemeld_school" in other and "ouder_gemeld" not in other
+    assert not any("pesten" in qb.bank()[key].text for key in other)
     assert "ouders_beide_kanten" in staff and "ouders_beide_kanten" in unknown
     assert "ouders_beide_kanten" not in parent
 
