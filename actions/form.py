@@ -33,6 +33,20 @@ from bot.redaction import redact
 from bot.utterances import tag
 
 FORM = "intake_form"
+
+
+def told_along(reply: intake.Reply, keys: list[str], tracker: Tracker) -> dict[str, str]:
+    """The questions of `keys` (not asked yet) that the typed words answer along the way, with what they say
+    ("de juf weet het" to "Heb je het al gemeld?": ja), recorded on the contact in the user's words."""
+    if reply.is_payload:
+        return {}
+    told = {key: qb.told_answer(key, reply.text) for key in keys}
+    found = {key: category for key, category in told.items() if category is not None}
+    for key, category in found.items():
+        contact_log.record_answer(tracker.sender_id, key, category, redact(reply.text))
+    return found
+
+
 # A practical question answered where it is asked passes over the question on screen: how each is passed.
 PASSED_OVER: dict[str, tuple[str, Any]] = {
     "caller_role": ("role_asked", True),
@@ -557,13 +571,25 @@ class ValidateIntakeForm(FormValidationAction):
     @staticmethod
     def go_on(reply: intake.Reply, tracker: Tracker) -> EventList:
         """The user tells more about the case: the intake goes on, the topic implicitly confirmed, the text kept
-        (and the type it shows, for an information question)."""
+        (and the type it shows, for an information question); questions already chosen that it answers
+        are dropped as answered ("we hebben vorig jaar de monitor afgenomen")."""
         retyped = intake.refined_type(reply, intake.IntakeState.of(tracker.slots))
+        keys = list(tracker.get_slot("doorvraag_keys") or [])
+        told = {} if retyped else told_along(reply, keys, tracker)
+        answered = (
+            [
+                SlotSet("doorvraag_keys", [k for k in keys if k not in told]),
+                SlotSet("doorvraag_answers", {**intake.answers_of(tracker.slots), **told}),
+            ]
+            if told
+            else []
+        )
         return [
             SlotSet("ask_on", "ja"),
             SlotSet("intake_confirmed", True),
             SlotSet("intake_phase", "intake"),
             SlotSet("intake_text", intake.joined_text(tracker.get_slot("intake_text"), reply.text)),
+            *answered,
             *(ValidateIntakeForm.retype(retyped, tracker) if retyped else []),
         ]
 
@@ -719,12 +745,9 @@ class ValidateIntakeForm(FormValidationAction):
         # kept as answered: in place, in the user's words.
         keys = list(tracker.get_slot("doorvraag_keys") or [])
         later = keys[keys.index(key) + 1 :]
-        told = {} if reply.is_payload else {k: qb.told_answer(k, reply.text) for k in later}
-        for told_key, told_category in told.items():
-            if told_category is not None:
-                answers[told_key] = told_category
-                contact_log.record_answer(tracker.sender_id, told_key, told_category, redact(reply.text))
-        moot = qb.moot_questions(later, key, status) + [k for k, category in told.items() if category is not None]
+        told = told_along(reply, later, tracker)
+        answers.update(told)
+        moot = qb.moot_questions(later, key, status) + list(told)
         if moot:
             events.append(SlotSet("doorvraag_keys", keys[: keys.index(key) + 1] + [k for k in later if k not in moot]))
         if question.checks_danger and tracker.get_slot("danger_check") is None:

@@ -283,10 +283,18 @@ def classify_answer(text: str) -> str:
     norm = re.sub(r"^[^\w]+", "", normalise(text))
     if not re.search(r"[a-z0-9]", norm):
         return "onbruikbaar"
+    if _stops_in_a_clause(norm):
+        return "stop"  # "weet ik niet, stop maar": the stop counts, wherever it comes
     end, category = _leading_answer(norm)
     if category:
         return category
     return "onbruikbaar" if _unusable(norm) else "tekst"
+
+
+def _stops_in_a_clause(norm: str) -> bool:
+    """A clause of the answer is nothing but a stop phrase ("..., stop maar", "nee, laat maar")."""
+    clauses = [c.strip() for c in re.split(r"[,.;:!?]+", norm) if c.strip()]
+    return len(clauses) > 1 and any(pattern.fullmatch(clause) for clause in clauses for pattern in _word_lists("stop"))
 
 
 def _leading_answer(norm: str) -> tuple[int, str]:

@@ -146,6 +146,21 @@ def test_more_about_the_same_case_after_the_answer_stays_on_its_contact(contact_
     assert (contact.theme, contact.caller_role) == ("wet_en_regelgeving", "ouder")
 
 
+def test_more_told_at_the_offer_to_ask_on_drops_the_chosen_questions_it_answers(contact_db):
+    """ "we hebben vorig jaar de monitor afgenomen" at "Mag ik je een paar vragen stellen?": the monitor
+    question chosen before is not asked, and is kept as answered in the user's words."""
+    opened()
+    keys = ["visie_vastgelegd", "monitor_jaarlijks", "incidentregistratie"]
+    told = parse("we hebben vorig jaar de monitor afgenomen, uitkomsten zijn nog niet besproken", "inform", 0.6)
+    tracker = with_message(answered(requested="ask_on", answer_feedback="ja", doorvraag_keys=keys,
+                                    doorvraag_answers={}), told)
+    events, _ = validate(tracker)
+    assert SlotSet("doorvraag_keys", ["visie_vastgelegd", "incidentregistratie"]) in events
+    assert SlotSet("doorvraag_answers", {"monitor_jaarlijks": "ja"}) in events
+    [contact] = contacts(contact_db)
+    assert [(a.question_key, a.category) for a in contact.answers] == [("monitor_jaarlijks", "ja")]
+
+
 def test_a_new_topic_said_in_words_starts_its_own_intake_even_on_the_same_theme():
     case = "O, en iets anders: een collega vraagt of de school ook een meldcode moet hebben voor stagiairs"
     tracker = with_message(answered(), parse(case, "vraag_wet_en_regelgeving_beleid", 0.8))
