@@ -29,7 +29,8 @@ class ActionGiveAdvice(Action):
             return self.for_a_pupil(dispatcher, tracker, theme, qtype, school)
         answers = intake.answers_of(tracker.slots)
         case_theme = tracker.get_slot("case_theme")
-        advice = qb.advice_for(theme, qtype, school, answers, caller_role=role, case_theme=case_theme)
+        told = tracker.get_slot("intake_text") or ""
+        advice = qb.advice_for(theme, qtype, school, answers, caller_role=role, case_theme=case_theme, text=told)
         blocks = qb.assess_building_blocks(answers)
         spec = intake.texts()["advice"]
         # Advice without any answer (the questions skipped) rests on what the user told, not "je antwoorden".

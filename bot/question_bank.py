@@ -406,8 +406,17 @@ def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def _role_steps(caller_role: str | None, theme: str, question_type: str) -> tuple[list[str], bool]:
-    """The first steps for who is asking, and whether they stand in for the default steps."""
+def _role_steps(caller_role: str | None, theme: str, question_type: str, text: str = "") -> tuple[list[str], bool]:
+    """The first steps for who is asking, and whether they stand in for the default steps: a staff member
+    who is the target themselves (`self_target`) gets their own safety first."""
+    target = _data().get("self_target") or {}
+    norm = normalise(text)
+    if (
+        question_type == "incident"
+        and caller_role in target.get("roles", ())
+        and any(re.search(pattern, norm) for pattern in target.get("words", ()))
+    ):
+        return [fill(step) for step in target["steps"]], False
     spec = _data().get("role_steps", {}).get(caller_role) or {}
     steps = spec.get(f"{theme}_{question_type}") or spec.get(question_type) or []
     return [fill(step) for step in steps], bool(steps and spec.get("instead_of_defaults"))
@@ -420,13 +429,15 @@ def advice_for(
     answers: Mapping[str, str],
     caller_role: str | None = None,
     case_theme: str | None = None,
+    text: str = "",
 ) -> Advice:
     """Advice built from the answers: what is in place, what is missing, the duty, next steps.
 
     The steps for who is asking come first (a parent's are theirs, not the school's). `case_theme`: the
-    theme of the case a question about the law was asked about; its reading comes first."""
+    theme of the case a question about the law was asked about; its reading comes first. `text`: the case
+    in the user's words (redacted)."""
     data = _data()
-    own, instead_of_defaults = _role_steps(caller_role, theme, question_type)
+    own, instead_of_defaults = _role_steps(caller_role, theme, question_type, text)
     rated = sorted(_statuses(answers), key=lambda pair: _priority(pair[0]))
     by_status = {s: [q for q, status in rated if status == s] for s in STATUSES}
     missing = by_status["ontbreekt"]

@@ -39,6 +39,9 @@ def validate(tracker):
         ("Ik vraag om een simpel antwoord, geen vragenlijst. Bij ons doet de directeur het pestbeleid erbij.",
          "just_answer"),
         ("Dit schiet zo niet op. Laat maar.", "just_answer"),
+        ("wat moet ik nou doen, ik heb geen zin in al die vragen", "just_answer"),
+        ("zo, dat zijn wel genoeg vragen", "just_answer"),
+        ("ik heb geen zin meer in de ruzies in de klas", None),
         # Someone else's call is no request: "de mentor zou me terugbellen" tells the case.
         ("De mentor zei vorige week dat hij me zou terugbellen, maar ik hoorde niks meer en mijn zoon wordt nog "
          "steeds gepest.", None),

@@ -600,3 +600,16 @@ def test_a_vp_who_did_not_say_which_role_is_asked():
 def test_who_is_involved_is_known_from_a_pupil_of_an_age():
     text = "Een studente van 17 vertelde dat een docent haar steeds aanraakt tijdens de praktijkles."
     assert "wie_betrokken_leeftijd" in keys(qb.answered_in_text("vertrouwenswerk", "incident", "mbo", text=text))
+
+
+def test_a_teacher_who_is_the_target_gets_their_own_safety_first_not_the_steps_for_a_pupil():
+    told = "een vader schreeuwde gisteren tegen mij op het plein, ik voel me niet veilig"
+    target = qb._data()["self_target"]["steps"]
+    advice = qb.advice_for("sociale_veiligheid", "incident", "po", {}, caller_role="docent", text=told)
+    assert advice.next_steps[: len(target)] == [qb.fill(step) for step in target]
+    assert not any("Zorg eerst voor de leerling" in step for step in advice.next_steps)
+    about_a_pupil = qb.advice_for("sociale_veiligheid", "incident", "po", {}, caller_role="docent",
+                                  text="een vader schreeuwde tegen een leerling op het plein")
+    assert about_a_pupil.next_steps[0].startswith("Zorg eerst voor de leerling")
+    parent = qb.advice_for("sociale_veiligheid", "incident", "po", {}, caller_role="ouder", text=told)
+    assert target[0] not in parent.next_steps
