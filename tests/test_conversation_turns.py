@@ -46,6 +46,10 @@ def validate(tracker):
         ("De mentor zei vorige week dat hij me zou terugbellen, maar ik hoorde niks meer en mijn zoon wordt nog "
          "steeds gepest.", None),
         ("liever niet via de chat", "not_chat"),
+        ("ik wil graag iemand spreken", "person"),
+        ("kan ik hier ook met iemand echt praten?", "person"),
+        ("ik wil er met iemand van jullie over praten", "person"),
+        ("ik wil dat hij met iemand gaat praten over zijn gedrag, kan dat via school?", None),
         ("wat een onzin dit", "complaint"),
         ("nee", None),
         ("ja dank je, maar ik heb nog een vraag", None),
