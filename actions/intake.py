@@ -478,9 +478,11 @@ class ActionReferUrgent(Action):
             kept = kept_profile(tracker)
             # A harm of its own kind (referrals.yml `own_case`) on another theme, read surely, is what the
             # contact is about now; suicidal words in a bullying case are where that case has got to.
-            state = intake.IntakeState.of(tracker.slots)
-            reply = intake.Reply.of(tracker.latest_message)
-            told = intake.theme_told(reply, state) if referrals.is_own_case(category) else None
+            told = (
+                intake.theme_told(intake.Reply.of(tracker.latest_message), intake.IntakeState.of(tracker.slots))
+                if referrals.is_own_case(category)
+                else None
+            )
             contact_log.update_contact(conversation, **urgency, **({"theme": told} if told else {}))
         log_read(conversation, redact(tracker.latest_message.get("text")), result)
         if not queued:

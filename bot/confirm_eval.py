@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     scored, typed = [], []
     answered: dict[bool, list[tuple[bool, bool]]] = {True: [], False: []}  # sure reading -> (read right, rule right)
     themed: dict[bool, list[tuple[float, bool]]] = {True: [], False: []}
-    for case in cases + borderline:
+    for case, in_holdout in [(c, True) for c in cases] + [(c, False) for c in borderline]:
         result = classifier.classify(case["text"])
         if result.urgent:
             continue
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
             sure = intake.confirms_implicitly(result.theme_confidence, result.theme)
             rule = intake.answered_theme(result, answer.key)
             answered[sure].append((result.theme == case["theme"], rule == case["theme"]))
-        if case not in cases:
+        if not in_holdout:
             continue
         right = result.theme == case["theme"] and result.question_type == case["question_type"]
         scored.append((result.label_confidence, right))

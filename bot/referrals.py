@@ -70,12 +70,12 @@ def services_for(category: str | None, pupil: bool = False, age: str = MINOR) ->
     student who may be an adult gets them after the danger's own (said for those under 18); an adult
     student does not get them."""
     services = list(_category(category)["services"])
-    children = [s for s in _spec()["pupil_services"] if s not in services]
     if not pupil or age == ADULT:
         return services
+    children = list(_spec()["pupil_services"])
     if age == AGE_UNKNOWN:
-        return [*services[:1], *children, *services[1:]]
-    return [*_spec()["pupil_services"], *(s for s in services if s not in _spec()["pupil_services"])]
+        return [*services[:1], *(s for s in children if s not in services), *services[1:]]
+    return [*children, *(s for s in services if s not in children)]
 
 
 def check_question(category: str | None, pupil: bool = False) -> str:
