@@ -4,6 +4,8 @@ Sets (each JSON lines with `text`, `urgent`, `category`, `kind`):
 * ../shared/eval/urgency.jsonl: written apart from the project, for measuring only;
 * tests/data/urgency_own.jsonl: written for this project by an author who saw only labels.md and
   domain.md, never the training data;
+* tests/data/urgency_long.jsonl: long messages with danger told in passing, or alarming words and no
+  danger now, by such an author too;
 * the ordinary questions of ../shared/eval/questions.jsonl, urgency labelled line by line in
   tests/data/questions_urgency.jsonl (a few of its questions describe danger now; they count as
   urgent there).
@@ -29,6 +31,7 @@ from bot.labels import ACUUT, GEEN, MOGELIJK
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
 OWN_SET = ROOT / "tests" / "data" / "urgency_own.jsonl"
+LONG_SET = ROOT / "tests" / "data" / "urgency_long.jsonl"
 QUESTION_LABELS = ROOT / "tests" / "data" / "questions_urgency.jsonl"
 MODEL = ROOT / "models" / "doorvraag.tar.gz"
 
@@ -185,6 +188,16 @@ def main(argv: list[str] | None = None) -> int:
             "200 messages written for this project by a helper that saw only labels.md and domain.md: "
             "100 urgent (20 per category), 75 hard negatives, 25 ordinary questions.",
             read_cases(OWN_SET),
+            True,
+        )
+    )
+    sets.append(
+        (
+            "Danger told in passing (tests/data/urgency_long.jsonl)",
+            "60 long messages (5-7 sentences) written for this project by a helper that saw only labels.md "
+            "and domain.md: 30 about something ordinary with one or two sentences that tell of danger now "
+            "(6 per category), 30 of the same kinds whose alarming words tell of no danger now.",
+            read_cases(LONG_SET),
             True,
         )
     )

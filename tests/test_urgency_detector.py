@@ -103,3 +103,50 @@ def test_the_trained_model_on_the_acceptance_cases(classifier, text, caught):
     result = classifier.classify(text)
     assert (result.urgency != GEEN) is caught, result
     assert result.urgent is (result.urgency == ACUUT)
+
+
+class SentenceModel:
+    """Reads danger only where a sentence, on its own, says `marker`: as a long message drowns it out."""
+
+    def __init__(self, marker, certain=True):
+        self.marker, self.certain = marker, certain
+
+    def assess(self, items):
+        alone = [self.marker in item.text and len(item.text.split()) < 20 for item in items]
+        return [
+            UrgencyResult(ACUUT, 0.97, "kindermishandeling", self.certain) if hit else UrgencyResult(GEEN, 0.01, None)
+            for hit in alone
+        ]
+
+
+STORY = (
+    "Ik sta sinds september voor groep 7 en het is een lastige groep met veel ruzies op het plein. "
+    "Mijn duo-collega vindt dat ik te streng ben en de directeur zegt dat ik het moet aankijken. "
+    "Gisteren zei een meisje dat ze niet naar huis wil omdat papa haar slaat. "
+    "Verder wil ik vooral weten hoe ik de groep weer rustig krijg, hebben jullie tips?"
+)
+
+
+def test_danger_told_in_passing_in_a_long_message_gets_the_check_question(nlp):
+    message = parsed(nlp, STORY, QUESTION)
+    detector(SentenceModel("papa haar slaat")).process([message])
+    # One sentence alone is heard, up to mogelijk: the check question, never a referral on a sentence alone.
+    assert message.get(INTENT) == QUESTION
+    assert urgency_entities(message) == {"urgency": "kindermishandeling", "urgency_level": "mogelijk"}
+
+
+def test_a_sentence_settled_by_the_next_one_or_not_all_but_certain_stays_quiet(nlp):
+    settled = STORY.replace("papa haar slaat.", "papa haar slaat. Dat is inmiddels afgehandeld met Veilig Thuis.")
+    message = parsed(nlp, settled, QUESTION)
+    detector(SentenceModel("papa haar slaat")).process([message])
+    assert not urgency_entities(message)
+    unsure = parsed(nlp, STORY, QUESTION)
+    detector(SentenceModel("papa haar slaat", certain=False)).process([unsure])
+    assert not urgency_entities(unsure)
+
+
+def test_a_short_message_is_read_only_as_a_whole(nlp):
+    short = parsed(nlp, "Gisteren zei een meisje dat ze niet naar huis wil omdat papa haar slaat. Wat nu?", QUESTION)
+    model = FixedModel(UrgencyResult(GEEN, 0.01, None))
+    detector(model).process([short])
+    assert len(model.seen) == 1 and not urgency_entities(short)

@@ -163,3 +163,22 @@ def test_the_model_survives_persistence(small_model, tmp_path):
     path = tmp_path / "m.skops"
     loaded = um.UrgencyModel(sio.load(path, trusted=sio.get_untrusted_types(file=path)))
     assert loaded.assess(items[:20]) == model.assess(items[:20])
+
+
+def test_sentences_of_enough_words_are_spanned():
+    text = "Ik heb een vraag. Ja. Een meisje zei vandaag iets ergs! Wat nu"
+    assert [text[s:e].strip() for s, e in um.sentence_spans(text, 3)] == [
+        "Ik heb een vraag.",
+        "Een meisje zei vandaag iets ergs!",
+    ]
+
+
+def test_the_loudest_sentence_counts_up_to_the_cap():
+    quiet = um.UrgencyResult(um.GEEN, 0.02, None)
+    loud = um.UrgencyResult(um.ACUUT, 0.98, "zelfdoding", True)
+    assert um.loudest(quiet, [quiet, loud], um.MOGELIJK, True) == (1, um.UrgencyResult(um.MOGELIJK, 0.98, "zelfdoding"))
+    assert um.loudest(quiet, [quiet, loud], um.ACUUT, True) == (1, loud)
+    unsure = um.UrgencyResult(um.ACUUT, 0.9, "zelfdoding", False)
+    assert um.loudest(quiet, [unsure], um.MOGELIJK, True) == (-1, quiet)
+    possible = um.UrgencyResult(um.MOGELIJK, 0.5, "vermissing")
+    assert um.loudest(possible, [loud], um.MOGELIJK, True) == (-1, possible)  # never quieter, never a tie-break

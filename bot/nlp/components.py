@@ -31,11 +31,14 @@ from bot.nlp.urgency import UrgencyRules
 from bot.nlp.urgency_model import (
     ACUUT,
     GEEN,
+    MOGELIJK,
     Example,
     UrgencyInput,
     UrgencyModel,
     UrgencyResult,
     load_examples,
+    loudest,
+    sentence_spans,
 )
 
 logger = logging.getLogger(__name__)
@@ -135,6 +138,12 @@ class UrgencyDetector(persistence.TrainedComponent):
             "acute_precision": 0.95,
             # ... and `certain` (acuut that interrupts questions under way without a danger word) where 0.99 is.
             "certain_precision": 0.99,
+            # A message of this many sentences (of at least `sentence_min_words` words) is also read
+            # sentence by sentence; a sentence is heard up to `sentence_cap` (urgency_model.loudest).
+            "sentence_min_sentences": 3,
+            "sentence_min_words": 4,
+            "sentence_cap": MOGELIJK,
+            "sentence_needs_certain": True,
         }
 
     UNTRAINED = "%s has no trained model; only the rules detect urgency."
@@ -214,7 +223,10 @@ class UrgencyDetector(persistence.TrainedComponent):
             if message.get(SPACY_DOCS[TEXT]) is not None and message.get(TEXT)
         ]
         results = self._results([item for _, item in scored])
-        for (message, item), result in zip(scored, results, strict=True):
+        results_items = [
+            self._by_sentence(message, item, result) for (message, item), result in zip(scored, results, strict=True)
+        ]
+        for (message, _whole), (item, result) in zip(scored, results_items, strict=True):
             intent: dict[str, Any] = message.get(INTENT) or {}
             if result.level == ACUUT:
                 if intent.get(INTENT_NAME_KEY) != labels.URGENT_INTENT:
@@ -228,6 +240,26 @@ class UrgencyDetector(persistence.TrainedComponent):
             if result.level != GEEN:
                 self._add_entities(message, result, item)
         return messages
+
+    def _by_sentence(
+        self, message: Message, item: UrgencyInput, result: UrgencyResult
+    ) -> tuple[UrgencyInput, UrgencyResult]:
+        """A long message read sentence by sentence too: danger told in passing is heard (`loudest`)."""
+        text, doc = message.get(TEXT), message.get(SPACY_DOCS[TEXT])
+        spans = sentence_spans(text, int(self._config["sentence_min_words"]))
+        if len(spans) < int(self._config["sentence_min_sentences"]) or result.level == ACUUT:
+            return item, result
+        parts = [doc.char_span(start, end, alignment_mode="expand") for start, end in spans]
+        items = [self._input(part.text, part.as_doc()) for part in parts if part is not None and len(part)]
+        cap, needs_certain = str(self._config["sentence_cap"]), bool(self._config["sentence_needs_certain"])
+        # "Vorige week was er een vechtpartij. Dat is opgelost.": what settles a sentence often follows it.
+        settled = [bool(i.rules.get("defused") or i.rules.get("resolved")) for i in items]
+        heard = [
+            r if not (settled[n] or (n + 1 < len(items) and settled[n + 1])) else UrgencyResult(GEEN, 0.0, None)
+            for n, r in enumerate(self._results(items))
+        ]
+        index, chosen = loudest(result, heard, cap, needs_certain)
+        return (items[index] if index >= 0 else item), chosen
 
     def _add_entities(self, message: Message, result: UrgencyResult, item: UrgencyInput) -> None:
         category = result.category or GENERAL_URGENCY

@@ -95,6 +95,40 @@ class UrgencyResult:
         return self.level != GEEN
 
 
+LEVELS = (GEEN, MOGELIJK, ACUUT)  # from quiet to loud
+
+
+def sentence_spans(text: str, min_words: int) -> list[tuple[int, int]]:
+    """Character spans of the sentences of `text` that have at least `min_words` words."""
+    spans = []
+    for match in re.finditer(r"[^.!?\n]+(?:[.!?]+|\n|$)", text):
+        if len(match.group().split()) >= min_words:
+            spans.append((match.start(), match.end()))
+    return spans
+
+
+def loudest(
+    whole: UrgencyResult, sentences: Sequence[UrgencyResult], cap: str, needs_certain: bool
+) -> tuple[int, UrgencyResult]:
+    """The reading that counts for a long message: the whole one, or a sentence's that is louder.
+
+    A fresh disclosure in the middle of a long story about the class ("gisteren zei een meisje dat ze
+    niet naar huis wil omdat papa haar slaat") is drowned out when the message is read as a whole. A
+    sentence read alone is heard up to `cap`, and with `needs_certain` only when it is all but certain
+    (read alone it has lost what the other sentences say: "dat is opgelost"). Returns the index of the
+    sentence whose reading counts, -1 for the whole message.
+    """
+    best, chosen = -1, whole
+    for index, result in enumerate(sentences):
+        if needs_certain and not result.certain:
+            continue
+        level = LEVELS[min(LEVELS.index(result.level), LEVELS.index(cap))]
+        if LEVELS.index(level) > LEVELS.index(chosen.level):
+            best = index
+            chosen = UrgencyResult(level, result.probability, result.category, result.certain and level == ACUUT)
+    return best, chosen
+
+
 # ------------------------------------------------------------------ data
 
 
