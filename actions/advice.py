@@ -36,11 +36,14 @@ class ActionGiveAdvice(Action):
         # Advice without any answer (the questions skipped) rests on what the user told, not "je antwoorden".
         intro = spec["intro"] if any(v not in (None, "stop") for v in answers.values()) else spec["intro_told"]
         dispatcher.utter_message(text=intro + "\n\n" + qb.render_advice(advice), **tag(utterances.ADVICE))
-        dispatcher.utter_message(
-            text=spec["offer"],
-            buttons=[intake.button(spec["offer_yes"], "ask_human"), intake.button(spec["offer_no"], "deny")],
-            **tag(utterances.OFFER),
-        )
+        # The advice reached by a thank-you during the questions closes the contact, with no offer to answer.
+        ending = intake.meta_of(tracker.latest_message.get("text") or "") == "ending"
+        if not ending:
+            dispatcher.utter_message(
+                text=spec["offer"],
+                buttons=[intake.button(spec["offer_yes"], "ask_human"), intake.button(spec["offer_no"], "deny")],
+                **tag(utterances.OFFER),
+            )
         contact_log.update_contact(
             tracker.sender_id,
             building_blocks=blocks,
@@ -48,7 +51,7 @@ class ActionGiveAdvice(Action):
             school_type=school,
             summary=intake.summary(theme, qtype, role, school, answers, blocks),
         )
-        return [SlotSet("intake_phase", "advies")]
+        return [SlotSet("intake_phase", "advies"), *([FollowupAction("action_close_intake")] if ending else [])]
 
     @staticmethod
     def for_a_pupil(

@@ -289,4 +289,13 @@ def conversation_step(tracker: Tracker, dispatcher: CollectingDispatcher) -> Eve
         return [FollowupAction("action_handoff")]
     if kind == "ending" or intake.gives_up(text):
         return [FollowupAction("action_close_intake")]
+    if kind == "complaint":
+        # "dit is echt nutteloos, je beantwoordt mijn vraag niet eens": sorry and the way to a person, no intake.
+        dispatcher.utter_message(text=intake.meta_reply(kind), **utterances.tag(utterances.META, kind))
+        return []
+    if kind == "advice_now" and not after_referral(tracker):
+        # "wat moet ik doen?" with no case told yet asks for it; after the advice, points back at it.
+        said = "advice_now_after" if tracker.get_slot("intake_phase") == "advies" else "advice_now_outside"
+        dispatcher.utter_message(text=intake.meta_reply(said), **utterances.tag(utterances.META, kind))
+        return []
     return None

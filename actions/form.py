@@ -293,19 +293,29 @@ class ValidateIntakeForm(FormValidationAction):
     def meta(kind: str, requested: str, dispatcher: CollectingDispatcher) -> EventList:
         """A message about the conversation itself gets a fitting step, never a repeat of the question.
 
-        ending: close politely; just_answer: no more questions (after an answer: close); person or
-        callback: the handoff; not_chat: the phone number and the handoff (a call-back when closed);
-        complaint: sorry, the phone number and how to reach a person, then the question once more.
+        ending: close politely (during the questions, after the advice); just_answer: no more questions
+        (after an answer: close); advice_now: the advice at once; person or callback: the handoff;
+        not_chat: the phone number and the handoff (a call-back when closed); complaint: sorry, the
+        phone number and how to reach a person, then the question once more.
         """
         # Every step sets a slot besides requested_slot: a validation that sets none makes Rasa reject
         # the form, and the FollowupAction is then lost (the "Thanks" rule answered instead).
         seen = [SlotSet("meta_kind", kind)]
+        if kind == "ending" and requested in intake.DOORVRAAG_SLOTS:
+            # Thanks during the questions: what was told still earns its advice; the advice then closes.
+            dispatcher.utter_message(text=intake.meta_reply("ending_with_advice"), **tag(utterances.META, kind))
+            return [*seen, SlotSet("intake_stopped", True)]
         if kind == "ending":
             return [*seen, SlotSet("intake_stopped", True), FollowupAction("action_close_intake")]
         if kind in ("person", "callback"):
             # The handoff reads the message itself: a call-back asked for is arranged, not queued.
             return [*seen, SlotSet("intake_stopped", True), FollowupAction("action_handoff")]
         dispatcher.utter_message(text=intake.meta_reply(kind), **tag(utterances.META, kind))
+        if kind == "advice_now":
+            # "wat moet ik nu doen?": the advice at once, on what is known so far (after an answer too).
+            feedback = [SlotSet("answer_feedback", "weet_niet")] if requested == "answer_feedback" else []
+            asked_on = [SlotSet("ask_on", "ja")] if requested in ("answer_feedback", "ask_on") else []
+            return [*seen, *feedback, *asked_on, SlotSet("intake_stopped", True)]
         if kind == "just_answer":
             if requested in ("answer_feedback", "ask_on"):
                 # Both filled, so the form is done and does not give the answer once more before closing.
@@ -728,9 +738,13 @@ class ValidateIntakeForm(FormValidationAction):
         category = intake.answer_category(reply)
         if question.checks_danger and qb.says_in_place(key, reply.text):
             category = "ja"  # "nee hoor, iedereen is weer veilig": safe, whatever its first word
-        if category == "onbruikbaar" and tracker.get_slot("doorvraag_retry") != slot:
+        typed = not reply.is_payload
+        unclear = category == "onbruikbaar" or (typed and qb.says_too_little(question, reply.text))
+        if unclear and tracker.get_slot("doorvraag_retry") != slot:
             return [SlotSet("doorvraag_retry", slot)]  # ask once more
-        stored, text = intake.stored_answer(category, reply.text, typed=not reply.is_payload)
+        if typed:
+            category = qb.typed_category(question, reply.text, category)  # "ok" twice to a yes/no: unknown
+        stored, text = intake.stored_answer(category, reply.text, typed=typed)
         contact_log.record_answer(tracker.sender_id, key, category, text)
         answers = intake.answers_of(tracker.slots)
         answers[key] = stored

@@ -75,7 +75,8 @@ def question_message(key: str, number: int, total: int, retry: bool) -> tuple[st
     question = qb.bank()[key]
     text = spec["progress"].format(number=number, total=total) + question.text
     if retry:
-        text = spec["retry"] + text
+        # An open question asked again wants a few words; a yes/no question a yes, a no or "weet ik niet".
+        text = spec["retry_open" if question.kind == "text" else "retry"] + text
     elif number == 1:
         text = spec["intro"] + "\n\n" + text
     buttons: list[Button] = []

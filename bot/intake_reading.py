@@ -401,7 +401,7 @@ def tells_profile(reply: Reply) -> bool:
     return bool(reply.entities.get("caller_role") or reply.entities.get("school_type"))
 
 
-META_KINDS = ("ending", "callback", "person", "just_answer", "not_chat", "complaint")
+META_KINDS = ("ending", "callback", "person", "just_answer", "advice_now", "not_chat", "complaint")
 
 
 def announces_question(text: str) -> bool:
@@ -448,6 +448,10 @@ def meta_of(text: str) -> str | None:
     for kind in META_KINDS:
         if words <= spec["max_words"][kind] and any(re.search(pattern, norm) for pattern in spec["kinds"][kind]):
             return kind
+    if words <= spec["max_words"]["complaint_about_chat"] and any(
+        re.search(pattern, norm) for pattern in spec["complaint_about_chat"]
+    ):
+        return "complaint"
     parts = sentences(norm)
     if len(parts) < 2:
         return None

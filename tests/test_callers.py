@@ -45,6 +45,8 @@ def _extract(table, text):
     ("Een meisje uit mijn mentorklas, 2 vwo, is al dagen stil", "mentor", "vo"),
     ("ik geef biologie op een mavo", "docent", "vo"),
     ("Ik geef al twintig jaar les, nu in het mbo", "docent", "mbo"),
+    ("Ik sta sinds september voor groep 7 en het is een lastige groep", "docent", "po"),
+    ("ik sta voor de klas in 2 havo", "docent", "vo"),
     ("Ik vraag dit als verzorger van mijn neefje", "ouder", None),
     ("ik werk op een basisschool als leerkracht", "docent", "po"),
     ("ik zit in de mr van een basisschool", "overig", "po"),
@@ -82,6 +84,7 @@ def test_roles_said_of_oneself_and_school_types(table, text, role, school):
     ("mijn leerlingen geven elkaar de schuld", None),
     ("De leerkracht geeft de kinderen op het plein een standje", None),
     ("ik geef het door aan de directeur", None),
+    ("ik sta voor een dilemma met een ouder", None),
     # After a preposition the role is someone else: "ik ben er voor ...", "ik ben boos op ...".
     ("Ik ben er voor leerlingen en ouders.", None),
     ("ik ben echt boos op de mentor", None),

@@ -87,3 +87,9 @@ def test_without_a_model_it_exits_2_and_says_how_to_train(tmp_path):
 
 def test_a_practical_question_carries_its_knowledge_base_answer(batch):
     assert batch[5]["answers"][0] == "wvos_mbo" and batch[5]["school_type"] == "mbo"
+
+
+@pytest.mark.parametrize("text", ["???", "...", "😡😡😡", "?!"])
+def test_a_message_with_no_word_is_not_understood_rather_than_given_a_theme(classifier, text):
+    result = classifier.classify(text)
+    assert result.intent == "nlu_fallback" and result.theme == "overig"

@@ -64,6 +64,22 @@ def validate(tracker):
         ("Sindsdien zegt ze niets meer.", None),
         ("Hij had een blauwe plek. Verder niets aan de hand.", None),
         ("Ik heb het aan de mentor verteld. Die doet niks meer.", None),
+        # The whole message asks what to do now; a case or a question with its own subject does not.
+        ("wat moet ik nu doen?", "advice_now"),
+        ("wat kan ik nu het beste doen?", "advice_now"),
+        ("Ok. Wat kan ik dan doen?", "advice_now"),
+        ("Wat moeten we hiermee?", "advice_now"),
+        ("wat raad je me aan?", "advice_now"),
+        ("en nu?", "advice_now"),
+        ("een leerling wordt gepest, wat moet ik doen?", None),
+        ("wat moet ik doen als een leerling gepest wordt?", None),
+        ("wat moet ik met de ouders?", None),
+        ("en nu ga ik naar huis", None),
+        # A complaint aimed at the chat, in a longer sentence; the same words about someone else are the case.
+        ("dit is echt nutteloos, je beantwoordt mijn vraag niet eens", "complaint"),
+        ("ik wil een klacht indienen over deze chatbot", "complaint"),
+        ("ik wil een klacht indienen over de mentor", None),
+        ("de mentor begrijpt het niet", None),
     ],
 )
 def test_what_a_message_says_about_the_conversation(text, kind):
@@ -160,10 +176,22 @@ def not_rejected(events):
     return any(e.get("event") == "slot" and e.get("name") != REQ for e in events)
 
 
-def test_ending_inside_the_doorvragen_closes_politely():
-    events, _ = validate(
-        with_message(load_tracker("form_doorvraag"), parse("nee, dat was het, bedankt", "thanks", 0.7))
-    )
+def test_ending_inside_the_doorvragen_gives_the_advice_on_what_was_told_then_closes(contact_db):
+    from actions.advice import ActionGiveAdvice
+
+    tracker = with_message(load_tracker("form_doorvraag"), parse("nee, dat was het, bedankt", "thanks", 0.7))
+    events, [message] = validate(tracker)
+    assert message["text"] == intake.meta_reply("ending_with_advice")
+    assert events == [SlotSet("meta_kind", "ending"), SlotSet("intake_stopped", True), SlotSet(REQ, None)]
+    events, messages = run(ActionGiveAdvice(), tracker)
+    assert [m["kind"] for m in messages] == ["advice"]  # no "Wil je dit met een medewerker bespreken?"
+    assert events == [SlotSet("intake_phase", "advies"), FollowupAction("action_close_intake")]
+
+
+def test_ending_at_the_topic_check_closes_politely():
+    tracker = load_tracker("form_doorvraag")
+    tracker.slots.update(requested_slot="intake_confirmed")
+    events, _ = validate(with_message(tracker, parse("nee, dat was het, bedankt", "thanks", 0.7)))
     assert events[:3] == [
         SlotSet("meta_kind", "ending"),
         SlotSet("intake_stopped", True),
@@ -178,6 +206,56 @@ def test_a_request_to_just_answer_skips_to_the_advice():
     )
     assert message["text"] == intake.meta_reply("just_answer")
     assert events == [SlotSet("meta_kind", "just_answer"), SlotSet("intake_stopped", True), SlotSet(REQ, None)]
+
+
+def test_asking_what_to_do_inside_the_doorvragen_gives_the_advice_and_is_no_answer(contact_db):
+    from bot.contact_log import open_contact
+
+    open_contact("test-form-doorvraag", theme="pesten", question_type="incident")
+    message = parse("wat kan ik nu het beste doen?", "vraag_pesten_incident", 0.5)
+    events, [reply] = validate(with_message(load_tracker("form_doorvraag"), message))
+    assert reply["text"] == intake.meta_reply("advice_now")
+    assert events == [SlotSet("meta_kind", "advice_now"), SlotSet("intake_stopped", True), SlotSet(REQ, None)]
+    [contact] = contacts(contact_db)
+    assert contact.answers == ()  # not kept as the answer to the question on screen
+
+
+def test_asking_what_to_do_right_after_an_answer_gives_the_advice_at_once(contact_db):
+    from bot.contact_log import open_contact
+
+    open_contact("test-form-confirm", theme="pesten", question_type="incident")
+    tracker = load_tracker("form_confirm")
+    tracker.slots.update(answer_key="pesten_eerste_stappen", intake_confirmed=True, intake_phase="antwoord",
+                         requested_slot="answer_feedback")
+    events, _ = validate(with_message(tracker, parse("en wat moet ik nu doen?", "vraag_pesten_incident", 0.5)))
+    assert events[:4] == [
+        SlotSet("meta_kind", "advice_now"),
+        SlotSet("answer_feedback", "weet_niet"),
+        SlotSet("ask_on", "ja"),
+        SlotSet("intake_stopped", True),
+    ]
+
+
+@pytest.mark.parametrize(("phase", "said"), [(None, "advice_now_outside"), ("advies", "advice_now_after")])
+def test_asking_what_to_do_outside_the_questions_asks_for_the_case_or_points_at_the_advice(contact_db, phase, said):
+    from actions.intake import ActionFallback
+
+    tracker = load_tracker("question_pesten")
+    tracker.slots.update(intake_phase=phase, urgency=None)
+    events, [reply] = run(ActionFallback(), with_message(tracker, parse("wat moet ik doen?", "nlu_fallback", 0.3)))
+    assert reply["text"] == intake.meta_reply(said)
+    assert not any(e.get("event") == "followup" for e in events)
+
+
+def test_a_complaint_outside_the_questions_gets_sorry_and_the_way_to_a_person_not_an_intake(contact_db):
+    from actions.intake import ActionStartIntake
+
+    tracker = load_tracker("question_pesten")
+    tracker.slots.update(intake_phase=None, urgency=None)
+    text = "dit is echt nutteloos, je beantwoordt mijn vraag niet eens"
+    events, [reply] = run(ActionStartIntake(), with_message(tracker, parse(text, "vraag_overig", 0.5)))
+    assert events == [] and reply["text"] == intake.meta_reply("complaint")
+    assert contacts(contact_db) == []
 
 
 def test_a_complaint_gets_sorry_and_the_way_to_a_person_then_the_question_again():

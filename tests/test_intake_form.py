@@ -185,6 +185,34 @@ def test_unusable_input_is_asked_once_more_then_skipped(contact_db):
     assert contact.answers[0].category == "onbruikbaar"
 
 
+def test_ok_to_a_yes_no_question_is_asked_once_more_then_counts_as_unknown(contact_db):
+    opened(contact_db, "test-form-doorvraag")
+    tracker = with_message(load_tracker("form_doorvraag"), parse("ok", "affirm", 0.9))
+    events, _ = validate(tracker)
+    assert events == [SlotSet("doorvraag_retry", "doorvraag_2"), SlotSet(REQ, "doorvraag_2")]
+    tracker.slots["doorvraag_retry"] = "doorvraag_2"
+    events, _ = validate(tracker)
+    assert events[0] == SlotSet("doorvraag_2", "weet_niet")  # never "Mooi dat jullie visie op papier staat"
+    tracker = with_message(load_tracker("form_doorvraag"), parse("ja", "affirm", 0.9))
+    assert validate(tracker)[0][0] == SlotSet("doorvraag_2", "ja")
+
+
+def test_a_bare_yes_to_an_open_question_asks_for_a_few_words_once(contact_db):
+    opened(contact_db, "test-form-doorvraag")
+    tracker = load_tracker("form_doorvraag")
+    tracker.slots["doorvraag_keys"] = ["veiligheidsplan_actueel", "visie_nieuwe_mensen", "monitor_jaarlijks"]
+    events, _ = validate(with_message(tracker, parse("ja hoor", "affirm", 0.9)))
+    assert events == [SlotSet("doorvraag_retry", "doorvraag_2"), SlotSet(REQ, "doorvraag_2")]
+    tracker.slots["doorvraag_retry"] = "doorvraag_2"
+    _, [message] = run(ActionAskDoorvraag2(), tracker)
+    assert message["text"].startswith(intake.texts()["doorvragen"]["retry_open"] + "Vraag 2 van 3: ")
+    events, _ = validate(with_message(tracker, parse("ja hoor", "affirm", 0.9)))
+    assert events[0] == SlotSet("doorvraag_2", "ja")  # asked once more, then taken as said
+    tracker.slots["doorvraag_retry"] = None
+    said = validate(with_message(tracker, parse("ja, in de introductieweek", "affirm", 0.6)))[0]
+    assert said[0] == SlotSet("doorvraag_2", "ja")
+
+
 def test_stop_ends_the_questions_and_goes_to_the_advice(contact_db):
     opened(contact_db, "test-form-doorvraag")
     tracker = with_message(load_tracker("form_doorvraag"), parse("laat maar", "stop", 0.95))

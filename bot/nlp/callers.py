@@ -38,10 +38,12 @@ _SELF_PUPIL = re.compile(
     r"\bik\s+(?:zit\s+in\s+(?:groep|klas|de\s+brugklas|\d|(?:de\s+)?(?:\d+e|eerste|tweede|derde|vierde|vijfde|zesde)\s+(?:klas|jaar))|ben\s+(?:1[0-7]|[6-9])(?:\s+jaar)?\b(?!\s+(?:jaar\s+)?(?:docent|leraar|leerkracht|juf|meester|werkzaam)))",
     re.IGNORECASE,
 )
-# A teacher telling what they teach: "ik geef les op een vmbo", "ik geef geschiedenis aan de bovenbouw".
+# A teacher telling what they teach: "ik geef les op een vmbo", "ik geef geschiedenis aan de bovenbouw",
+# or where they stand: "ik sta sinds september voor groep 7", "ik sta voor de klas" (not "voor een dilemma").
 _TEACHES = re.compile(
     r"\bik\s+geef\s+(?:(?:\w+\s+){0,3}?les(?:sen)?\b"
-    r"|(?!(?:het|dit|dat|die|hem|haar|ze|hun|een)\b)\w+\s+(?:op|aan)\s+(?:een|het|de|ons|onze)\b)",
+    r"|(?!(?:het|dit|dat|die|hem|haar|ze|hun|een)\b)\w+\s+(?:op|aan)\s+(?:een|het|de|ons|onze)\b)"
+    r"|\bik\s+sta\s+(?:(?!voor\b)\w+\s+){0,3}?voor\s+(?:de\s+klas|de\s+groep|groep\s+\d|(?:een|mijn|de)\s+(?:\w+\s+)?(?:klas|groep)\b|(?:de\s+)?brugklas|klas\s+\d|\d\s*(?:havo|vwo|vmbo|mavo|[a-z]\b))",
     re.IGNORECASE,
 )
 TEACHER = "docent"

@@ -24,6 +24,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, hstack, vstack
 
+from bot.labels import FALLBACK_INTENT
 from bot.nlp import persistence
 
 logger = logging.getLogger(__name__)
@@ -273,6 +274,9 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         limit = self._config["ranking_length"]
         for message, row in zip(messages, probabilities, strict=True):
             ranking = self._ranking(classes, row)
+            if not any(character.isalnum() for character in message.get(TEXT) or ""):
+                # "???", "😡😡😡": no word to read a theme from; the character n-grams of "?" would still rank one.
+                ranking = [{"name": FALLBACK_INTENT, "confidence": 1.0}]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking[:limit] if limit > 0 else ranking, add_to_output=True)
         return messages
