@@ -754,6 +754,9 @@ class ValidateIntakeForm(FormValidationAction):
             # "Is het bestuur al op de hoogte?" - "nog niet, ik wil het eerst zelf regelen": what the law asks
             # is said now, not only in the advice at the end.
             dispatcher.utter_message(text=question.advice["missing"], **tag(utterances.DUTY, question.duty))
+            told_duties = list(tracker.get_slot("duties_told") or [])
+            if question.duty not in told_duties:  # "moet ik dat zelf melden?" later gets this duty again
+                events.append(SlotSet("duties_told", [*told_duties, question.duty]))
         # The questions still to come that this answer makes moot are dropped (the numbering stays unbroken);
         # so are those the typed words already answer ("de juf weet het" before "Heb je het al gemeld?"),
         # kept as answered: in place, in the user's words.

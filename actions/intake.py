@@ -559,6 +559,24 @@ class ActionReferUrgent(Action):
 AFTER_REFERRAL = ("action_refer_urgent", "utter_urgent_safe", "utter_urgent_unsafe")
 
 
+class ActionDontKnow(Action):
+    """ "weet ik niet" outside the questions; right after a referral it tells more about the danger.
+
+    "niemand weet het" from a child at "Ben je nu op een veilige plek?" is no "weet ik niet" about a
+    question: a calm line with their services, never "Geen probleem. Vertel gerust wat je wel weet".
+    """
+
+    def name(self) -> str:
+        return "action_dont_know"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> EventList:
+        if last_bot_action(tracker) in AFTER_REFERRAL or after_referral(tracker):
+            noted_after_referral(dispatcher, tracker, intake.texts()["fallback"]["after_referral"])
+            return []
+        dispatcher.utter_message(response="utter_dont_know", **tag(utterances.NOTED, "dont_know"))
+        return []
+
+
 class ActionFallback(Action):
     """Not understood: first the likeliest themes as buttons, a second time in a row a human."""
 

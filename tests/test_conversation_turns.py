@@ -937,3 +937,22 @@ def test_the_contact_of_an_unsurely_read_question_with_an_answer_is_coded_by_the
     assert SlotSet("theme", "sociale_veiligheid") in events and SlotSet("answer_key", "seksueel_gedrag_jonge_kinderen") in events
     [contact] = contacts(contact_db)
     assert contact.theme == "sociale_veiligheid"
+
+
+def test_dont_know_right_after_a_referral_is_heard_as_more_about_the_danger(contact_db):
+    from actions.intake import ActionDontKnow
+
+    tracker = load_tracker("question_pesten")
+    tracker.slots.update(urgency="zelfdoding", intake_phase=None, caller_role="leerling", school_type="po")
+    tracker.latest_message = parse("niemand weet het", "dont_know", 0.8)
+    tracker.events.append({"event": "action", "name": "action_refer_urgent"})
+    tracker.events.append({"event": "user", "text": "niemand weet het", "parse_data": tracker.latest_message})
+    events, [message] = run(ActionDontKnow(), tracker)
+    assert events == [] and message["kind"] == "noted"
+    assert message["text"] != intake.texts()["fallback"]["after_referral"]  # a child gets their own line
+    assert "Geen probleem" not in message["text"]
+    # Anywhere else "weet ik niet" gets the plain reply.
+    tracker = with_message(load_tracker("question_pesten"), parse("weet ik niet", "dont_know", 0.9))
+    tracker.slots.update(urgency=None)
+    _, [message] = run(ActionDontKnow(), tracker)
+    assert message["response"] == "utter_dont_know"

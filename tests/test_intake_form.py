@@ -745,6 +745,7 @@ def test_a_no_to_a_duty_question_says_the_duty_at_once_and_drops_the_question_it
     assert line["text"] == qb.bank()["meldplicht_bestuur"].advice["missing"] and line["kind"] == "duty"
     assert SlotSet("doorvraag_keys", ["meldplicht_bestuur", "wat_gebeurd"]) in events
     assert events[-1] == SlotSet(REQ, "doorvraag_2")  # "Vraag 2 van 2": what happened, not the inspector
+    assert SlotSet("duties_told", ["meldplicht"]) in events  # "moet ik dat zelf melden?" later: this duty again
 
 
 def test_an_answer_that_also_answers_a_later_question_drops_it_as_answered_in_the_users_words(contact_db):

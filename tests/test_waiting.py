@@ -40,6 +40,8 @@ def reply(text, intent="nlu_fallback", confidence=0.4, **entities):
     "ik word liever gebeld",
     "bel me maar",
     "Terugbellen graag",
+    "liever bellen, 06-12345678",
+    "06 12345678",
 ])
 def test_typed_call_back_requests_choose_the_call_back(text):
     assert waiting.read(reply(text), offered=False) == waiting.CALLBACK
