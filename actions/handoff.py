@@ -19,9 +19,9 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
-from actions.common import EventList, valid_code
+from actions.common import EventList, user_text, valid_code
 from actions.form import is_answer_turn
-from bot import callbacks, contact_log, hours, intake, labels, utterances, waiting
+from bot import callbacks, contact_log, hours, intake, labels, referrals, utterances, waiting
 from bot import question_bank as qb
 from bot.utterances import tag
 
@@ -76,6 +76,12 @@ class ActionHandoff(Action):
         if tracker.active_loop.get("name"):
             events += [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
         now = hours.current_time()
+        told = user_text(tracker)
+        age = referrals.pupil_age(told, tracker.get_slot("school_type"))
+        if referrals.writes_as_pupil(tracker.get_slot("caller_role"), told) and age != referrals.ADULT:
+            # "mag ik met iemand praten" from a child: the children's line first, then the helpdesk as asked.
+            line = spec["pupil_first"].format(service=referrals.childrens_service(age))
+            dispatcher.utter_message(text=line, **tag(utterances.HANDOFF, "pupil_first"))
         # "Kan iemand me morgen bellen?": the call-back is what was asked, so its number is asked at once.
         asked = tracker.latest_message.get("text") or ""
         callback = intake.meta_of(asked) == "callback"

@@ -86,6 +86,28 @@ def test_open_helpdesk_queues_the_conversation_and_the_bot_keeps_listening(conta
     assert (contact.status, contact.handoff) == ("overgedragen", "wachtrij")
 
 
+def test_a_pupil_asking_for_a_person_hears_the_childrens_line_first_then_the_queue(contact_db, clock):
+    from bot import referrals
+
+    clock("2026-11-24T10:30:00+01:00")
+    start("test-form-doorvraag")
+    tracker = with_message(load_tracker("form_doorvraag"), parse("mag ik met iemand praten", "ask_human", 0.9))
+    tracker.slots.update(caller_role="leerling", school_type="po")
+    events, [first, queued] = run(ActionHandoff(), tracker)
+    spec = intake.texts()["handoff"]
+    assert first["text"] == spec["pupil_first"].format(service=referrals.childrens_service())
+    assert "0800-0432" in first["text"] and queued["text"].startswith(spec["open"])
+    assert SlotSet("intake_phase", "wachtrij") in events
+    # An adult asking the same gets only the queue; so does a student who said they are an adult.
+    tracker.slots.update(caller_role="docent")
+    _, [only] = run(ActionHandoff(), tracker)
+    assert only["text"].startswith(spec["open"])
+    tracker.slots.update(caller_role="leerling", school_type="mbo")
+    tracker.events.append({"event": "user", "text": "ik ben 19 dus geen kind meer"})
+    _, [only] = run(ActionHandoff(), tracker)
+    assert only["text"].startswith(spec["open"])
+
+
 def test_a_waiting_person_hears_their_place_and_the_expected_wait(contact_db, clock):
     """Two earlier handoffs were claimed after 4 and 8 minutes; one is still waiting: this one is second."""
     from datetime import datetime, timedelta, timezone
