@@ -77,11 +77,12 @@ class ActionHandoff(Action):
             events += [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
         now = hours.current_time()
         told = user_text(tracker)
-        age = referrals.pupil_age(told, tracker.get_slot("school_type"))
-        if referrals.writes_as_pupil(tracker.get_slot("caller_role"), told) and age != referrals.ADULT:
+        if referrals.writes_as_pupil(tracker.get_slot("caller_role"), told):
             # "mag ik met iemand praten" from a child: the children's line first, then the helpdesk as asked.
-            line = spec["pupil_first"].format(service=referrals.childrens_service(age))
-            dispatcher.utter_message(text=line, **tag(utterances.HANDOFF, "pupil_first"))
+            age = referrals.pupil_age(told, tracker.get_slot("school_type"))
+            if age != referrals.ADULT:
+                line = spec["pupil_first"].format(service=referrals.childrens_service(age))
+                dispatcher.utter_message(text=line, **tag(utterances.HANDOFF, "pupil_first"))
         # "Kan iemand me morgen bellen?": the call-back is what was asked, so its number is asked at once.
         asked = tracker.latest_message.get("text") or ""
         callback = intake.meta_of(asked) == "callback"

@@ -308,23 +308,26 @@ def _leading_answer(norm: str) -> tuple[int, str]:
     return best
 
 
+def _acknowledges(text: str) -> bool:
+    """The whole answer is a bare acknowledgement ("ok", "prima")."""
+    norm = re.sub(r"^[^\w]+", "", normalise(text))
+    return any(pattern.search(norm) for pattern in _word_lists("acknowledgement"))
+
+
 def says_too_little(question: Question, text: str) -> bool:
     """A typed answer that takes the question in without answering it: asked once more.
 
     "ok" to a yes/no question ("Is het bestuur al op de hoogte?") is no yes; a bare "ja" or "ok" to an open
     question ("Hoe gaat het nu met de leerling?") says nothing about it.
     """
-    norm = re.sub(r"^[^\w]+", "", normalise(text))
-    if any(pattern.search(norm) for pattern in _word_lists("acknowledgement")):
+    if _acknowledges(text):
         return True
     return question.kind == "text" and classify_answer(text) == "ja" and not says_more_than_the_answer(text)
 
 
 def typed_category(question: Question, text: str, category: str) -> str:
     """The category a typed answer counts as once asked again: a bare acknowledgement stays unknown."""
-    norm = re.sub(r"^[^\w]+", "", normalise(text))
-    acknowledged = any(pattern.search(norm) for pattern in _word_lists("acknowledgement"))
-    return "weet_niet" if acknowledged and question.kind == "yes_no" else category
+    return "weet_niet" if question.kind == "yes_no" and _acknowledges(text) else category
 
 
 def says_more_than_the_answer(text: str) -> bool:
