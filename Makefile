@@ -19,7 +19,7 @@ TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml data/
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help setup db run test check soak train eval eval-urgency eval-answers eval-confirmation eval-conversations bench bench-analytics bench-answers scaleout validate check-python clean
+.PHONY: help setup db run test check soak train eval eval-urgency eval-answers eval-answers-budget eval-confirmation eval-conversations bench bench-analytics bench-answers scaleout validate check-python clean
 
 # The fast tier: what needs no trained model, no server and no browser (tests/conftest.py marks them).
 FAST_TESTS := not model and not server and not browser
@@ -106,6 +106,11 @@ eval: setup $(MODEL)
 # Practical questions written apart: the right knowledge-base answer or the honest line -> reports/answers.md
 eval-answers: setup $(MODEL)
 	$(BIN)/python -m bot.answers_eval --out reports/answers.md
+
+# Which share of our own unanswerable questions may get an answer, swept on a development set written
+# apart (tests/data/questions_dev*.jsonl) -> reports/answers_budget.md (about 5 minutes: five fits)
+eval-answers-budget: setup
+	$(BIN)/python -m bot.answers_budget --out reports/answers_budget.md
 
 # From which confidence the topic is confirmed implicitly (tests/data/holdout.yml) -> reports/confirmation.md
 eval-confirmation: setup $(MODEL)

@@ -186,14 +186,14 @@ class AnswerModel:
         ).tocsr()
 
     @classmethod
-    def fit(
+    def out_of_fold(
         cls,
         items: Sequence[QuestionInput],
         keys: Sequence[str],
         config: Mapping[str, Any],
         extra: tuple[Sequence[QuestionInput], Sequence[str]] = ((), ()),
-    ) -> AnswerModel:
-        """Fit on prepared questions labelled with their answer key (NO_ANSWER for unanswerable ones).
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The best answer's probability and key per question, each from a fit on the other folds.
 
         `extra` (items and keys) is trained on in every fold but never held out: the answers' own sentences.
         """
@@ -213,6 +213,23 @@ class AnswerModel:
                 best = retrieval.best
                 best_scores[index] = best.score if best else 0.0
                 best_keys[index] = best.key if best else None
+        return best_scores, best_keys
+
+    @classmethod
+    def fit(
+        cls,
+        items: Sequence[QuestionInput],
+        keys: Sequence[str],
+        config: Mapping[str, Any],
+        extra: tuple[Sequence[QuestionInput], Sequence[str]] = ((), ()),
+    ) -> AnswerModel:
+        """Fit on prepared questions labelled with their answer key (NO_ANSWER for unanswerable ones).
+
+        `extra` (items and keys) is trained on in every fold but never held out: the answers' own sentences.
+        """
+        extra_items, extra_keys = list(extra[0]), list(extra[1])
+        best_scores, best_keys = cls.out_of_fold(items, keys, config, extra)
+        labels = np.asarray(keys)
         answerable = labels != NO_ANSWER
         correct = best_keys == labels
         threshold = choose_threshold(best_scores, answerable, float(config["max_false_answers"]))
