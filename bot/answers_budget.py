@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.answers_eval import LabelledQuestion, own_data, read_questions
+from bot.answers_eval import LabelledQuestion, Outcome, own_data, read_questions, shares
 from bot.nlp.answer_model import NO_ANSWER, AnswerModel, QuestionInput, Retrieval, choose_threshold
 
 DEV_QUESTIONS = Path("tests/data/questions_dev.jsonl")
@@ -43,19 +43,22 @@ def sweep_row(
     correct = answerable & (best_keys == labels)
     threshold = choose_threshold(scores, answerable, budget)
     given = scores >= threshold
-    dev_given = [r.best is not None and r.best.score >= threshold for r in ranked]
-    covered = [q.covered for q in dev]
-    answered = [(q, r.best) for q, r, g, c in zip(dev, ranked, dev_given, covered, strict=True) if g and c and r.best]
+    dev_figures = shares(
+        [
+            Outcome(q, r.best.key if r.best is not None and r.best.score >= threshold else None)
+            for q, r in zip(dev, ranked, strict=True)
+        ]
+    )
     return {
         "budget": budget,
         "threshold": round(threshold, 3),
         "own_right": round(float((given & correct).sum() / answerable.sum()), 3),
         "own_wrong": round(float((given & answerable & ~correct).sum() / answerable.sum()), 3),
-        "dev_right": sum(best.key in q.keys for q, best in answered),
-        "dev_wrong": sum(best.key not in q.keys for q, best in answered),
-        "dev_covered": sum(covered),
-        "dev_uncovered_answered": sum(g and not c for g, c in zip(dev_given, covered, strict=True)),
-        "dev_uncovered": len(dev) - sum(covered),
+        "dev_right": dev_figures["covered_right"],
+        "dev_wrong": dev_figures["covered_wrong_answer"],
+        "dev_covered": dev_figures["covered"],
+        "dev_uncovered_answered": dev_figures["uncovered"] - dev_figures["uncovered_right"],
+        "dev_uncovered": dev_figures["uncovered"],
     }
 
 
