@@ -61,10 +61,14 @@ class ActionGiveAdvice(Action):
         age = referrals.pupil_age(user_text(tracker), school)
         if age == referrals.ADULT:
             # An adult student: no children's line; a danger's own first number when there was one.
-            first = referrals.first_service(category) + " " if category else ""
+            first = referrals.first_service(category, told=user_text(tracker)) + " " if category else ""
             text = intake.texts()["advice"]["pupil_adult"].format(first=first)
         else:
-            first = referrals.first_service(category, True, age) if category else referrals.childrens_service(age)
+            first = (
+                referrals.first_service(category, True, age, user_text(tracker))
+                if category
+                else referrals.childrens_service(age)
+            )
             spec = intake.texts()["advice"]
             people = spec["pupil_people"]
             text = spec["pupil"].format(first=first, people=people.get(school) or people[None])

@@ -116,7 +116,7 @@ def first_number_line(dispatcher: CollectingDispatcher, tracker: Tracker, catego
 
     pupil = referrals.writes_as_pupil(tracker.get_slot("caller_role"), tracker.get_slot("intake_text") or "")
     age = referrals.pupil_age(user_text(tracker), tracker.get_slot("school_type"))
-    first = referrals.first_service(category, pupil, age)
+    first = referrals.first_service(category, pupil, age, user_text(tracker))
     dispatcher.utter_message(
         text=intake.texts()["danger"][line].format(first=first), **utterances.tag(utterances.REFERRAL, "first_service")
     )
@@ -131,7 +131,7 @@ def noted_after_referral(dispatcher: CollectingDispatcher, tracker: Tracker, tex
     if not referrals.writes_as_pupil(role, user_text(tracker)):
         dispatcher.utter_message(text=text, **utterances.tag(utterances.NOTED, "after_referral"))
         return
-    category = tracker.get_slot("urgency")
+    category, told = tracker.get_slot("urgency"), user_text(tracker)
     spec = intake.texts()["noted"]
     said_before = any(
         (e.get("metadata") or {}).get(utterances.REF_KEY) == "after_referral_pupil"
@@ -139,9 +139,9 @@ def noted_after_referral(dispatcher: CollectingDispatcher, tracker: Tracker, tex
         if e.get("event") == "bot"
     )
     line = (
-        spec["after_referral_pupil_again"].format(first=referrals.first_service(category, pupil=True))
+        spec["after_referral_pupil_again"].format(first=referrals.first_service(category, True, told=told))
         if said_before
-        else spec["after_referral_pupil"].format(services=referrals.pupil_services_line(category))
+        else spec["after_referral_pupil"].format(services=referrals.pupil_services_line(category, told=told))
     )
     dispatcher.utter_message(text=line, **utterances.tag(utterances.NOTED, "after_referral_pupil"))
 

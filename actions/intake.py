@@ -436,7 +436,7 @@ class ActionReferUrgent(Action):
         school = result.school_type or tracker.get_slot("school_type")
         age = referrals.pupil_age(user_text(tracker), school)
         dispatcher.utter_message(
-            text=referrals.referral_message(category, pupil, age, school),
+            text=referrals.referral_message(category, pupil, age, school, user_text(tracker)),
             **tag(utterances.REFERRAL, category or referrals.GENERAL),
         )
         # "ja" to the check question of a possible danger: the contact keeps the level the model saw.
@@ -547,7 +547,7 @@ class ActionReferUrgent(Action):
             noted_after_referral(dispatcher, tracker, intake.texts()["noted"]["after_referral"])
         else:
             dispatcher.utter_message(
-                text=referrals.again_message(category, referred, pupil, age, school),
+                text=referrals.again_message(category, referred, pupil, age, school, user_text(tracker)),
                 **tag(utterances.REFERRAL, category or referrals.GENERAL),
             )
         log_read(tracker.sender_id, redact(tracker.latest_message.get("text")), result)

@@ -59,17 +59,28 @@ def is_own_case(category: str | None) -> bool:
     return bool(_category(category).get("own_case"))
 
 
-def describe(category: str | None) -> str:
+def describe(category: str | None, told: str = "") -> str:
     """For staff: the kind of danger and the services the bot referred to ("gedachten aan zelfdoding; ...")."""
-    names = ", ".join(_spec()["services"][key]["name"] for key in services_for(category))
+    names = ", ".join(_spec()["services"][key]["name"] for key in services_for(category, told=told))
     return f"{_category(category)['label']}; verwezen naar {names}"
 
 
-def services_for(category: str | None, pupil: bool = False, age: str = MINOR) -> list[str]:
+def _own_services(category: str | None, told: str) -> list[str]:
+    """The category's services, or those of the first of its situations that `told` (what the user typed)
+    matches: a nude image calls for helpwanted.nl before the numbers for abuse."""
+    spec = _category(category)
+    norm = normalise(told) if told else ""
+    for situation in spec.get("situations", ()):
+        if norm and any(re.search(pattern, norm) for pattern in situation["words"]):
+            return list(situation["services"])
+    return list(spec["services"])
+
+
+def services_for(category: str | None, pupil: bool = False, age: str = MINOR, told: str = "") -> list[str]:
     """The services of this danger, most urgent first. A child gets the children's services first; a
     student who may be an adult gets them after the danger's own (said for those under 18); an adult
     student does not get them."""
-    services = list(_category(category)["services"])
+    services = _own_services(category, told)
     if not pupil or age == ADULT:
         return services
     children = list(_spec()["pupil_services"])
@@ -82,9 +93,9 @@ def check_question(category: str | None, pupil: bool = False) -> str:
     return _spec()["pupil_check"] if pupil else _category(category)["check"]
 
 
-def first_service(category: str | None, pupil: bool = False, age: str = MINOR) -> str:
+def first_service(category: str | None, pupil: bool = False, age: str = MINOR, told: str = "") -> str:
     """The one most urgent service's line, for a short reminder."""
-    return _service_text(services_for(category, pupil, age)[0], pupil, age)
+    return _service_text(services_for(category, pupil, age, told)[0], pupil, age)
 
 
 def childrens_service(age: str = MINOR) -> str:
@@ -93,9 +104,9 @@ def childrens_service(age: str = MINOR) -> str:
     return _service_text(_spec()["pupil_services"][0], True, age)
 
 
-def pupil_services_line(category: str | None, count: int = 2) -> str:
+def pupil_services_line(category: str | None, count: int = 2, told: str = "") -> str:
     """The first services a pupil can turn to for this danger, for a pupil who was referred as an adult."""
-    return " ".join(_service_text(key, True) for key in services_for(category, True)[:count])
+    return " ".join(_service_text(key, True) for key in services_for(category, True, told=told)[:count])
 
 
 def _service_text(key: str, pupil: bool, age: str = MINOR) -> str:
@@ -107,10 +118,12 @@ def _service_text(key: str, pupil: bool, age: str = MINOR) -> str:
     return str(service.get("pupil_text") if pupil and service.get("pupil_text") else service["text"])
 
 
-def referral_lines(category: str | None, pupil: bool = False, age: str = MINOR, school: str | None = None) -> list[str]:
+def referral_lines(
+    category: str | None, pupil: bool = False, age: str = MINOR, school: str | None = None, told: str = ""
+) -> list[str]:
     """The lines of the referral: the most urgent service first, in the first line."""
     spec = _spec()
-    first, *rest = services_for(category, pupil, age)
+    first, *rest = services_for(category, pupil, age, told)
     lines = [f"{spec['opening']} {_service_text(first, pupil, age)}"]
     lines += [_service_text(key, pupil, age) for key in rest]
     lines += [check_question(category, pupil), closing_line(pupil, school)]
@@ -126,12 +139,19 @@ def closing_line(pupil: bool, school: str | None = None) -> str:
     return str(by_school.get(school) or by_school[None])
 
 
-def referral_message(category: str | None, pupil: bool = False, age: str = MINOR, school: str | None = None) -> str:
-    return "\n".join(referral_lines(category, pupil, age, school))
+def referral_message(
+    category: str | None, pupil: bool = False, age: str = MINOR, school: str | None = None, told: str = ""
+) -> str:
+    return "\n".join(referral_lines(category, pupil, age, school, told))
 
 
 def again_message(
-    category: str | None, referred: str | None, pupil: bool = False, age: str = MINOR, school: str | None = None
+    category: str | None,
+    referred: str | None,
+    pupil: bool = False,
+    age: str = MINOR,
+    school: str | None = None,
+    told: str = "",
 ) -> str:
     """More danger told right after a referral: a calm reminder, or the referral when it is a new kind.
 
@@ -139,7 +159,7 @@ def again_message(
     told now was in the referral just given, its line alone is enough.
     """
     spec = _spec()
-    first = services_for(category, pupil, age)[0]
-    if first not in services_for(referred, pupil, age):
-        return referral_message(category, pupil, age, school)
+    first = services_for(category, pupil, age, told)[0]
+    if first not in services_for(referred, pupil, age, told):
+        return referral_message(category, pupil, age, school, told)
     return " ".join((spec["again"], _service_text(first, pupil, age), closing_line(pupil, school)))

@@ -269,3 +269,17 @@ def test_danger_right_after_an_announced_question_is_that_contacts(contact_db):
     [contact] = contacts(contact_db)  # one contact, about the danger
     assert (contact.theme, contact.urgent, contact.status) == (told.theme, True, "afgerond")
     assert contact.theme != "overig"
+
+
+def test_sextortion_is_referred_with_helpwanted_first_and_its_reminder_too(contact_db):
+    tracker = load_tracker("urgent_suicide")
+    tracker.events.append({"event": "user", "text": "", "parse_data": {}})  # as Rasa logs the message
+    text = "Een leerling wordt afgeperst met een naaktfoto, hij moet vanavond betalen"
+    _, [message] = run(ActionReferUrgent(), with_message(tracker, _model_alarm(text, "seksueel_misbruik")))
+    first_line = message["text"].splitlines()[0]
+    assert "helpwanted.nl" in first_line and "0800-2000" not in message["text"]
+    tracker.slots.update(urgency="seksueel_misbruik", intake_phase=None)
+    more = "hij heeft al een keer betaald en nu wil die persoon meer"
+    tracker.events.append({"event": "user", "text": "", "parse_data": {}})
+    _, [again] = run(ActionReferUrgent(), with_message(tracker, _model_alarm(more, "seksueel_misbruik", certain=True)))
+    assert "helpwanted.nl" in again["text"] and "**112**" not in again["text"]

@@ -92,3 +92,47 @@ def test_a_pupil_is_pointed_to_the_people_of_their_kind_of_school(school, person
 ])
 def test_a_pupils_age_from_what_they_said_and_their_school(text, school, age):
     assert referrals.pupil_age(text, school) == age
+
+
+SEXTORTION = "Een leerling van 14 wordt afgeperst: iemand dreigt zijn naaktfoto's te verspreiden als hij niet betaalt."
+
+
+def test_nude_images_or_sextortion_get_helpwanted_first_and_112_not_four_numbers():
+    spec = knowledge.load("referrals")["services"]
+    lines = referrals.referral_lines("seksueel_misbruik", told=SEXTORTION)
+    assert lines[0] == f"{knowledge.load('referrals')['opening']} {spec['helpwanted']['text']}"
+    assert spec["alarm"]["text"] in lines
+    message = "\n".join(lines)
+    assert "0800-2000" not in message and "0900-111 3 111" not in message      # not the numbers for abuse
+    assert referrals.describe("seksueel_misbruik", SEXTORTION).endswith("verwezen naar Helpwanted, Alarmnummer")
+
+
+@pytest.mark.parametrize("told", ["", "de gymleraar heeft een leerling uit 3 havo aangeraakt, ze is nu bij mij",
+                                  "de buurman zit aan haar, ze durft niet naar huis"])
+def test_sexual_abuse_without_images_keeps_112_first_and_the_vertrouwensinspecteur(told):
+    lines = referrals.referral_lines("seksueel_misbruik", told=told)
+    assert "**112**" in lines[0] and "helpwanted" not in "\n".join(lines)
+    assert any("0900-111 3 111" in line for line in lines)
+
+
+def test_a_pupil_with_a_nude_image_gets_the_kindertelefoon_then_helpwanted_spoken_to():
+    spec = knowledge.load("referrals")["services"]
+    lines = referrals.referral_lines("seksueel_misbruik", pupil=True, told="ik ben 13 en iemand heeft mijn naaktfoto")
+    assert "0800-0432" in lines[0]
+    assert lines[1] == spec["helpwanted"]["pupil_text"]
+    assert "minderjarige" not in "\n".join(lines)                                 # spoken to, not about
+
+
+def test_a_situation_word_elsewhere_in_another_category_changes_nothing():
+    assert referrals.referral_lines("acuut_gevaar", told=SEXTORTION) == referrals.referral_lines("acuut_gevaar")
+
+
+def test_every_situation_names_existing_services_and_valid_patterns():
+    import re
+
+    data = knowledge.load("referrals")
+    for spec in data["categories"].values():
+        for situation in spec.get("situations", ()):
+            assert situation["services"] and set(situation["services"]) <= set(data["services"]), situation
+            for pattern in situation["words"]:
+                re.compile(pattern)
