@@ -935,8 +935,13 @@ class ActionAskDoorvraag(Action, ABC):
     def run(self, dispatcher, tracker, domain) -> EventList:
         keys = tracker.get_slot("doorvraag_keys") or []
         number = self.number()
+        told_along = [key for key in intake.answers_of(tracker.slots) if key not in keys]
         text, buttons = intake.question_message(
-            keys[number - 1], number, len(keys), retry=tracker.get_slot("doorvraag_retry") == self.slot
+            keys[number - 1],
+            number,
+            len(keys),
+            retry=tracker.get_slot("doorvraag_retry") == self.slot,
+            done_before=len(told_along),
         )
         utter_moving_on(dispatcher, tracker, keys[number - 1], text, buttons)
         return []

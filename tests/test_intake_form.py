@@ -2,8 +2,9 @@
 import pytest
 from rasa_sdk.events import SlotSet
 
-from actions.form import ActionAskCallerRole, ActionAskDoorvraag2, ActionAskIntakeTheme, ValidateIntakeForm
+from actions.form import ActionAskCallerRole, ActionAskDoorvraag2, ActionAskDoorvraag3, ActionAskIntakeTheme, ValidateIntakeForm
 from bot import intake, referrals
+from bot import question_bank as qb
 from tests.intake_support import contact_db, contacts, load_tracker, parse, run, with_message  # noqa: F401
 
 KEYS = ['veiligheidsplan_actueel', 'visie_vastgelegd', 'monitor_jaarlijks', 'aanspreekpunt_pesten',
@@ -167,6 +168,19 @@ def test_dont_know_button(contact_db):
     tracker = with_message(load_tracker("form_doorvraag"), parse("/dont_know", "dont_know"))
     events, _ = validate(tracker)
     assert events[0] == SlotSet("doorvraag_2", "weet_niet")
+
+
+def test_a_question_answered_along_the_way_counts_as_done_so_the_total_never_shrinks(contact_db):
+    tracker = load_tracker("form_doorvraag")
+    _, [before] = run(ActionAskDoorvraag2(), tracker)
+    assert before["text"].startswith("Vraag 2 van 6: ")
+    # "we nemen elk jaar de monitor af" told at question 2: that question is answered and no longer chosen.
+    tracker.slots["doorvraag_keys"] = [k for k in tracker.slots["doorvraag_keys"] if k != "monitor_jaarlijks"]
+    tracker.slots["doorvraag_answers"] = {**tracker.slots["doorvraag_answers"], "monitor_jaarlijks": "ja"}
+    tracker.slots["doorvraag_2"] = "ja"
+    _, [after] = run(ActionAskDoorvraag3(), tracker)
+    assert after["text"].startswith("Vraag 4 van 6: ")
+    assert after["text"].endswith(qb.bank()["aanspreekpunt_pesten"].text)
 
 
 def test_unusable_input_is_asked_once_more_then_skipped(contact_db):
