@@ -942,6 +942,7 @@ class ActionAskDoorvraag(Action, ABC):
             len(keys),
             retry=tracker.get_slot("doorvraag_retry") == self.slot,
             done_before=len(told_along),
+            caller_role=tracker.get_slot("caller_role"),
         )
         utter_moving_on(dispatcher, tracker, keys[number - 1], text, buttons)
         return []

@@ -70,13 +70,16 @@ def school_message() -> tuple[str, list[Button]]:
     return spec["text"], buttons + [button(spec["skip"], "dont_know")]
 
 
-def question_message(key: str, number: int, total: int, retry: bool, done_before: int = 0) -> tuple[str, list[Button]]:
+def question_message(
+    key: str, number: int, total: int, retry: bool, done_before: int = 0, caller_role: str | None = None
+) -> tuple[str, list[Button]]:
     """Doorvraag `number` of the `total` still chosen. `done_before`: questions answered along the way
     and so no longer chosen; the counter counts them as done ("Vraag 2 van 6", then "Vraag 4 van 6"),
     never a total that shrinks under the user's eyes."""
     spec = texts()["doorvragen"]
     question = qb.bank()[key]
-    text = spec["progress"].format(number=number + done_before, total=total + done_before) + question.text
+    progress = spec["progress"].format(number=number + done_before, total=total + done_before)
+    text = progress + question.text_for(caller_role)
     if retry:
         # An open question asked again wants a few words; a yes/no question a yes, a no or "weet ik niet".
         text = spec["retry_open" if question.kind == "text" else "retry"] + text

@@ -44,6 +44,11 @@ class Question:
     # Asked only while an earlier question's answer has this status (or is not given): "Heeft het bestuur al
     # overlegd met de vertrouwensinspecteur?" is moot once "Is het bestuur op de hoogte?" got a no.
     asked_if: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    # Said to a school leader instead of `text`: a director is not asked whether "de directie" knows.
+    leader_text: str | None = field(default=None, compare=False, repr=False)
+
+    def text_for(self, caller_role: str | None) -> str:
+        return self.leader_text if self.leader_text and caller_role in _data()["leader_roles"] else self.text
 
     @property
     def groups(self) -> tuple[str, ...]:
@@ -117,6 +122,7 @@ def bank() -> dict[str, Question]:
             answered_by=_compile(spec.get("answered_by") or ()),
             checks_danger=bool(spec.get("checks_danger")),
             asked_if=MappingProxyType(dict(spec.get("asked_if") or {})),
+            leader_text=spec.get("text_leader"),
         )
     return result
 

@@ -829,3 +829,13 @@ def test_a_rhetorical_question_read_as_a_law_question_is_an_answer_and_changes_n
     assert not any(e.get("name") == "theme" for e in events)
     [contact] = contacts(contact_db)
     assert contact.theme == "pesten"
+
+
+def test_a_director_hears_the_leaders_wording_of_a_question(contact_db):
+    tracker = load_tracker("form_doorvraag")
+    tracker.slots["doorvraag_keys"] = ["veiligheidsplan_actueel", "wie_op_de_hoogte"]
+    for role, wording in (("directeur", qb.bank()["wie_op_de_hoogte"].leader_text),
+                          ("docent", qb.bank()["wie_op_de_hoogte"].text)):
+        tracker.slots["caller_role"] = role
+        _, [message] = run(ActionAskDoorvraag2(), tracker)
+        assert message["text"] == f"Vraag 2 van 2: {wording}", role

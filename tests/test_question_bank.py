@@ -76,7 +76,7 @@ def test_every_question_is_well_formed(key):
     assert question.duty in DUTIES + (None,)
     assert isinstance(spec["weight"], int) and 1 <= spec["weight"] <= 10
     assert set(spec) <= {"text", "kind", "building_block", "duty", "applies", "weight",
-                         "answered_by", "advice", "checks_danger", "asked_if"}
+                         "answered_by", "advice", "checks_danger", "asked_if", "text_leader"}
     # asked_if names an earlier question of the bank and a status its answer can have.
     statuses = set(DATA["answer_status"].values())
     for earlier, status in (spec.get("asked_if") or {}).items():
@@ -85,10 +85,11 @@ def test_every_question_is_well_formed(key):
     assert not question.duty or question.kind != "yes_no" or "missing" in question.advice
     # Only a yes/no question whose no means danger now can stand in for the danger check.
     assert not spec.get("checks_danger") or spec["kind"] == "yes_no"
-    # one short question in je-vorm
-    assert question.text.endswith("?") and question.text.count("?") == 1
-    assert len(question.text) <= 130
-    assert not FORMAL_YOU.search(question.text)
+    for text in (question.text, question.leader_text or question.text):
+        # one short question in je-vorm
+        assert text.endswith("?") and text.count("?") == 1
+        assert len(text) <= 130
+        assert not FORMAL_YOU.search(text)
 
 
 @pytest.mark.parametrize("key", list(BANK))
@@ -584,6 +585,21 @@ def test_a_school_leader_is_not_told_to_ask_the_directie():
         teacher = qb.advice_for(theme, qtype, "po", answers, caller_role="docent")
         assert not [step for step in leader.next_steps if "directie" in step.lower()], leader.next_steps
         assert [step for step in teacher.next_steps if "directie" in step.lower()]
+
+
+def test_a_school_leader_is_not_asked_whether_the_directie_knows():
+    led = [q for q in BANK.values() if q.leader_text]
+    assert led
+    for question in led:
+        assert question.text_for("directeur") == question.leader_text and "directie" not in question.leader_text
+        assert question.text_for("docent") == question.text == question.text_for(None)
+
+
+@pytest.mark.parametrize("text", ["Ik heb het besproken met de ib'er en de ouders zijn gebeld.",
+                                  "De intern begeleider weet het, de ouders nog niet.",
+                                  "ik heb het al gedeeld met onze zorgcoördinator"])
+def test_who_knows_is_not_asked_after_the_ib_or_the_parents_were_named(text):
+    assert "wie_op_de_hoogte" in keys(qb.answered_in_text("pesten", "incident", "po", "docent", text=text)), text
 
 
 @pytest.mark.parametrize("text", ["als externe vp voor een stichting met een paar so-scholen wil ik sparren",
