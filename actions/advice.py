@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import EventList, intake_done, user_text, valid_code
+from actions.common import EventList, honest_line_since_advice, intake_done, user_text, valid_code
 from bot import contact_log, hours, intake, labels, referrals, utterances
 from bot import question_bank as qb
 from bot.utterances import tag
@@ -40,7 +40,7 @@ class ActionGiveAdvice(Action):
         ending = intake.meta_of(tracker.latest_message.get("text") or "") == "ending"
         if not ending:
             dispatcher.utter_message(
-                text=spec["offer"],
+                text=spec["offer_unanswered" if honest_line_since_advice(tracker) else "offer"],
                 buttons=[intake.button(spec["offer_yes"], "ask_human"), intake.button(spec["offer_no"], "deny")],
                 **tag(utterances.OFFER),
             )

@@ -53,6 +53,20 @@ def user_events(tracker: Tracker) -> list[dict[str, Any]]:
     return [e for e in tracker.events if e.get("event") == "user"]
 
 
+def honest_line_since_advice(tracker: Tracker) -> bool:
+    """Whether a question got the honest line since the last advice (or the start): the offer of a person
+    at the end returns to it, instead of leaving it behind in the scroll."""
+    for event in reversed(tracker.events):
+        if event.get("event") != "bot":
+            continue
+        kind = (event.get("metadata") or {}).get(utterances.KIND_KEY)
+        if kind == utterances.ADVICE:
+            return False
+        if kind == utterances.NO_ANSWER:
+            return True
+    return False
+
+
 def user_text(tracker: Tracker) -> str:
     """Everything the user typed in this conversation (button payloads left out), for cues such as an age."""
     texts = (str(e.get("text") or "") for e in user_events(tracker))

@@ -44,6 +44,22 @@ def test_advice_from_the_answers_goes_to_the_contact_without_personal_data(conta
     assert "Kanjertraining" not in contact.summary and "sel_programma:tekst" in contact.summary
 
 
+def test_the_offer_of_a_person_returns_to_a_question_that_got_the_honest_line_in_this_intake(contact_db):
+    from bot import utterances as u
+
+    start("test-advice")
+    honest = {"event": "bot", "text": "Daar heb ik geen vast antwoord op.", "metadata": u.tag(u.NO_ANSWER)}
+    earlier_advice = {"event": "bot", "text": "Mijn advies", "metadata": u.tag(u.ADVICE)}
+    spec = intake.texts()["advice"]
+    for before, offer_text in (([honest], spec["offer_unanswered"]), ([honest, earlier_advice], spec["offer"]),
+                               ([], spec["offer"])):
+        tracker = load_tracker("advice_ready")
+        tracker.events[:0] = before
+        _, [_, offer] = run(ActionGiveAdvice(), tracker)
+        assert offer["text"] == offer_text
+        assert [b["payload"] for b in offer["buttons"]] == ["/ask_human", "/deny"]
+
+
 def test_different_answers_give_visibly_different_advice(contact_db):
     yes = load_tracker("advice_ready")
     yes.slots["doorvraag_answers"] = {k: "ja" for k in yes.slots["doorvraag_keys"]}
