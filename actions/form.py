@@ -454,15 +454,36 @@ class ValidateIntakeForm(FormValidationAction):
 
     @staticmethod
     def suggestion_check(reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
-        """Yes to "Gaat het je om ...?": that answer follows; anything else: the honest line, and the intake goes on."""
-        if intake.feedback_category(reply) == "ja" and not intake.tells_more(reply):
-            return ValidateIntakeForm.accept_suggestion(tracker)
+        """Yes to "Gaat het je om ...?": that answer follows, and what was typed with the yes is kept ("ja, het
+        gaat om groep 8"). A sentence with a sure answer of its own ("nee, ik bedoel de meldcode: welke stappen
+        zijn er?") gets that answer. Anything else: the honest line, and the intake goes on."""
+        yes = intake.feedback_category(reply) == "ja"
+        more = intake.tells_more(reply) or (yes and not reply.is_payload and qb.says_more_than_the_answer(reply.text))
+        kept = [SlotSet("intake_text", intake.joined_text(tracker.get_slot("intake_text"), redact(reply.text)))]
+        kept = kept if more else []
+        if yes:
+            return [*ValidateIntakeForm.accept_suggestion(tracker), *kept]
+        own = ValidateIntakeForm.own_answer(reply, tracker) if more else None
+        if own is not None:
+            return [
+                SlotSet("suggestion_check", "nee"),
+                answer_given(own.key, tracker),
+                SlotSet("answer_key", own.key),
+                SlotSet("intake_confirmed", True),
+                SlotSet("intake_phase", "antwoord"),
+                *kept,
+            ]
         no_answer(dispatcher, tracker.sender_id, tracker.get_slot("intake_text") or "")
-        events: EventList = [SlotSet("suggestion_check", "nee")]
-        if intake.tells_more(reply):
-            joined = intake.joined_text(tracker.get_slot("intake_text"), reply.text)
-            events.append(SlotSet("intake_text", joined))
-        return events
+        return [SlotSet("suggestion_check", "nee"), *kept]
+
+    @staticmethod
+    def own_answer(reply: intake.Reply, tracker: Tracker) -> answers.Answer | None:
+        """The reply's own sure knowledge-base answer, other than the one offered and those given."""
+        role = reply.classification.caller_role or tracker.get_slot("caller_role")
+        answer = answers.choose(reply.classification.answers, tracker.get_slot("school_type"), role)
+        if answer is None or answer.key == tracker.get_slot("answer_suggested") or not new_answer(answer.key, tracker):
+            return None
+        return answer
 
     def answer_feedback(
         self, reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker

@@ -270,6 +270,39 @@ def test_no_to_the_offer_gets_the_honest_line_and_the_intake_goes_on(contact_db)
     assert [a.question_key for a in contact.answers] == [intake.answer_log_key(None)]  # a question left unanswered
 
 
+def test_yes_to_the_offer_with_more_told_gives_that_answer_and_keeps_the_words(contact_db):
+    opened()
+    events, messages = validate(offered(reply="ja, en het gaat bij ons om twee nieuwe groepen 8", intent="affirm"))
+    assert events[:4] == [SlotSet("suggestion_check", "ja"), SlotSet("answer_key", "gouden_weken"),
+                          SlotSet("intake_confirmed", True), SlotSet("intake_phase", "antwoord")]
+    [kept] = [e for e in events if e["name"] == "intake_text"]
+    assert kept["value"].endswith("ja, en het gaat bij ons om twee nieuwe groepen 8")
+    assert messages == [] and events[-1] == SlotSet(REQ, "answer_feedback")
+
+
+def test_a_sentence_at_the_offer_with_a_sure_answer_of_its_own_gets_that_answer(contact_db):
+    opened()
+    said = "nee, ik bedoel eigenlijk de meldcode: welke stappen moet ik als leerkracht zetten?"
+    message = parse(said, "vraag_wet_en_regelgeving_overig", 0.8)
+    message["entities"] = [{"entity": "answer", "value": "meldcode_stappen", "start": 0, "end": 0}]
+    events, messages = validate(offered(reply=said, intent="vraag_wet_en_regelgeving_overig") and
+                                with_message(offered(), message))
+    assert events[:5] == [SlotSet("suggestion_check", "nee"),
+                          SlotSet("answers_given", ["meldcode_stappen"]), SlotSet("answer_key", "meldcode_stappen"),
+                          SlotSet("intake_confirmed", True), SlotSet("intake_phase", "antwoord")]
+    assert not [m for m in messages if m["text"].startswith("Daar heb ik geen vast antwoord op.")]
+    assert events[-1] == SlotSet(REQ, "answer_feedback")
+
+
+def test_a_sentence_at_the_offer_without_an_answer_gets_the_honest_line_and_is_kept(contact_db):
+    opened()
+    said = "het gaat eigenlijk om een ruzie tussen twee ouders op het schoolplein"
+    events, [message] = validate(offered(reply=said, intent="vraag_sociale_veiligheid_incident"))
+    assert events[0] == SlotSet("suggestion_check", "nee")
+    assert message["text"].startswith("Daar heb ik geen vast antwoord op.")
+    assert any(e["name"] == "intake_text" and e["value"].endswith(said) for e in events)
+
+
 def test_the_start_offers_a_likely_answer_instead_of_the_honest_line(contact_db):
     from actions.intake import ActionStartIntake
 
