@@ -765,6 +765,8 @@ class ValidateIntakeForm(FormValidationAction):
             return [SlotSet("doorvraag_retry", slot)]  # ask once more
         if typed:
             category = qb.typed_category(question, reply.text, category)  # "ok" twice to a yes/no: unknown
+        if typed and self.answers_a_later_question_only(question, category, reply, tracker):
+            return self.told_for_later(slot, reply, dispatcher, tracker)
         stored, text = intake.stored_answer(category, reply.text, typed=typed)
         contact_log.record_answer(tracker.sender_id, key, category, text)
         answers = intake.answers_of(tracker.slots)
@@ -791,6 +793,33 @@ class ValidateIntakeForm(FormValidationAction):
         if question.checks_danger and tracker.get_slot("danger_check") is None:
             events += self.answers_danger(category, reply, tracker)
         return events
+
+    @staticmethod
+    def answers_a_later_question_only(
+        question: qb.Question, category: str, reply: intake.Reply, tracker: Tracker
+    ) -> bool:
+        """A sentence at a yes/no question that does not answer it but answers one still to come ("de ouders
+        weten het al" at "Is er een pestprotocol?"): stored under the question on screen it would be lost
+        there and pass for its answer."""
+        if question.kind != "yes_no" or category != "tekst" or qb.told_answer(question.key, reply.text) is not None:
+            return False
+        keys = list(tracker.get_slot("doorvraag_keys") or [])
+        later = keys[keys.index(question.key) + 1 :] if question.key in keys else []
+        return any(qb.told_answer(key, reply.text) is not None for key in later)
+
+    @staticmethod
+    def told_for_later(slot: str, reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
+        """What was told is kept for the questions it answers (never asked again), and the question on
+        screen is asked once more, without a "sorry": the user did nothing wrong."""
+        keys = list(tracker.get_slot("doorvraag_keys") or [])
+        key = ValidateIntakeForm.key_of(slot, tracker)
+        told = told_along(reply, keys[keys.index(key) + 1 :], tracker)
+        dispatcher.utter_message(text=intake.texts()["noted"]["for_later"], **tag(utterances.NOTED, "for_later"))
+        return [
+            SlotSet("doorvraag_answers", {**intake.answers_of(tracker.slots), **told}),
+            SlotSet("doorvraag_keys", [k for k in keys if k not in told]),
+            SlotSet("intake_text", intake.joined_text(tracker.get_slot("intake_text"), redact(reply.text))),
+        ]
 
     def answers_danger(self, category: str, reply: intake.Reply, tracker: Tracker) -> EventList:
         """The answer to "Is iedereen op dit moment veilig?" is the danger check's answer.
