@@ -799,8 +799,8 @@ class ValidateIntakeForm(FormValidationAction):
         question: qb.Question, category: str, reply: intake.Reply, tracker: Tracker
     ) -> bool:
         """A sentence at a yes/no question that does not answer it but answers one still to come ("de ouders
-        weten het al" at "Is er een pestprotocol?"): stored under the question on screen it would be lost
-        there and pass for its answer."""
+        weten het al" at "Is er een pestprotocol?"): stored under the question on screen it would pass for
+        its answer."""
         if question.kind != "yes_no" or category != "tekst" or qb.told_answer(question.key, reply.text) is not None:
             return False
         keys = list(tracker.get_slot("doorvraag_keys") or [])
@@ -810,12 +810,16 @@ class ValidateIntakeForm(FormValidationAction):
     @staticmethod
     def told_for_later(slot: str, reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
         """What was told is kept for the questions it answers (never asked again), and the question on
-        screen is asked once more, without a "sorry": the user did nothing wrong."""
+        screen is passed over as not known: asked again it would become a loop for someone who tells their
+        own way, and stored it would get an answer that was never given."""
         keys = list(tracker.get_slot("doorvraag_keys") or [])
         key = ValidateIntakeForm.key_of(slot, tracker)
         told = told_along(reply, keys[keys.index(key) + 1 :], tracker)
         dispatcher.utter_message(text=intake.texts()["noted"]["for_later"], **tag(utterances.NOTED, "for_later"))
+        passed_slot, passed = PASSED_OVER[slot]
         return [
+            SlotSet(passed_slot, passed),
+            SlotSet("doorvraag_retry", None),
             SlotSet("doorvraag_answers", {**intake.answers_of(tracker.slots), **told}),
             SlotSet("doorvraag_keys", [k for k in keys if k not in told]),
             SlotSet("intake_text", intake.joined_text(tracker.get_slot("intake_text"), redact(reply.text))),
