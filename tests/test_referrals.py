@@ -107,6 +107,13 @@ def test_nude_images_or_sextortion_get_helpwanted_first_and_112_not_four_numbers
     assert referrals.describe("seksueel_misbruik", SEXTORTION).endswith("verwezen naar Helpwanted, Alarmnummer")
 
 
+def test_an_image_told_after_the_first_referral_brings_helpwanted_in_the_reminder():
+    first = "Een leerling uit 4 vwo kwam net na de les naar me toe, ze was helemaal overstuur."
+    told = first + " Hij dreigt de foto naar haar klas te sturen als ze hem niet meer foto's stuurt."
+    again = referrals.again_message("seksueel_misbruik", "seksueel_misbruik", told=told)
+    assert "helpwanted.nl" in again and "0800-2000" not in again
+
+
 @pytest.mark.parametrize("told", ["", "de gymleraar heeft een leerling uit 3 havo aangeraakt, ze is nu bij mij",
                                   "de buurman zit aan haar, ze durft niet naar huis"])
 def test_sexual_abuse_without_images_keeps_112_first_and_the_vertrouwensinspecteur(told):
