@@ -80,8 +80,9 @@ def test_the_nlu_pipeline_trains_on_a_small_sample(tmp_path):
     classifier = Classifier(Path(model))
     try:
         parse = classifier.parse("een leerling wordt gepest")
-        assert parse["intent"]["name"] in per_intent
-        # Every trained intent is ranked; the FallbackClassifier may add its own nlu_fallback on so little data.
+        # On six examples per intent the FallbackClassifier may well win (CI saw it): a trained intent or
+        # nlu_fallback on top, and every trained intent ranked.
+        assert parse["intent"]["name"] in set(per_intent) | {"nlu_fallback"}
         assert {r["name"] for r in parse["intent_ranking"]} - {"nlu_fallback"} == set(per_intent)
     finally:
         classifier.close()
