@@ -125,8 +125,9 @@ def honest_or_duty(text: str, dispatcher: CollectingDispatcher, tracker: Tracker
 
 
 def first_number_line(dispatcher: CollectingDispatcher, tracker: Tracker, category: str | None, line: str) -> None:
-    """`danger.<line>` with the most urgent service for this danger and person ({first}), as a short reminder."""
-    from bot import referrals
+    """`danger.<line>` with the most urgent service for this danger and person ({first}), as a short reminder;
+    the contact keeps the service named, so staff see it."""
+    from bot import contact_log, referrals
 
     pupil = referrals.writes_as_pupil(tracker.get_slot("caller_role"), tracker.get_slot("intake_text") or "")
     age = referrals.pupil_age(user_text(tracker), tracker.get_slot("school_type"))
@@ -134,11 +135,13 @@ def first_number_line(dispatcher: CollectingDispatcher, tracker: Tracker, catego
     dispatcher.utter_message(
         text=intake.texts()["danger"][line].format(first=first), **utterances.tag(utterances.REFERRAL, "first_service")
     )
+    named = referrals.services_for(category, pupil, age, user_text(tracker))[:1]
+    contact_log.update_contact(tracker.sender_id, urgency_services=named)
 
 
 def noted_after_referral(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> None:
     """More told right after a referral: `text` (calm, short); to a pupil, a line of their own with their services."""
-    from bot import referrals
+    from bot import contact_log, referrals
     from bot.classifier import from_parse
 
     role = from_parse(tracker.latest_message).caller_role or tracker.get_slot("caller_role")
@@ -158,6 +161,8 @@ def noted_after_referral(dispatcher: CollectingDispatcher, tracker: Tracker, tex
         else spec["after_referral_pupil"].format(services=referrals.pupil_services_line(category, told=told))
     )
     dispatcher.utter_message(text=line, **utterances.tag(utterances.NOTED, "after_referral_pupil"))
+    named = referrals.services_for(category, True, told=told)[: 1 if said_before else 2]
+    contact_log.update_contact(tracker.sender_id, urgency_services=named)
 
 
 def typed_text(tracker: Tracker) -> str:

@@ -441,7 +441,12 @@ class ActionReferUrgent(Action):
         )
         # "ja" to the check question of a possible danger: the contact keeps the level the model saw.
         level = labels.MOGELIJK if tracker.get_slot("danger_check") == "ja" else labels.ACUUT
-        urgency = {"urgent": True, "urgency_level": level, "urgency_category": referrals.known(category)}
+        urgency = {
+            "urgent": True,
+            "urgency_level": level,
+            "urgency_category": referrals.known(category),
+            "urgency_services": referrals.services_for(category, pupil, age, user_text(tracker)),
+        }
         # Waiting in the staff queue: the waiting contact becomes urgent (on top of the queue) and stays there.
         queued = tracker.get_slot("intake_phase") == waiting.PHASE
         question_type = result.question_type
@@ -550,6 +555,8 @@ class ActionReferUrgent(Action):
                 text=referrals.again_message(category, referred, pupil, age, school, user_text(tracker)),
                 **tag(utterances.REFERRAL, category or referrals.GENERAL),
             )
+            named = referrals.again_services(category, referred, pupil, age, user_text(tracker))
+            contact_log.update_contact(tracker.sender_id, urgency_services=named)
         log_read(tracker.sender_id, redact(tracker.latest_message.get("text")), result)
         return kept + theme_when_unknown(tracker, result)
 

@@ -7,7 +7,7 @@ asked; the services fit the kind of danger and the person (De Kindertelefoon onl
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot import knowledge
@@ -59,10 +59,13 @@ def is_own_case(category: str | None) -> bool:
     return bool(_category(category).get("own_case"))
 
 
-def describe(category: str | None, told: str = "") -> str:
-    """For staff: the kind of danger and the services the bot referred to ("gedachten aan zelfdoding; ...")."""
-    names = ", ".join(_spec()["services"][key]["name"] for key in services_for(category, told=told))
-    return f"{_category(category)['label']}; verwezen naar {names}"
+def describe(category: str | None, services: Sequence[str] = ()) -> str:
+    """For staff: the kind of danger and the services the bot named ("gedachten aan zelfdoding; verwezen
+    naar ..."); with none named yet (only the check question was asked), the kind alone."""
+    label = str(_category(category)["label"])
+    known = _spec()["services"]
+    names = ", ".join(known[key]["name"] for key in services if key in known)
+    return f"{label}; verwezen naar {names}" if names else label
 
 
 def _own_services(category: str | None, told: str) -> list[str]:
@@ -158,8 +161,20 @@ def again_message(
     Repeating the whole referral at every message reads as a loop; when the first service for what is
     told now was in the referral just given, its line alone is enough.
     """
-    spec = _spec()
-    first = services_for(category, pupil, age, told)[0]
-    if first not in services_for(referred, pupil, age, told):
+    if _new_kind(category, referred, pupil, age, told):
         return referral_message(category, pupil, age, school, told)
-    return " ".join((spec["again"], _service_text(first, pupil, age), closing_line(pupil, school)))
+    first = services_for(category, pupil, age, told)[0]
+    return " ".join((_spec()["again"], _service_text(first, pupil, age), closing_line(pupil, school)))
+
+
+def again_services(
+    category: str | None, referred: str | None, pupil: bool = False, age: str = MINOR, told: str = ""
+) -> list[str]:
+    """The services `again_message` names: the new kind's whole referral, or its first one as a reminder."""
+    services = services_for(category, pupil, age, told)
+    return services if _new_kind(category, referred, pupil, age, told) else services[:1]
+
+
+def _new_kind(category: str | None, referred: str | None, pupil: bool, age: str, told: str) -> bool:
+    """The first service for what is told now was not in the referral just given."""
+    return services_for(category, pupil, age, told)[0] not in services_for(referred, pupil, age, told)

@@ -28,6 +28,7 @@ def test_urgent_referral_first_and_category_kept(contact_db):
     [contact] = contacts(contact_db)
     assert (contact.urgent, contact.status) == (True, "afgerond")
     assert contact.summary == "urgent=zelfdoding; doorverwezen"
+    assert contact.urgency_services == ("zelfmoordpreventie", "alarm")      # what the message named
 
 
 def test_more_danger_right_after_a_referral_stays_on_its_contact_with_a_short_reminder(contact_db):
@@ -52,6 +53,8 @@ def test_more_danger_right_after_a_referral_stays_on_its_contact_with_a_short_re
     )
     [contact] = contacts(contact_db)  # no second contact per message
     assert (contact.caller_role, contact.school_type, contact.urgent) == ("leerling", "po", True)
+    # The reminder named De Kindertelefoon, which the adult's referral did not: staff see it too.
+    assert contact.urgency_services == ("zelfmoordpreventie", "alarm", "kindertelefoon")
 
 
 def test_danger_told_during_a_policy_intake_is_logged_as_a_case_of_its_own(contact_db):
@@ -283,3 +286,5 @@ def test_sextortion_is_referred_with_helpwanted_first_and_its_reminder_too(conta
     tracker.events.append({"event": "user", "text": "", "parse_data": {}})
     _, [again] = run(ActionReferUrgent(), with_message(tracker, _model_alarm(more, "seksueel_misbruik", certain=True)))
     assert "helpwanted.nl" in again["text"] and "**112**" not in again["text"]
+    [contact] = contacts(contact_db)
+    assert contact.urgency_services == ("helpwanted", "alarm")       # not the category's default numbers

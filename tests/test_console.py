@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.storage import Database, close_contact, log_message, migrate, open_contact, record_answer
+from bot.storage import Database, close_contact, log_message, migrate, open_contact, record_answer, update_contact
 from bot.storage.models import AuditEntry, Contact, ContactNote
 from bot.storage.privacy import store_callback
 from bot.storage.retry import RetryPolicy
@@ -254,7 +254,7 @@ def test_the_queue_puts_urgent_first_and_changes_are_audited(db, tracker_url):
 def test_an_urgent_contact_is_in_the_queue_at_once_with_what_was_referred(db, tracker_url):
     """Nobody asked for a person, and the conversation is still going on: staff see it on top anyway."""
     open_contact(db, "gesprek-urgent", theme="sociale_veiligheid", question_type="incident", urgent=True,
-                 urgency_level="acuut", urgency_category="zelfdoding")
+                 urgency_level="acuut", urgency_category="zelfdoding", urgency_services=["zelfmoordpreventie", "alarm"])
     with db.session() as session:
         contact = session.get(Contact, contact_id_of(db, "gesprek-urgent"))
         assert (contact.queue_status, contact.status, contact.handoff) == ("nieuw", "lopend", "geen")
@@ -267,6 +267,30 @@ def test_an_urgent_contact_is_in_the_queue_at_once_with_what_was_referred(db, tr
     queue = run(db, tracker_url, scenario)
     [row] = [row for row in queue.split("<tr>") if "gedachten aan zelfdoding" in row]
     assert "URGENT" in row and "verwezen naar 113 Zelfmoordpreventie, Alarmnummer" in row
+
+
+def test_staff_see_the_services_the_bot_named_not_the_categorys_defaults(db, tracker_url):
+    """A nude image is referred to helpwanted.nl first; a possible danger with only the check question asked
+    was referred to nothing yet, and the console says neither more nor less."""
+    open_contact(db, "gesprek-beelden", theme="sociale_veiligheid", question_type="incident", urgent=True,
+                 urgency_level="acuut", urgency_category="seksueel_misbruik",
+                 urgency_services=["helpwanted", "alarm"])
+    open_contact(db, "gesprek-mogelijk", theme="pesten", question_type="incident", urgent=False,
+                 urgency_level="mogelijk", urgency_category="zelfdoding")
+    update_contact(db, "gesprek-mogelijk", handoff="wachtrij")
+
+    async def scenario(client):
+        await login(client, "staff")
+        queue = await (await client.get("/queue")).text()
+        page = await (await client.get(f"/contacts/{contact_id_of(db, 'gesprek-beelden')}")).text()
+        return queue, page
+
+    queue, page = run(db, tracker_url, scenario)
+    [image] = [row for row in queue.split("<tr") if "seksueel" in row]
+    assert "verwezen naar Helpwanted, Alarmnummer" in image and "Veilig Thuis" not in image
+    [possible] = [row for row in queue.split("<tr") if "MOGELIJK GEVAAR" in row]
+    assert "gedachten aan zelfdoding" in possible and "verwezen naar" not in possible
+    assert "verwezen naar Helpwanted, Alarmnummer" in page
 
 
 def contact_id_of(db, conversation):

@@ -325,6 +325,7 @@ def test_a_possibly_dangerous_answer_counts_and_the_check_question_comes_next(co
     assert events[-1] == SlotSet(REQ, "danger_check") and messages == []
     [contact] = contacts(contact_db)
     assert (contact.urgency_level, contact.urgency_category, contact.urgent) == ("mogelijk", "zelfdoding", False)
+    assert contact.urgency_services == ()                                  # only the check question so far
 
 
 def test_an_acute_message_still_breaks_off_the_intake(contact_db):

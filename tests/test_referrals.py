@@ -34,9 +34,15 @@ def test_a_pupil_gets_the_kindertelefoon_first_and_the_service_of_the_category(c
     assert "een kind thuis" not in " ".join(lines)                                  # spoken to, not about
 
 
-def test_staff_read_the_kind_of_danger_and_the_services():
-    assert referrals.describe("zelfdoding") == (
+def test_staff_read_the_kind_of_danger_and_the_services_named():
+    named = referrals.services_for("zelfdoding")
+    assert referrals.describe("zelfdoding", named) == (
         "gedachten aan zelfdoding; verwezen naar 113 Zelfmoordpreventie, Alarmnummer")
+
+
+def test_staff_read_the_kind_alone_while_no_service_was_named():
+    # Only the check question was asked: nobody was referred yet, and the console must not say so.
+    assert referrals.describe("zelfdoding") == "gedachten aan zelfdoding"
 
 
 def test_unknown_category_falls_back_to_the_general_referral():
@@ -104,7 +110,8 @@ def test_nude_images_or_sextortion_get_helpwanted_first_and_112_not_four_numbers
     assert spec["alarm"]["text"] in lines
     message = "\n".join(lines)
     assert "0800-2000" not in message and "0900-111 3 111" not in message      # not the numbers for abuse
-    assert referrals.describe("seksueel_misbruik", SEXTORTION).endswith("verwezen naar Helpwanted, Alarmnummer")
+    named = referrals.services_for("seksueel_misbruik", told=SEXTORTION)
+    assert referrals.describe("seksueel_misbruik", named).endswith("verwezen naar Helpwanted, Alarmnummer")
 
 
 def test_an_image_told_after_the_first_referral_brings_helpwanted_in_the_reminder():
@@ -143,3 +150,14 @@ def test_every_situation_names_existing_services_and_valid_patterns():
             assert situation["services"] and set(situation["services"]) <= set(data["services"]), situation
             for pattern in situation["words"]:
                 re.compile(pattern)
+
+
+def test_the_services_named_again_are_the_reminder_or_a_new_kinds_whole_referral():
+    first = "Een leerling uit 4 vwo kwam net na de les naar me toe, ze was helemaal overstuur."
+    told = first + " Hij dreigt de foto naar haar klas te sturen als ze hem niet meer foto's stuurt."
+    assert referrals.again_services("seksueel_misbruik", "seksueel_misbruik", told=told) == ["helpwanted"]
+    assert referrals.again_services("zelfdoding", "zelfdoding") == ["zelfmoordpreventie"]
+    # Suicidal words after a referral for abuse at home: a new kind, its whole referral, as the message says.
+    assert referrals.again_services("zelfdoding", "kindermishandeling") == referrals.services_for("zelfdoding")
+    again = referrals.again_message("zelfdoding", "kindermishandeling")
+    assert again == referrals.referral_message("zelfdoding")

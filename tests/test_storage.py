@@ -19,6 +19,7 @@ from bot.storage import migrate, settings, values
 from bot.storage.models import Contact, ContactAnswer, MessageLog, metadata
 from bot.storage.outbox import Outbox, Write
 from bot.storage.repository import HANDLERS
+from bot.storage.records import ContactRecord
 from bot.storage.retry import RetryPolicy
 from bot.storage.writes import apply
 
@@ -172,6 +173,9 @@ def test_writes_for_an_unknown_conversation_change_nothing(db):
     lambda db: update_contact(db, "g", building_blocks={"visie": "misschien"}),
     lambda db: update_contact(db, "g", building_blocks={"zevende": "aanwezig"}),
     lambda db: update_contact(db, "g", urgent="ja"),
+    lambda db: update_contact(db, "g", urgency_services=["112"]),
+    lambda db: update_contact(db, "g", urgency_services="alarm"),
+    lambda db: open_contact(db, "g", theme="pesten", question_type="incident", urgency_services=["brandweer"]),
     lambda db: record_answer(db, "g", "monitor", "misschien"),
     lambda db: close_contact(db, "g", status="lopend"),
     lambda db: log_message(db, "g", theme="pestgedrag"),
@@ -397,3 +401,19 @@ def test_sqlite_connections_check_foreign_keys_and_use_write_ahead_logging(tmp_p
             assert connection.scalar(text("PRAGMA synchronous")) == 1   # NORMAL
     finally:
         engine.dispose()
+
+
+def test_the_services_named_add_up_in_the_order_they_were_named(db):
+    """A referral, then a reminder of a service already named and one of a new kind: all three were told."""
+    open_contact(db, "verwezen-1", theme="sociale_veiligheid", question_type="incident", urgent=True,
+                 urgency_level="acuut", urgency_category="seksueel_misbruik",
+                 urgency_services=["helpwanted", "alarm"])
+    update_contact(db, "verwezen-1", urgency_services=["alarm"])
+    update_contact(db, "verwezen-1", urgency_services=["zelfmoordpreventie", "alarm"])
+    open_contact(db, "niet-verwezen-1", theme="pesten", question_type="incident")
+    with db.session() as session:
+        named = session.scalars(select(Contact).where(Contact.conversation_id == "verwezen-1")).one()
+        plain = session.scalars(select(Contact).where(Contact.conversation_id == "niet-verwezen-1")).one()
+        assert named.urgency_services == ["helpwanted", "alarm", "zelfmoordpreventie"]
+        assert ContactRecord.of(named).urgency_services == ("helpwanted", "alarm", "zelfmoordpreventie")
+        assert ContactRecord.of(plain).urgency_services == ()

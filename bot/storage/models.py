@@ -98,6 +98,9 @@ class Contact(Base):
     # Urgency (0003): what the bot saw and referred for; an urgent contact enters the queue at once.
     urgency_level = Column(String(16), nullable=True)
     urgency_category = Column(String(32), nullable=True)
+    # Referred services (0008): the services the bot named to the user, most urgent first, so staff see the
+    # referral that was given (a nude image: helpwanted.nl, not the category's default numbers).
+    urgency_services = Column(JSON, nullable=True)
     # Claim (0005): when a staff member took the contact on; the waiting time of recent handoffs.
     claimed_at = Column(UtcDateTime, nullable=True)
     # Call-back offer (0006): when the bot offered a waiting user a call-back (or they chose one), so it

@@ -49,6 +49,7 @@ class ContactRecord:
     answers: tuple[AnswerRecord, ...]
     urgency_level: str | None = None
     urgency_category: str | None = None
+    urgency_services: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, row: Contact) -> ContactRecord:
@@ -75,4 +76,5 @@ class ContactRecord:
             answers=tuple(AnswerRecord.of(answer) for answer in row.answers),
             urgency_level=row.urgency_level,
             urgency_category=row.urgency_category,
+            urgency_services=tuple(row.urgency_services or ()),
         )

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
@@ -64,6 +64,7 @@ def open_contact(
     building_blocks: Mapping[str, str] | None = None,
     urgency_level: str | None = None,
     urgency_category: str | None = None,
+    urgency_services: Sequence[str] = (),
     started_at: datetime | None = None,
 ) -> str:
     """Create the contact when the question is classified (status 'lopend'); returns its id.
@@ -85,6 +86,7 @@ def open_contact(
             "building_blocks": building_blocks or {},
             "urgency_level": urgency_level,
             "urgency_category": urgency_category,
+            "urgency_services": list(urgency_services),
         }
     )
     contact_id = new_id()
@@ -348,6 +350,11 @@ def _apply_update(session: Session, payload: Mapping) -> None:
     if "building_blocks" in fields:
         # A new dict, so the JSON column sees the change.
         fields["building_blocks"] = {**(contact.building_blocks or {}), **fields["building_blocks"]}
+    if "urgency_services" in fields:
+        # What the user was told stays told: a later reminder adds its service, in the order named.
+        fields["urgency_services"] = list(
+            dict.fromkeys([*(contact.urgency_services or ()), *fields["urgency_services"]])
+        )
     for name, value in fields.items():
         setattr(contact, name, value)
     at = _moment(payload["at"])

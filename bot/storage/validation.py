@@ -26,7 +26,17 @@ CODED_FIELDS = {
 }
 OPTIONAL_CODES = ("caller_role", "school_type", "urgency_level", "urgency_category")
 FLAG_FIELDS = ("urgent", "corrected")
-UPDATABLE_FIELDS = tuple(CODED_FIELDS) + FLAG_FIELDS + ("intent", "confidence", "building_blocks", "summary")
+UPDATABLE_FIELDS = (
+    tuple(CODED_FIELDS)
+    + FLAG_FIELDS
+    + (
+        "intent",
+        "confidence",
+        "building_blocks",
+        "summary",
+        "urgency_services",
+    )
+)
 
 
 @overload
@@ -91,6 +101,14 @@ def building_blocks(value: Any) -> dict[str, str]:
     return checked
 
 
+def services(value: Any) -> list[str]:
+    """Referred services, each a key of referrals.yml, in the order they were named; repeats dropped."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise ValueError("urgency_services must be a list of service keys")
+    allowed = values.urgency_services()
+    return list(dict.fromkeys(code("service", key, allowed) for key in value))
+
+
 def timestamp(value: datetime | None) -> str:
     """An aware moment as ISO text in UTC (the outbox stores JSON); None means now."""
     return as_utc(value if value is not None else utc_now()).isoformat()
@@ -118,4 +136,6 @@ def contact_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
             checked[name] = building_blocks(value)
         elif name == "summary":
             checked[name] = text(name, value, values.MAX_SUMMARY)
+        elif name == "urgency_services":
+            checked[name] = services(value)
     return checked

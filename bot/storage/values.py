@@ -60,3 +60,10 @@ def urgency_categories() -> tuple[str, ...]:
     from bot import knowledge
 
     return tuple(knowledge.load("referrals")["categories"])
+
+
+def urgency_services() -> tuple[str, ...]:
+    """The services of bot/knowledge/referrals.yml a referral may name."""
+    from bot import knowledge
+
+    return tuple(knowledge.load("referrals")["services"])
