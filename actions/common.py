@@ -17,6 +17,8 @@ EventList = list[dict[str, Any]]
 INTAKE_SLOTS = (
     "answer_suggested",
     "suggestion_check",
+    "passing_offer",
+    "passing_check",
     "announced_theme",
     "case_theme",
     "switch_from",

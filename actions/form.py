@@ -191,13 +191,13 @@ class ValidateIntakeForm(FormValidationAction):
             if self.question_of_its_own(requested, reply, tracker):
                 return None
             if requested in PASSED_OVER and intake.asks_practically(reply.text):
-                return self.honest_in_passing(reply, dispatcher, tracker) + danger
+                return self.offer_in_passing(reply, dispatcher, tracker) + danger
             # A rhetorical question ("Dat is toch te gek voor woorden?") is read as the answer it is.
             # After an answer, answer_feedback / ask_on below read it as more about the case, with the honest line.
         if requested == "danger_check":
             return self.danger_check(reply, dispatcher, tracker)
         if requested in PASSED_OVER and asks_without_an_answer(reply):
-            return self.honest_in_passing(reply, dispatcher, tracker) + danger
+            return self.offer_in_passing(reply, dispatcher, tracker) + danger
         answer = self.read_plain_answer(requested, reply, dispatcher, tracker)
         return None if answer is None else answer + danger
 
@@ -230,11 +230,66 @@ class ValidateIntakeForm(FormValidationAction):
     def honest_in_passing(reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
         """A question about the same case with no sure answer: said so, kept for staff, and the question on
         screen is passed over (never stored as its answer, never asked a second time)."""
-        text = redact(reply.text)
-        honest_or_duty(text, dispatcher, tracker, "none_in_passing")
+        honest_or_duty(redact(reply.text), dispatcher, tracker, "none_in_passing")
+        return ValidateIntakeForm.passed_over(reply, tracker)
+
+    @staticmethod
+    def offer_in_passing(reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
+        """Such a question with a likely answer only: offered first ("Gaat het je hierom?"), as at the start of a
+        conversation, and given on a yes; the honest line when there is none. The question on screen is passed
+        over either way."""
+        offered = ValidateIntakeForm.likely_answer(reply, tracker)
+        if offered is None:
+            return ValidateIntakeForm.honest_in_passing(reply, dispatcher, tracker)
+        offer = {"key": offered.key, "question": redact(reply.text)}
+        return [
+            *ValidateIntakeForm.passed_over(reply, tracker),
+            SlotSet("passing_offer", offer),
+            SlotSet("passing_check", None),
+        ]
+
+    @staticmethod
+    def passed_over(reply: intake.Reply, tracker: Tracker) -> EventList:
+        """The question on screen is passed over (unknown, not recorded); what was typed is kept for the advice."""
         slot, value = PASSED_OVER[tracker.get_slot(REQUESTED_SLOT)]
-        joined = intake.joined_text(tracker.get_slot("intake_text"), text)
+        joined = intake.joined_text(tracker.get_slot("intake_text"), redact(reply.text))
         return [SlotSet(slot, value), SlotSet("intake_text", joined), *retheme(reply, tracker)]
+
+    @staticmethod
+    def likely_answer(reply: intake.Reply, tracker: Tracker) -> answers.Answer | None:
+        """The answer worth offering for a typed question (below the answer threshold), not given already."""
+        read = reply.classification
+        if reply.is_payload or not read.suggestion:
+            return None
+        role = read.caller_role or tracker.get_slot("caller_role")
+        offered = answers.choose([read.suggestion], tracker.get_slot("school_type"), role)
+        return offered if offered is not None and new_answer(offered.key, tracker) else None
+
+    @staticmethod
+    def passing_check(reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
+        """Yes to the offer in passing: that answer, then on with the questions. The question put another way
+        ("nee, ik bedoel ...") gets its own sure answer, or its own likely one offered; anything else the honest
+        line for the question asked. What was typed besides a plain yes or no is kept, as at the first offer."""
+        offer = tracker.get_slot("passing_offer") or {}
+        yes = intake.feedback_category(reply) == "ja"
+        asked = not reply.is_payload and intake.is_question(reply.text)
+        more = asked or intake.tells_more(reply)
+        more = more or (yes and not reply.is_payload and qb.says_more_than_the_answer(reply.text))
+        kept = [SlotSet("intake_text", intake.joined_text(tracker.get_slot("intake_text"), redact(reply.text)))]
+        kept = kept if more else []
+        if yes:
+            chosen = answers.by_key().get(offer.get("key") or "")
+        else:
+            chosen = ValidateIntakeForm.sure_answer(reply, tracker) if more else None
+            other = ValidateIntakeForm.likely_answer(reply, tracker) if asked and chosen is None else None
+            if other is not None and other.key != offer.get("key"):
+                question = {"key": other.key, "question": redact(reply.text)}
+                return [SlotSet("passing_offer", question), SlotSet("passing_check", None), *kept]
+        if chosen is None or (not yes and chosen.key == offer.get("key")):
+            honest_or_duty(str(offer.get("question") or ""), dispatcher, tracker, "none_in_passing")
+            return [SlotSet("passing_check", "nee"), *kept]
+        answer_then_on(dispatcher, tracker, chosen)
+        return [SlotSet("passing_check", "ja" if yes else "nee"), answer_given(chosen.key, tracker), *kept]
 
     @staticmethod
     def may_be_new_case(reply: intake.Reply, tracker: Tracker) -> bool:
@@ -345,6 +400,8 @@ class ValidateIntakeForm(FormValidationAction):
     ) -> EventList | None:
         if requested == "suggestion_check":
             return self.suggestion_check(reply, dispatcher, tracker)
+        if requested == "passing_check":
+            return self.passing_check(reply, dispatcher, tracker)
         if requested == "answer_feedback":
             return self.answer_feedback(reply, dispatcher, tracker)
         if requested == "ask_on":
@@ -590,11 +647,7 @@ class ValidateIntakeForm(FormValidationAction):
         if answer is None:
             return None
         given = answer_given(answer.key, tracker)
-        spec = intake.texts()["answer"]
-        dispatcher.utter_message(
-            text=answers.reply_text(answer, tracker.get_slot("school_type"), spec), **tag(utterances.ANSWER, answer.key)
-        )
-        dispatcher.utter_message(text=spec["back_to_questions"], **tag(utterances.NOTED, "back_to_questions"))
+        answer_then_on(dispatcher, tracker, answer)
         # The question on screen is passed over (unknown, not recorded), not asked a second time.
         slot, value = PASSED_OVER[tracker.get_slot(REQUESTED_SLOT)]
         return [given, SlotSet(slot, value), *retheme(reply, tracker)]
@@ -861,21 +914,43 @@ class ActionAskDangerCheck(Action):
         return []
 
 
+def offer_answer(dispatcher: CollectingDispatcher, key: str, asks: str) -> EventList:
+    """ "Gaat het je hierom: <title>?" with Ja / Nee, for the slot `asks`; an answer removed since: nothing."""
+    spec = intake.texts()["answer"]
+    offered = answers.by_key().get(key)
+    if offered is None:
+        return [SlotSet(asks, "nee")]
+    dispatcher.utter_message(
+        text=spec["suggest"].format(title=offered.title, mark="" if offered.title.endswith("?") else "?"),
+        buttons=intake.yes_no_buttons(spec["suggest_buttons"]),
+        **tag(utterances.QUESTION, asks),
+    )
+    return []
+
+
+def answer_then_on(dispatcher: CollectingDispatcher, tracker: Tracker, answer: answers.Answer) -> None:
+    """An answer given at a question of the intake, then the word that the questions go on."""
+    spec = intake.texts()["answer"]
+    dispatcher.utter_message(
+        text=answers.reply_text(answer, tracker.get_slot("school_type"), spec), **tag(utterances.ANSWER, answer.key)
+    )
+    dispatcher.utter_message(text=spec["back_to_questions"], **tag(utterances.NOTED, "back_to_questions"))
+
+
 class ActionAskSuggestionCheck(Action):
     def name(self) -> str:
         return "action_ask_suggestion_check"
 
     def run(self, dispatcher, tracker, domain) -> EventList:
-        spec = intake.texts()["answer"]
-        offered = answers.by_key().get(tracker.get_slot("answer_suggested") or "")
-        if offered is None:
-            return [SlotSet("suggestion_check", "nee")]  # an answer removed since: nothing to offer
-        dispatcher.utter_message(
-            text=spec["suggest"].format(title=offered.title, mark="" if offered.title.endswith("?") else "?"),
-            buttons=intake.yes_no_buttons(spec["suggest_buttons"]),
-            **tag(utterances.QUESTION, "suggestion_check"),
-        )
-        return []
+        return offer_answer(dispatcher, tracker.get_slot("answer_suggested") or "", "suggestion_check")
+
+
+class ActionAskPassingCheck(Action):
+    def name(self) -> str:
+        return "action_ask_passing_check"
+
+    def run(self, dispatcher, tracker, domain) -> EventList:
+        return offer_answer(dispatcher, (tracker.get_slot("passing_offer") or {}).get("key") or "", "passing_check")
 
 
 class ActionAskSwitchCheck(Action):

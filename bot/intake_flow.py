@@ -36,6 +36,9 @@ class IntakeState:
     # An answer offered with "Gaat het je om ...?", and the user's reply to it.
     answer_suggested: str | None = None
     suggestion_check: str | None = None
+    # The same, for a practical question asked at a question of the intake (the intake goes on after it).
+    passing_offer: Mapping[str, str] | None = None
+    passing_check: str | None = None
 
     @classmethod
     def of(cls, slots: Mapping[str, Any]) -> IntakeState:
@@ -59,6 +62,8 @@ class IntakeState:
             switch_check=slots.get("switch_check"),
             answer_suggested=slots.get("answer_suggested"),
             suggestion_check=slots.get("suggestion_check"),
+            passing_offer=slots.get("passing_offer"),
+            passing_check=slots.get("passing_check"),
         )
 
     @property
@@ -141,6 +146,12 @@ PHASES: tuple[Phase, ...] = (
         "offer",
         lambda s: bool(s.answer_suggested) and s.suggestion_check is None and not s.answer_key,
         lambda s: ["suggestion_check"],
+    ),
+    # The same offer for a question asked at a question of the intake; the questions go on after it.
+    Phase(
+        "offer_in_passing",
+        lambda s: bool(s.passing_offer) and s.passing_check is None,
+        lambda s: ["passing_check"],
     ),
     # "Wil je het eerst hierover hebben?" about a statement that may be a case of its own.
     Phase("switch_check", lambda s: bool(s.switch_from) and s.switch_check is None, lambda s: ["switch_check"]),

@@ -444,3 +444,98 @@ def test_a_follow_up_said_to_be_new_is_its_own_intake_even_when_its_answer_is_on
     message = parse(question, "vraag_wet_en_regelgeving_beleid", 0.9, entities={"answer": "wvos_monitor_jaarlijks"})
     events, messages = validate(with_message(answered(), message))
     assert events == [] and messages == []
+
+
+# ------------------------------------------------------------------ an answer offered in passing
+
+MID_QUESTION = "Mogen wij eigenlijk zelf een vragenlijst maken voor die monitor?"
+
+
+def in_the_questions(**slots):
+    """The intake form at its first doorvraag, no answer given yet."""
+    return answered(key=None, requested="doorvraag_1", answer_feedback=None, role_asked=True, school_asked=True,
+                    doorvraag_keys=["veiligheidsplan_actueel", "monitor_jaarlijks", "aanspreekpunt_pesten"], **slots)
+
+
+def likely(text=MID_QUESTION, key="monitor_zelf_kiezen"):
+    message = parse(text, "vraag_wet_en_regelgeving_beleid", 0.8)
+    message["entities"] = [{"entity": "answer_suggestion", "value": key, "start": 0, "end": 0}]
+    return message
+
+
+def offered_in_passing(reply, intent, key="monitor_zelf_kiezen"):
+    """The offer in passing on screen, the doorvraag it came at passed over."""
+    tracker = with_message(in_the_questions(doorvraag_1="weet_niet"), parse(reply, intent, 0.9))
+    tracker.slots.update(passing_offer={"key": key, "question": MID_QUESTION}, passing_check=None,
+                         **{REQ: "passing_check"})
+    return tracker
+
+
+def test_a_likely_answer_in_the_middle_of_the_questions_is_offered_not_the_honest_line(contact_db):
+    opened()
+    events, messages = validate(with_message(in_the_questions(), likely()))
+    assert messages == []                                              # no "geen vast antwoord" first
+    assert SlotSet("doorvraag_1", "weet_niet") in events               # the question on screen is passed over
+    assert SlotSet("passing_offer", {"key": "monitor_zelf_kiezen", "question": MID_QUESTION}) in events
+    assert events[-1] == SlotSet(REQ, "passing_check")
+    state = intake.IntakeState(passing_offer={"key": "monitor_zelf_kiezen"}, urgency_level="mogelijk",
+                               danger_check=None)
+    assert intake.required_slots(state) == ["danger_check"]            # danger still first
+    state = intake.IntakeState(passing_offer={"key": "monitor_zelf_kiezen"}, intake_confirmed=True)
+    assert intake.required_slots(state) == ["passing_check"]
+
+
+def test_the_offer_in_passing_shows_the_title_with_yes_and_no():
+    from actions.form import ActionAskPassingCheck
+
+    _, [message] = run(ActionAskPassingCheck(), offered_in_passing("/affirm", "affirm"))
+    title = answers.by_key()["monitor_zelf_kiezen"].title
+    assert message["text"] == intake.texts()["answer"]["suggest"].format(
+        title=title, mark="" if title.endswith("?") else "?")
+    assert [b["payload"] for b in message["buttons"]] == ["/affirm", "/deny"]
+
+
+def test_yes_to_the_offer_in_passing_gives_the_answer_then_the_next_question(contact_db):
+    opened()
+    events, messages = validate(offered_in_passing("ja", "affirm"))
+    assert events == [
+        SlotSet("passing_check", "ja"),
+        SlotSet("answers_given", ["monitor_zelf_kiezen"]),
+        SlotSet(REQ, "doorvraag_2"),
+    ]
+    assert messages[0]["text"].startswith(answers.by_key()["monitor_zelf_kiezen"].answer)
+    assert messages[1]["text"] == intake.texts()["answer"]["back_to_questions"]
+    [contact] = contacts(contact_db)
+    assert [a.question_key for a in contact.answers] == ["antwoord:monitor_zelf_kiezen"]
+
+
+def test_no_to_the_offer_in_passing_gets_the_honest_line_logged_with_the_question(contact_db):
+    opened()
+    events, [message] = validate(offered_in_passing("nee", "deny"))
+    assert events == [SlotSet("passing_check", "nee"), SlotSet(REQ, "doorvraag_2")]
+    assert message["text"] == intake.texts()["answer"]["none_in_passing"]
+    [contact] = contacts(contact_db)
+    [unanswered] = contact.answers
+    assert (unanswered.question_key, unanswered.text) == (intake.answer_log_key(None), MID_QUESTION)
+
+
+def test_a_likely_answer_given_before_is_not_offered_again_in_passing(contact_db):
+    opened()
+    tracker = with_message(in_the_questions(answers_given=["monitor_zelf_kiezen"]), likely())
+    events, [message] = validate(tracker)
+    assert message["text"] == intake.texts()["answer"]["none_in_passing"]
+    assert not [e for e in events if e["name"] == "passing_offer"]
+
+
+def test_the_question_put_another_way_at_the_offer_in_passing_gets_its_own_answer_or_offer(contact_db):
+    opened()
+    said = "Nee, ik bedoel: moeten we die monitor echt elk jaar afnemen?"
+    sure = parse(said, "vraag_wet_en_regelgeving_beleid", 0.8, entities={"answer": "wvos_monitor_jaarlijks"})
+    tracker = offered_in_passing("", "deny")
+    events, messages = validate(with_message(tracker, sure))
+    assert events[:2] == [SlotSet("passing_check", "nee"), SlotSet("answers_given", ["wvos_monitor_jaarlijks"])]
+    assert messages[0]["text"].startswith(answers.by_key()["wvos_monitor_jaarlijks"].answer)
+    events, messages = validate(with_message(offered_in_passing("", "deny"), likely(said, "wvos_monitor_jaarlijks")))
+    offer = {"key": "wvos_monitor_jaarlijks", "question": said}
+    assert events[:2] == [SlotSet("passing_offer", offer), SlotSet("passing_check", None)]
+    assert messages == [] and events[-1] == SlotSet(REQ, "passing_check")

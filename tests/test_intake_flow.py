@@ -13,7 +13,8 @@ KEYS = ["veiligheidsplan_actueel", "visie_vastgelegd", "monitor_jaarlijks"]
 
 def test_the_table_names_each_phase_once_and_ends_in_one_that_always_holds():
     names = [phase.name for phase in intake.PHASES]
-    assert names == ["ended", "danger_check", "offer", "switch_check", "answer", "pupil", "topic", "questions"]
+    assert names == ["ended", "danger_check", "offer", "offer_in_passing", "switch_check", "answer", "pupil",
+                     "topic", "questions"]
     assert intake.PHASES[-1].holds(IntakeState())
 
 
@@ -21,6 +22,10 @@ def test_the_table_names_each_phase_once_and_ends_in_one_that_always_holds():
     (IntakeState(intake_stopped=True, urgency_level="mogelijk"), "ended", []),
     (IntakeState(urgency_level="mogelijk", answer_key="wvos_mbo"), "danger_check", ["danger_check"]),
     (IntakeState(answer_suggested="gouden_weken", switch_from="doorvraag_1"), "offer", ["suggestion_check"]),
+    (IntakeState(passing_offer={"key": "gouden_weken"}, intake_confirmed=True, answer_key="wvos_mbo",
+                 ask_on="ja"), "offer_in_passing", ["passing_check"]),
+    (IntakeState(passing_offer={"key": "gouden_weken"}, passing_check="nee", intake_confirmed=True,
+                 theme="pesten"), "questions", ["caller_role", "school_type"]),
     (IntakeState(switch_from="doorvraag_2", intake_confirmed=True), "switch_check", ["switch_check"]),
     (IntakeState(answer_key="wvos_mbo", answer_feedback="ja"), "answer", ["ask_on"]),
     (IntakeState(caller_role=labels.PUPIL, intake_confirmed=True), "pupil", []),
