@@ -230,8 +230,9 @@ class ValidateIntakeForm(FormValidationAction):
     def honest_in_passing(reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
         """A question about the same case with no sure answer: said so, kept for staff, and the question on
         screen is passed over (never stored as its answer, never asked a second time)."""
-        honest_or_duty(redact(reply.text), dispatcher, tracker, "none_in_passing")
-        return ValidateIntakeForm.passed_over(reply, tracker)
+        text = redact(reply.text)
+        honest_or_duty(text, dispatcher, tracker, "none_in_passing")
+        return ValidateIntakeForm.passed_over(reply, tracker, text)
 
     @staticmethod
     def offer_in_passing(reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
@@ -241,18 +242,19 @@ class ValidateIntakeForm(FormValidationAction):
         offered = ValidateIntakeForm.likely_answer(reply, tracker)
         if offered is None:
             return ValidateIntakeForm.honest_in_passing(reply, dispatcher, tracker)
-        offer = {"key": offered.key, "question": redact(reply.text)}
+        text = redact(reply.text)
         return [
-            *ValidateIntakeForm.passed_over(reply, tracker),
-            SlotSet("passing_offer", offer),
+            *ValidateIntakeForm.passed_over(reply, tracker, text),
+            SlotSet("passing_offer", {"key": offered.key, "question": text}),
             SlotSet("passing_check", None),
         ]
 
     @staticmethod
-    def passed_over(reply: intake.Reply, tracker: Tracker) -> EventList:
-        """The question on screen is passed over (unknown, not recorded); what was typed is kept for the advice."""
+    def passed_over(reply: intake.Reply, tracker: Tracker, text: str) -> EventList:
+        """The question on screen is passed over (unknown, not recorded); what was typed (`text`, redacted) is
+        kept for the advice."""
         slot, value = PASSED_OVER[tracker.get_slot(REQUESTED_SLOT)]
-        joined = intake.joined_text(tracker.get_slot("intake_text"), redact(reply.text))
+        joined = intake.joined_text(tracker.get_slot("intake_text"), text)
         return [SlotSet(slot, value), SlotSet("intake_text", joined), *retheme(reply, tracker)]
 
     @staticmethod
@@ -273,17 +275,16 @@ class ValidateIntakeForm(FormValidationAction):
         offer = tracker.get_slot("passing_offer") or {}
         yes = intake.feedback_category(reply) == "ja"
         asked = not reply.is_payload and intake.is_question(reply.text)
-        more = asked or intake.tells_more(reply)
-        more = more or (yes and not reply.is_payload and qb.says_more_than_the_answer(reply.text))
-        kept = [SlotSet("intake_text", intake.joined_text(tracker.get_slot("intake_text"), redact(reply.text)))]
-        kept = kept if more else []
+        more = asked or ValidateIntakeForm.says_more_than_yes_or_no(reply, yes)
+        text = redact(reply.text)
+        kept = ValidateIntakeForm.kept_words(text, tracker) if more else []
         if yes:
             chosen = answers.by_key().get(offer.get("key") or "")
         else:
             chosen = ValidateIntakeForm.sure_answer(reply, tracker) if more else None
             other = ValidateIntakeForm.likely_answer(reply, tracker) if asked and chosen is None else None
             if other is not None and other.key != offer.get("key"):
-                question = {"key": other.key, "question": redact(reply.text)}
+                question = {"key": other.key, "question": text}
                 return [SlotSet("passing_offer", question), SlotSet("passing_check", None), *kept]
         if chosen is None or (not yes and chosen.key == offer.get("key")):
             honest_or_duty(str(offer.get("question") or ""), dispatcher, tracker, "none_in_passing")
@@ -515,9 +516,8 @@ class ValidateIntakeForm(FormValidationAction):
         gaat om groep 8"). A sentence with a sure answer of its own ("nee, ik bedoel de meldcode: welke stappen
         zijn er?") gets that answer. Anything else: the honest line, and the intake goes on."""
         yes = intake.feedback_category(reply) == "ja"
-        more = intake.tells_more(reply) or (yes and not reply.is_payload and qb.says_more_than_the_answer(reply.text))
-        kept = [SlotSet("intake_text", intake.joined_text(tracker.get_slot("intake_text"), redact(reply.text)))]
-        kept = kept if more else []
+        more = ValidateIntakeForm.says_more_than_yes_or_no(reply, yes)
+        kept = ValidateIntakeForm.kept_words(redact(reply.text), tracker) if more else []
         if yes:
             return [*ValidateIntakeForm.accept_suggestion(tracker), *kept]
         own = ValidateIntakeForm.own_answer(reply, tracker) if more else None
@@ -532,6 +532,17 @@ class ValidateIntakeForm(FormValidationAction):
             ]
         no_answer(dispatcher, tracker.sender_id, tracker.get_slot("intake_text") or "")
         return [SlotSet("suggestion_check", "nee"), *kept]
+
+    @staticmethod
+    def says_more_than_yes_or_no(reply: intake.Reply, yes: bool) -> bool:
+        """A reply to an offered answer that tells more: a sentence, or a yes with words of its own ("ja, het gaat
+        om groep 8")."""
+        return intake.tells_more(reply) or (yes and not reply.is_payload and qb.says_more_than_the_answer(reply.text))
+
+    @staticmethod
+    def kept_words(text: str, tracker: Tracker) -> EventList:
+        """What was typed (`text`, redacted) added to the intake's text, for choosing the questions and the advice."""
+        return [SlotSet("intake_text", intake.joined_text(tracker.get_slot("intake_text"), text))]
 
     @staticmethod
     def own_answer(reply: intake.Reply, tracker: Tracker) -> answers.Answer | None:

@@ -59,12 +59,13 @@ def is_own_case(category: str | None) -> bool:
     return bool(_category(category).get("own_case"))
 
 
-def describe(category: str | None, services: Sequence[str] = ()) -> str:
+def describe(category: str | None, services: Sequence[str] | None = ()) -> str:
     """For staff: the kind of danger and the services the bot named ("gedachten aan zelfdoding; verwezen
-    naar ..."); with none named yet (only the check question was asked), the kind alone."""
+    naar ..."); with none named yet (only the check question was asked, or a contact from before 0008), the
+    kind alone."""
     label = str(_category(category)["label"])
     known = _spec()["services"]
-    names = ", ".join(known[key]["name"] for key in services if key in known)
+    names = ", ".join(known[key]["name"] for key in services or () if key in known)
     return f"{label}; verwezen naar {names}" if names else label
 
 
