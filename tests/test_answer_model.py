@@ -126,3 +126,16 @@ def test_the_offer_band_is_not_cut_short_by_a_poor_start_right_below_the_thresho
     scores = np.linspace(0.89, 0.1, 84)
     correct = np.array([*([False, True] * 10), *([True] * 60), *([False] * 4)])
     assert choose_suggestion_threshold(scores, correct, 0.9, precision=0.85) == scores[81]
+
+
+def test_the_folds_in_parallel_processes_give_what_one_process_gives():
+    """make train runs the threshold's folds and the final fit side by side (config `jobs`, 0: one per core)."""
+    items = [item(t) for texts in TOPICS.values() for t in texts] + [item(t) for t in OTHER]
+    keys = [k for k, texts in TOPICS.items() for _ in texts] + [NO_ANSWER] * len(OTHER)
+    serial = AnswerModel.fit(items, keys, {**CONFIG, "jobs": 1})
+    parallel = AnswerModel.fit(items, keys, {**CONFIG, "jobs": 2})
+    assert parallel.parts["out_of_fold"] == serial.parts["out_of_fold"]
+    assert parallel.threshold == serial.threshold
+    questions = [item("wat zijn de stappen van de meldcode"), item("klacht indienen"), item("recept")]
+    assert [[(c.key, round(c.score, 9)) for c in r.candidates] for r in parallel.rank(questions)] == \
+        [[(c.key, round(c.score, 9)) for c in r.candidates] for r in serial.rank(questions)]

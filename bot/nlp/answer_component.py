@@ -48,6 +48,8 @@ class AnswerRetriever(persistence.TrainedComponent):
             # C=150 against 60 and 300 on the larger data of session 8 (reports/answers_trials.md).
             "C": 150.0,
             "folds": 5,
+            # Processes for the folds and the final fit, which run side by side (0: one per core).
+            "jobs": 0,
             "seed": 13,
             "top": 3,
             # On out-of-fold predictions: at most this share of the unanswerable questions gets an answer

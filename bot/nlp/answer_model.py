@@ -99,6 +99,28 @@ def load_questions(folder: Path) -> list[tuple[str, str]]:
     return rows
 
 
+def _fold(train, keys, held_out, config) -> Any:
+    """One job for a worker process (a module-level function pickles by name): a fold's best answers for
+    its held-out questions, or (held_out None) the fitted parts of the model on all of them."""
+    if held_out is None:
+        return AnswerModel._fit_parts(train, keys, config)
+    return AnswerModel.fold_best(train, keys, held_out, config)
+
+
+def in_parallel(work, jobs: Sequence[tuple], config: Mapping[str, Any]) -> list:
+    """`work(*job, config)` for each job, in up to `config["jobs"]` processes (0: one per core).
+
+    Each fit is single-threaded (liblinear), and the folds are independent: on a 2-core machine the
+    threshold's cross-validation, most of the model's training time, takes half as long.
+    """
+    from joblib import Parallel, delayed
+
+    workers = int(config.get("jobs", 0)) or -1
+    if workers == 1 or len(jobs) == 1:
+        return [work(*job, config) for job in jobs]
+    return list(Parallel(n_jobs=workers)(delayed(work)(*job, dict(config)) for job in jobs))
+
+
 def choose_threshold(scores: np.ndarray, answerable: np.ndarray, max_false: float) -> float:
     """The lowest threshold at which at most `max_false` of the unanswerable questions get an answer.
 
@@ -186,6 +208,14 @@ class AnswerModel:
         ).tocsr()
 
     @classmethod
+    def fold_best(
+        cls, train: Sequence[QuestionInput], keys: Sequence[str], held_out: Sequence[QuestionInput], config: Mapping
+    ) -> list[tuple[float, str | None]]:
+        """Fit on `train`, then the best answer's probability and key for each held-out question."""
+        fold = cls(cls._fit_parts(train, keys, config))
+        return [(r.best.score, r.best.key) if r.best else (0.0, None) for r in fold.rank(held_out)]
+
+    @classmethod
     def out_of_fold(
         cls,
         items: Sequence[QuestionInput],
@@ -197,23 +227,41 @@ class AnswerModel:
 
         `extra` (items and keys) is trained on in every fold but never held out: the answers' own sentences.
         """
+        best_scores, best_keys, _ = cls._folds_and_final(items, keys, config, extra, final=False)
+        return best_scores, best_keys
+
+    @classmethod
+    def _folds_and_final(
+        cls,
+        items: Sequence[QuestionInput],
+        keys: Sequence[str],
+        config: Mapping[str, Any],
+        extra: tuple[Sequence[QuestionInput], Sequence[str]],
+        final: bool,
+    ) -> tuple[np.ndarray, np.ndarray, dict[str, Any] | None]:
+        """out_of_fold, and with `final` the fit on all questions too, run beside the folds."""
         from sklearn.model_selection import StratifiedKFold
 
         extra_items, extra_keys = list(extra[0]), list(extra[1])
         if len(items) != len(keys) or len(extra_items) != len(extra_keys):
             raise ValueError("one key per prepared question")
         labels = np.asarray(keys)
+        folds = StratifiedKFold(n_splits=int(config["folds"]), shuffle=True, random_state=int(config["seed"]))
+        splits = list(folds.split(np.zeros(len(items)), labels))
+        jobs: list[tuple[Any, ...]] = [
+            ([items[i] for i in train] + extra_items, [*labels[train], *extra_keys], [items[i] for i in held_out])
+            for train, held_out in splits
+        ]
+        if final:
+            jobs.append(([*items, *extra_items], [*keys, *extra_keys], None))
+        results = in_parallel(_fold, jobs, config)
         best_scores = np.zeros(len(items))
         best_keys = np.empty(len(items), dtype=object)
-        folds = StratifiedKFold(n_splits=int(config["folds"]), shuffle=True, random_state=int(config["seed"]))
-        for train, held_out in folds.split(np.zeros(len(items)), labels):
-            fold_items = [items[i] for i in train] + extra_items
-            fold = cls(cls._fit_parts(fold_items, [*labels[train], *extra_keys], config))
-            for index, retrieval in zip(held_out, fold.rank([items[i] for i in held_out]), strict=True):
-                best = retrieval.best
-                best_scores[index] = best.score if best else 0.0
-                best_keys[index] = best.key if best else None
-        return best_scores, best_keys
+        for (_, held_out), ranked in zip(splits, results, strict=False):
+            for index, (score, key) in zip(held_out, ranked, strict=True):
+                best_scores[index] = score
+                best_keys[index] = key
+        return best_scores, best_keys, results[-1] if final else None
 
     @classmethod
     def fit(
@@ -227,8 +275,8 @@ class AnswerModel:
 
         `extra` (items and keys) is trained on in every fold but never held out: the answers' own sentences.
         """
-        extra_items, extra_keys = list(extra[0]), list(extra[1])
-        best_scores, best_keys = cls.out_of_fold(items, keys, config, extra)
+        best_scores, best_keys, parts = cls._folds_and_final(items, keys, config, extra, final=True)
+        assert parts is not None
         labels = np.asarray(keys)
         answerable = labels != NO_ANSWER
         correct = best_keys == labels
@@ -236,7 +284,6 @@ class AnswerModel:
         suggest = choose_suggestion_threshold(
             best_scores, answerable & correct, threshold, float(config.get("suggest_precision", 1.0))
         )
-        parts = cls._fit_parts([*items, *extra_items], [*keys, *extra_keys], config)
         parts["threshold"] = threshold
         parts["suggest"] = suggest
         given = answerable & (best_scores >= threshold)
