@@ -14,7 +14,7 @@ MODEL := models/doorvraag.tar.gz
 # Everything that changes the trained model: training only reruns when one of these changes.
 TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml data/stories/*.yml data/urgency/*.jsonl data/answers/*.jsonl) \
                 $(wildcard bot/nlp/*.py) bot/labels.py bot/knowledge/labels.yml bot/knowledge/urgency.yml \
-                bot/knowledge/urgency_cues.yml $(wildcard bot/knowledge/answers/*.yml) bot/answers.py $(SPACY_MODEL)/meta.json
+                bot/knowledge/urgency_cues.yml bot/knowledge/openers.yml $(wildcard bot/knowledge/answers/*.yml) bot/answers.py $(SPACY_MODEL)/meta.json
 
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1

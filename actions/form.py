@@ -213,7 +213,20 @@ class ValidateIntakeForm(FormValidationAction):
         """
         if requested not in (*PASSED_OVER, "answer_feedback", "ask_on"):
             return True
+        if requested in PASSED_OVER and ValidateIntakeForm.on_the_side(reply, tracker):
+            return False  # offered in passing (answer_in_passing gave a sure answer before this is asked)
         return intake.is_new_case(reply, tracker.get_slot("theme"), tracker.get_slot("question_type"))
+
+    @staticmethod
+    def on_the_side(reply: intake.Reply, tracker: Tracker) -> bool:
+        """A question on another theme inside the questions (intake.asks_on_the_side) that the knowledge base
+        can answer, surely or likely; without any answer it is a question of its own, for its own contact."""
+        if not intake.asks_on_the_side(reply):
+            return False
+        role = reply.classification.caller_role or tracker.get_slot("caller_role")
+        sure = answers.choose(reply.classification.answers, tracker.get_slot("school_type"), role)
+        answerable = sure is not None and new_answer(sure.key, tracker)
+        return answerable or ValidateIntakeForm.likely_answer(reply, tracker) is not None
 
     @staticmethod
     def retype(question_type: str, tracker: Tracker) -> EventList:
@@ -281,7 +294,7 @@ class ValidateIntakeForm(FormValidationAction):
         if yes:
             chosen = answers.by_key().get(offer.get("key") or "")
         else:
-            chosen = ValidateIntakeForm.sure_answer(reply, tracker) if more else None
+            chosen = ValidateIntakeForm.sure_answer(reply, tracker, side=True) if more else None
             other = ValidateIntakeForm.likely_answer(reply, tracker) if asked and chosen is None else None
             if other is not None and other.key != offer.get("key"):
                 question = {"key": other.key, "question": text}
@@ -579,8 +592,9 @@ class ValidateIntakeForm(FormValidationAction):
         return retheme(reply, tracker)
 
     @staticmethod
-    def sure_answer(reply: intake.Reply, tracker: Tracker) -> answers.Answer | None:
-        """A knowledge-base answer to a typed question about the same case (not one given already).
+    def sure_answer(reply: intake.Reply, tracker: Tracker, side: bool = False) -> answers.Answer | None:
+        """A knowledge-base answer to a typed question about the same case (not one given already); with
+        `side`, inside the questions, also to a question on another theme asked on the side.
 
         The answer's own theme counts: "Moeten we nu al een veiligheidscoördinator en een vertrouwenspersoon
         aanstellen?" after an answer about the law may read as vertrouwenswerk, but the answer that serves
@@ -593,10 +607,11 @@ class ValidateIntakeForm(FormValidationAction):
         if answer is None or not new_answer(answer.key, tracker):
             return None
         theme = tracker.get_slot("theme")
-        if intake.says_new_topic(reply.text) or (
-            answer.theme != theme and intake.is_new_case(reply, theme, tracker.get_slot("question_type"))
-        ):
-            return None  # said to be new, or another theme said with confidence: its own intake
+        if intake.says_new_topic(reply.text):
+            return None  # said to be new: its own intake
+        own_case = answer.theme != theme and intake.is_new_case(reply, theme, tracker.get_slot("question_type"))
+        if own_case and not (side and intake.asks_on_the_side(reply)):
+            return None  # another theme said with confidence: its own intake
         return answer
 
     def follow_up_answer(self, reply: intake.Reply, tracker: Tracker) -> EventList | None:
@@ -654,7 +669,7 @@ class ValidateIntakeForm(FormValidationAction):
 
         The user should not have to finish the questions, or start over, to hear what may or must.
         """
-        answer = self.sure_answer(reply, tracker)
+        answer = self.sure_answer(reply, tracker, side=True)
         if answer is None:
             return None
         given = answer_given(answer.key, tracker)

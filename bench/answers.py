@@ -26,19 +26,18 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     import spacy
 
-    from bot.nlp.answer_component import AnswerRetriever, lemmas_of, training_questions
-    from bot.nlp.answer_model import AnswerModel, QuestionInput
+    from bot.nlp.answer_component import AnswerRetriever, question_input, training_questions
+    from bot.nlp.answer_model import AnswerModel
 
     nlp = spacy.load(str(ROOT / ".cache" / "spacy" / "nl_doorvraag"))
     questions, keys, sentences = training_questions(ROOT / "data" / "answers")
-    items = [QuestionInput(q, " ".join(lemmas_of(nlp(q)))) for q in questions + [s for s, _ in sentences]]
+    items = [question_input(q, nlp) for q in questions + [s for s, _ in sentences]]
     model = AnswerModel(AnswerModel._fit_parts(items, keys + [k for _, k in sentences], AnswerRetriever.get_default_config()))
     sample = questions[:: max(1, len(questions) // MESSAGES)][:MESSAGES]
     rank_ms, full_ms = [], []
     for text in sample:
         started = time.perf_counter()
-        doc = nlp(text)
-        prepared = QuestionInput(text, " ".join(lemmas_of(doc)))
+        prepared = question_input(text, nlp)
         middle = time.perf_counter()
         model.rank([prepared])
         done = time.perf_counter()

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.answers_eval import LabelledQuestion, Outcome, own_data, read_questions, shares
-from bot.nlp.answer_model import NO_ANSWER, AnswerModel, QuestionInput, Retrieval, choose_threshold
+from bot.nlp.answer_model import NO_ANSWER, AnswerModel, Retrieval, choose_threshold
 
 DEV_QUESTIONS = Path("tests/data/questions_dev.jsonl")
 DEV_LABELS = Path("tests/data/questions_dev_keys.jsonl")
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import spacy
 
-    from bot.nlp.answer_component import AnswerRetriever, lemmas_of
+    from bot.nlp.answer_component import AnswerRetriever, question_input
 
     nlp = spacy.load(".cache/spacy/nl_doorvraag")
     items, keys, extra = own_data(nlp)
@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     scores, best_keys = AnswerModel.out_of_fold(items, keys, config, extra)
     model = AnswerModel(AnswerModel._fit_parts([*items, *extra[0]], [*keys, *extra[1]], config))
     dev = read_questions(DEV_QUESTIONS, DEV_LABELS)
-    ranked = model.rank([QuestionInput(q.text, " ".join(lemmas_of(nlp(q.text)))) for q in dev])
+    ranked = model.rank([question_input(q.text, nlp) for q in dev])
     labels = np.asarray(keys)
     rows = [sweep_row(budget, scores, best_keys, labels, dev, ranked) for budget in BUDGETS]
     report = render(rows, float(config["max_false_answers"]))

@@ -257,12 +257,12 @@ def render(
 
 
 def own_data(nlp) -> tuple[list[QuestionInput], list[str], Extra]:
-    from bot.nlp.answer_component import lemmas_of, training_questions
+    from bot.nlp.answer_component import question_input, training_questions
 
     questions, keys, sentences = training_questions(Path("data/answers"))
 
     def prepared(texts: Sequence[str]) -> list[QuestionInput]:
-        return [QuestionInput(q, " ".join(lemmas_of(nlp(q)))) for q in texts]
+        return [question_input(q, nlp) for q in texts]
 
     return prepared(questions), keys, (prepared([s for s, _ in sentences]), [k for _, k in sentences])
 

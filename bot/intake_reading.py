@@ -14,6 +14,7 @@ from bot.answers import by_key, sentences
 from bot.classifier import Classification, from_parse
 from bot.dialogue import PAYLOAD_CATEGORIES, confirms_implicitly, texts
 from bot.intake_flow import IntakeState
+from bot.nlp.openers import without_openers
 from bot.redaction import redact
 
 
@@ -146,8 +147,21 @@ def is_question(text: str) -> bool:
 def asks_practically(text: str) -> bool:
     """A sentence that asks something the bot could answer ("Mag een school hem van school sturen?"), not a
     rhetorical one ("Dat is toch te gek voor woorden?"): it ends with '?' and starts like a question."""
-    starts = "|".join([*texts()["new_question"]["starts"], *texts()["new_question"]["yes_no_starts"]])
-    return any(s.rstrip().endswith("?") and re.match(rf"(?:{starts})\b", s) for s in sentences(qb.normalise(text)))
+    spec = texts()["new_question"]
+    starts = "|".join([*spec["starts"], *spec["yes_no_starts"]])
+    opened = (without_openers(s) for s in sentences(qb.normalise(text)))
+    return any(s.rstrip().endswith("?") and re.match(rf"(?:{starts})\b", s) for s in opened)
+
+
+def asks_on_the_side(reply: Reply) -> bool:
+    """Inside the questions about a case, a question of knowledge on another theme ("Trouwens, moet onze school
+    eigenlijk een klachtenregeling hebben?"): answered (or offered) there, and the questions about the case go
+    on. As a contact of its own it would close the case's contact, and the user's return to the case ("terug
+    naar die jongen") would find it gone and be asked everything from the top. A case of its own (read as an
+    incident, or told with when it happened) or a new topic said in words still starts its own intake."""
+    if reply.is_payload or says_new_topic(reply.text) or not asks_practically(reply.text):
+        return False
+    return reply.classification.question_type != labels.INCIDENT and not tells_when(reply.text)
 
 
 def says_calling(text: str) -> bool:

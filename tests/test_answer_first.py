@@ -1,5 +1,6 @@
 """Answer first, then ask on: the knowledge-base answer, its feedback and the offer to ask on (exact events)."""
 
+import pytest
 from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions.advice import ActionCloseIntake
@@ -539,3 +540,67 @@ def test_the_question_put_another_way_at_the_offer_in_passing_gets_its_own_answe
     offer = {"key": "wvos_monitor_jaarlijks", "question": said}
     assert events[:2] == [SlotSet("passing_offer", offer), SlotSet("passing_check", None)]
     assert messages == [] and events[-1] == SlotSet(REQ, "passing_check")
+
+
+# ------------------------------------------------------------------ a question on the side
+
+SIDE_QUESTION = "Trouwens, moet onze school eigenlijk een klachtenregeling hebben?"
+
+
+def in_a_bullying_case(**slots):
+    """The questions about a bullying incident, at the first doorvraag; its contact open."""
+    from bot.contact_log import open_contact
+
+    open_contact("test-form-confirm", theme="pesten", question_type="incident")
+    tracker = in_the_questions(**slots)
+    tracker.slots.update(theme="pesten", question_type="incident")
+    return tracker
+
+
+def test_a_question_on_another_theme_in_the_questions_is_answered_there_and_the_case_goes_on(contact_db):
+    """Not a contact of its own: that would close the case's contact, and the user's way back to the case
+    ("terug naar die jongen") would start the questions from the top under the other theme."""
+    message = parse(SIDE_QUESTION, "vraag_wet_en_regelgeving_beleid", 0.9,
+                    entities={"answer": "klachtenregeling_verplicht"})
+    events, messages = validate(with_message(in_a_bullying_case(), message))
+    assert events == [
+        SlotSet("answers_given", ["klachtenregeling_verplicht"]),
+        SlotSet("doorvraag_1", "weet_niet"),
+        SlotSet(REQ, "doorvraag_2"),
+    ]
+    assert messages[0]["text"].startswith(answers.by_key()["klachtenregeling_verplicht"].answer)
+    assert messages[1]["text"] == intake.texts()["answer"]["back_to_questions"]
+    [contact] = contacts(contact_db)
+    assert (contact.theme, contact.status) == ("pesten", "lopend")
+    assert [a.question_key for a in contact.answers] == ["antwoord:klachtenregeling_verplicht"]
+
+
+def test_a_likely_answer_on_another_theme_in_the_questions_is_offered_there(contact_db):
+    question = "Wat is eigenlijk het verschil tussen een vertrouwenspersoon en een contactpersoon?"
+    message = parse(question, "vraag_vertrouwenswerk_overig", 0.9)
+    message["entities"] = [{"entity": "answer_suggestion", "value": "verschil_contactpersoon_vertrouwenspersoon",
+                            "start": 0, "end": 0}]
+    events, messages = validate(with_message(in_a_bullying_case(), message))
+    assert messages == []
+    assert SlotSet("passing_offer", {"key": "verschil_contactpersoon_vertrouwenspersoon", "question": question}) \
+        in events
+    assert events[-1] == SlotSet(REQ, "passing_check")
+    [contact] = contacts(contact_db)
+    assert contact.theme == "pesten"
+
+
+@pytest.mark.parametrize("question, intent, entities", [
+    # A case of its own (an incident), told with a practical question.
+    ("Gisteren is een collega door een vader uitgescholden en bedreigd, moeten we daar aangifte van doen?",
+     "vraag_wet_en_regelgeving_incident", {"answer": "aangifte_strafbare_feiten"}),
+    # A new topic said in words.
+    ("Andere vraag: moet onze school eigenlijk een klachtenregeling hebben?", "vraag_wet_en_regelgeving_beleid",
+     {"answer": "klachtenregeling_verplicht"}),
+    # No answer at all: the question is for a contact of its own, not an honest line in passing.
+    ("Hoe vaak moet de medezeggenschapsraad eigenlijk vergaderen over het veiligheidsplan?",
+     "vraag_wet_en_regelgeving_beleid", {}),
+])
+def test_a_case_or_topic_of_its_own_in_the_questions_still_starts_its_own_intake(contact_db, question, intent,
+                                                                                  entities):
+    events, messages = validate(with_message(in_a_bullying_case(), parse(question, intent, 0.9, entities=entities)))
+    assert events == [] and messages == []

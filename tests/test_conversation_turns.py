@@ -610,9 +610,27 @@ def test_a_question_points_back_at_the_case_in_the_singular_and_the_plural(text,
     ("De school heeft die jongen één dag geschorst. Dat is toch te gek voor woorden? Veel te licht.", False),
     ("Moet ik dit verplicht doorgeven aan het bestuur?", True),
     ("Geldt dat ook voor het mbo?", True),
+    # Words a question opens with (bot/knowledge/openers.yml) are read past.
+    ("Trouwens, moet onze school eigenlijk een klachtenregeling hebben?", True),
+    ("O ja, en geldt dat ook voor het mbo?", True),
+    ("Hoi! Mag ik camerabeelden aan ouders laten zien?", True),
+    ("En dat is toch te gek voor woorden?", False),
 ])
 def test_a_practical_question_is_told_from_a_rhetorical_one(text, asks):
     assert intake.asks_practically(text) is asks
+
+
+@pytest.mark.parametrize(("text", "opened"), [
+    ("O ja, en moet een school een anti-pestcoördinator hebben?", "moet een school een anti-pestcoördinator hebben?"),
+    ("Trouwens: mag dat?", "mag dat?"),
+    ("Hoi, goedemorgen. Is de Wvs ook voor het mbo?", "Is de Wvs ook voor het mbo?"),
+    ("Ok", "Ok"),                                             # openers only: left as it is
+    ("Ondertussen is het erger geworden", "Ondertussen is het erger geworden"),  # a word that only starts like one
+])
+def test_a_question_is_read_without_the_words_it_opens_with(text, opened):
+    from bot.nlp.openers import without_openers
+
+    assert without_openers(text) == opened
 
 
 @pytest.mark.parametrize("text, spared", [

@@ -185,6 +185,22 @@ def test_new_question_and_urgent_danger_in_the_middle_of_the_questions(closed):
         "acuut", "acuut_gevaar", "urgent=acuut_gevaar; doorverwezen")
 
 
+def test_a_question_on_the_side_is_answered_and_the_questions_about_the_case_go_on(closed):
+    bot, db = closed
+    me = "e2e-zijvraag"
+    assert "Vraag 1 van " in joined(bot.say(me, "Een leerling uit groep 8 wordt gepest op het schoolplein, "
+                                                 "ik ben haar juf. Wat kan ik doen?"))
+    replies = texts(bot.say(me, "Trouwens, moet onze school eigenlijk een klachtenregeling hebben?"))
+    assert replies[0].startswith(answers.by_key()["klachtenregeling_verplicht"].answer)
+    assert replies[1].startswith("Bron: [")
+    assert replies[2] == "Dan ga ik verder met mijn vragen."
+    assert replies[3].startswith("Vraag 2 van ")
+    [contact] = the_contacts(db, me)
+    assert (contact.theme, contact.status) == ("pesten", "lopend")
+    # The first question found no fixed answer ("antwoord:geen", for the console's list); the side question did.
+    assert [a.question_key for a in contact.answers] == ["antwoord:geen", "antwoord:klachtenregeling_verplicht"]
+
+
 def test_a_pupil_gets_a_warm_referral_and_a_yes_answers_its_check_question(closed):
     bot, db = closed
     me = "e2e-leerling"

@@ -19,12 +19,21 @@ from bot import answers, labels
 from bot.nlp import persistence
 from bot.nlp.answer_model import NO_ANSWER, AnswerModel, QuestionInput, load_questions
 from bot.nlp.components import prefer_best_question
+from bot.nlp.openers import FILE as OPENERS_FILE
+from bot.nlp.openers import without_openers
 
 logger = logging.getLogger(__name__)
 
 
 def lemmas_of(doc) -> list[str]:
     return [(token.lemma_ or token.text).lower() for token in doc]
+
+
+def question_input(text: str, nlp: Any) -> QuestionInput:
+    """A question as the model reads it, at training and after: without the words it opens with ("O ja, en
+    ..."), lemmatised by `nlp` (a spaCy pipeline)."""
+    question = without_openers(text)
+    return QuestionInput(question, " ".join(lemmas_of(nlp(question))))
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True, model_from="SpacyNLP")
@@ -68,12 +77,12 @@ class AnswerRetriever(persistence.TrainedComponent):
         Rasa's data and config.yml: the cache must see them."""
         import sys
 
-        from bot.nlp import answer_model
+        from bot.nlp import answer_model, openers
 
         folder = cls.data_folder({**cls.get_default_config(), **config})
         return persistence.fingerprint(
-            [inspect.getsource(answer_model), inspect.getsource(sys.modules[__name__])],
-            [*sorted(folder.glob("*.jsonl")), *sorted(answers.FOLDER.glob("*.yml"))],
+            [inspect.getsource(answer_model), inspect.getsource(sys.modules[__name__]), inspect.getsource(openers)],
+            [*sorted(folder.glob("*.jsonl")), *sorted(answers.FOLDER.glob("*.yml")), OPENERS_FILE],
         )
 
     @classmethod
@@ -84,7 +93,7 @@ class AnswerRetriever(persistence.TrainedComponent):
         questions, keys, sentences = training_questions(self.data_folder(self._config))
 
         def prepared(texts: list[str]) -> list[QuestionInput]:
-            return [QuestionInput(text, " ".join(lemmas_of(model.model(text)))) for text in texts]
+            return [question_input(text, model.model) for text in texts]
 
         self._model = AnswerModel.fit(
             prepared(questions),
@@ -102,7 +111,7 @@ class AnswerRetriever(persistence.TrainedComponent):
         if self._model is None:
             return messages
         scored = [m for m in messages if m.get(SPACY_DOCS[TEXT]) is not None and (m.get(TEXT) or "").strip()]
-        items = [QuestionInput(m.get(TEXT), " ".join(lemmas_of(m.get(SPACY_DOCS[TEXT])))) for m in scored]
+        items = [self.question_of(m, model) for m in scored]
         for message, retrieval in zip(scored, self._model.rank(items, top=int(self._config["top"])), strict=True):
             found = [
                 {
@@ -134,6 +143,15 @@ class AnswerRetriever(persistence.TrainedComponent):
                     # Unsure of the intent but sure of the answer: it is a question we understand.
                     prefer_best_question(message)
         return messages
+
+    @staticmethod
+    def question_of(message: Message, model: SpacyModel | None) -> QuestionInput:
+        """The message read as at training: without the words it opens with ("O ja, en ..."), parsed again
+        when there were any (and a Dutch pipeline is at hand)."""
+        text = message.get(TEXT)
+        if without_openers(text) == text or model is None:
+            return QuestionInput(text, " ".join(lemmas_of(message.get(SPACY_DOCS[TEXT]))))
+        return question_input(text, model.model)
 
     def process_training_data(self, training_data: TrainingData, model: SpacyModel | None = None) -> TrainingData:
         return training_data
