@@ -144,7 +144,11 @@ class ValidateIntakeForm(FormValidationAction):
             return [SlotSet("meta_kind", "just_answer"), *self.accept_suggestion(tracker), SlotSet("ask_on", "nee")]
         if about_us and kind is not None:
             # "dit duurt me te lang": about the conversation (even if the urgency model saw danger in it).
-            return self.meta(kind, requested, dispatcher)
+            stepped = self.meta(kind, requested, dispatcher)
+            if kind == "just_answer" and requested in PASSED_OVER:
+                # "ik wil gewoon weten waar ik een klacht kan indienen": no more questions, and the answer asked for.
+                return stepped + self.answer_asked_along(reply, dispatcher, tracker)
+            return stepped
         if requested in ("answer_feedback", "ask_on") and not reply.danger_words:
             fed_up = "complaint" if intake.complains_in(reply.text) else None
             fed_up = fed_up or ("just_answer" if intake.wants_no_questions(reply.text) else None)
@@ -460,6 +464,19 @@ class ValidateIntakeForm(FormValidationAction):
         contact_log.record_answer(tracker.sender_id, intake.DANGER_QUESTION, answer)
         if answer == "ja":
             return [SlotSet("danger_check", "ja"), FollowupAction("action_refer_urgent")]
+        asked = intake.asks_practically(reply.text) and not self.switch_pending(tracker)
+        if answer == "nee" and asked:
+            # "nee, ze wil geen melding maken, mag ik het dan toch doorgeven?": the question is never passed over.
+            dispatcher.utter_message(text=spec["going_on_asked"], **tag(utterances.NOTED, "no_danger"))
+            given = self.answer_asked_along(reply, dispatcher, tracker)
+            if given:
+                dispatcher.utter_message(
+                    text=intake.texts()["answer"]["back_to_questions"], **tag(utterances.NOTED, "back_to_questions")
+                )
+            else:
+                honest_or_duty(redact(reply.text), dispatcher, tracker, "none_in_passing")
+            events: EventList = [*given, SlotSet("danger_check", answer)]
+            return [*events, SlotSet("intake_text", intake.joined_text(tracker.get_slot("intake_text"), reply.text))]
         if answer == "nee":
             dispatcher.utter_message(text=spec["going_on"], **tag(utterances.NOTED, "no_danger"))
         else:
@@ -474,7 +491,8 @@ class ValidateIntakeForm(FormValidationAction):
                 SlotSet("intake_stopped", True),
                 FollowupAction("action_start_intake"),
             ]
-        if told_more:
+        if told_more or intake.tells_more(reply):
+            # "nee, ze is nu bij haar tante": what follows the answer is kept for the advice too.
             joined = intake.joined_text(tracker.get_slot("intake_text"), reply.text)
             return [SlotSet("danger_check", answer), SlotSet("intake_text", joined)]
         return [SlotSet("danger_check", answer)]
@@ -677,6 +695,20 @@ class ValidateIntakeForm(FormValidationAction):
         # The question on screen is passed over (unknown, not recorded), not asked a second time.
         slot, value = PASSED_OVER[tracker.get_slot(REQUESTED_SLOT)]
         return [given, SlotSet(slot, value), *retheme(reply, tracker)]
+
+    @staticmethod
+    def answer_asked_along(reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
+        """The sure knowledge-base answer to a question told along with another step (the questions skipped, the
+        danger check answered), with its source; nothing when there is none."""
+        read = reply.classification
+        role = read.caller_role or tracker.get_slot("caller_role")
+        answer = None if reply.is_payload else answers.choose(read.answers, tracker.get_slot("school_type"), role)
+        if answer is None or not new_answer(answer.key, tracker):
+            return []
+        spec = intake.texts()["answer"]
+        text = answers.reply_text(answer, tracker.get_slot("school_type"), spec)
+        dispatcher.utter_message(text=text, **tag(utterances.ANSWER, answer.key))
+        return [answer_given(answer.key, tracker)]
 
     @staticmethod
     def go_on(reply: intake.Reply, tracker: Tracker) -> EventList:

@@ -233,6 +233,10 @@ class ActionStartIntake(Action):
             ]
         if after_referral(tracker):
             result = in_context_of_referral(tracker, result)
+            if intake.meta_of(typed) == "advice_now":
+                # "wat moet ik nu doen?" after the referral: the next steps at school it offered to think through.
+                spec = intake.texts()["answer"]
+                dispatcher.utter_message(text=spec["next_steps"], **tag(utterances.NOTED, "next_steps"))
         result = in_context_of_announced_theme(tracker, result)
         just_done = last_bot_action(tracker) == "action_close_intake" or tracker.get_slot("intake_phase") == "advies"
         if just_done and self.tells_more_of_the_closed_case(tracker, result):
@@ -380,8 +384,8 @@ class ActionStartIntake(Action):
         if answer is not None:
             contact_log.record_answer(conversation, intake.answer_log_key(answer.key), "weet_niet")
             return answer.key, None
-        if not intake.is_question(result.text):
-            return None, None
+        if not intake.is_question(result.text) or intake.meta_of(result.text) == "advice_now":
+            return None, None  # "wat moet ik nu doen?" asks for the advice the intake leads to, not for a fact
         offered = answers.choose([result.suggestion], school, role) if result.suggestion else None
         if offered is not None:
             return None, offered.key
@@ -621,8 +625,9 @@ class ActionFallback(Action):
             checked = reply_to_the_referral_check(dispatcher, tracker)
             if checked is not None:
                 return checked
-            if as_question and intake.is_question(text):
-                # "Hoe ga ik daarmee om?" after the referral is a question about the next steps: its intake.
+            if (as_question and intake.is_question(text)) or intake.meta_of(text) == "advice_now":
+                # "Hoe ga ik daarmee om?", "wat moet ik nu doen?" after the referral ask about the next steps
+                # at school, which the referral offered to think through: its intake.
                 return [FollowupAction("action_start_intake")]
             # "ok, ik bel ze nu", "de conciërge heeft 112 gebeld": calm, never "sorry, ik begrijp je niet".
             noted_after_referral(dispatcher, tracker, spec["after_referral"])

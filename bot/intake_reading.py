@@ -114,7 +114,8 @@ def is_new_question(reply: Reply) -> bool:
         return True
     if reply.classification.theme == labels.OVERIG or reply.confidence < spec["min_confidence"]:
         return False
-    if len(norm.split()) < spec["min_words"] or qb.classify_answer(reply.text) != "tekst":
+    # "ok, moeten wij ook elk jaar meten?" is no "ok": the question after the word it opens with counts.
+    if len(norm.split()) < spec["min_words"] or qb.classify_answer(without_openers(reply.text)) != "tekst":
         return False
     return is_question(reply.text)
 
@@ -146,11 +147,14 @@ def is_question(text: str) -> bool:
 
 def asks_practically(text: str) -> bool:
     """A sentence that asks something the bot could answer ("Mag een school hem van school sturen?"), not a
-    rhetorical one ("Dat is toch te gek voor woorden?"): it ends with '?' and starts like a question."""
+    rhetorical one ("Dat is toch te gek voor woorden?"): it ends with '?' and starts like a question, or has
+    a clause that does."""
     spec = texts()["new_question"]
     starts = "|".join([*spec["starts"], *spec["yes_no_starts"]])
+    # Its first clause or one after a comma ("nee, ze wil geen melding maken, mag ik het toch doorgeven?").
+    clause = re.compile(rf"(?:^|[,;:] )(?:{starts})\b")
     opened = (without_openers(s) for s in sentences(qb.normalise(text)))
-    return any(s.rstrip().endswith("?") and re.match(rf"(?:{starts})\b", s) for s in opened)
+    return any(s.rstrip().endswith("?") and clause.search(s) for s in opened)
 
 
 def asks_on_the_side(reply: Reply) -> bool:

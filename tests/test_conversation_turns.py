@@ -615,6 +615,7 @@ def test_a_question_points_back_at_the_case_in_the_singular_and_the_plural(text,
     ("O ja, en geldt dat ook voor het mbo?", True),
     ("Hoi! Mag ik camerabeelden aan ouders laten zien?", True),
     ("En dat is toch te gek voor woorden?", False),
+    ("nee, ze wil geen melding maken, mag ik het dan toch doorgeven?", True),
 ])
 def test_a_practical_question_is_told_from_a_rhetorical_one(text, asks):
     assert intake.asks_practically(text) is asks

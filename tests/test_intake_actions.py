@@ -312,6 +312,20 @@ def test_a_question_not_understood_after_a_referral_starts_its_intake(contact_db
     assert events == [FollowupAction("action_start_intake")] and messages == []
 
 
+def test_what_to_do_now_after_a_referral_starts_the_intake_on_the_next_steps(contact_db):
+    """ "wat moet ik nu doen?" is the yes to the referral's "denk ik daarna met je mee over de volgende stappen"."""
+    tracker = after_a_referral(parse("wat moet ik nu doen?", "nlu_fallback", 0.3, ranking=QUESTION_RANKING))
+    events, messages = run(ActionFallback(), tracker)
+    assert events == [FollowupAction("action_start_intake")] and messages == []
+    tracker = after_a_referral(parse("wat moet ik nu doen?", "vraag_vertrouwenswerk_incident", 0.45,
+                                     ranking=QUESTION_RANKING[1:]))
+    tracker.slots.update(intake_phase=None)
+    events, messages = run(ActionStartIntake(), tracker)
+    # The next steps announced, and no "daar heb ik geen vast antwoord op": no fact was asked for.
+    assert [m["text"] for m in messages] == [intake.texts()["answer"]["next_steps"]]
+    assert SlotSet("theme", "vertrouwenswerk") in events or SlotSet("theme", "sociale_veiligheid") in events
+
+
 def test_a_statement_not_understood_after_a_referral_gets_the_calm_line(contact_db):
     statement = "oke ik ga ze nu meteen bellen hoor, de directeur zit naast me"
     tracker = after_a_referral(parse(statement, "nlu_fallback", 0.3, ranking=QUESTION_RANKING))

@@ -3,7 +3,7 @@ import pytest
 from rasa_sdk.events import SlotSet
 
 from actions.form import ActionAskCallerRole, ActionAskDoorvraag2, ActionAskDoorvraag3, ActionAskIntakeTheme, ValidateIntakeForm
-from bot import intake, referrals
+from bot import answers, intake, referrals
 from bot import question_bank as qb
 from tests.intake_support import contact_db, contacts, load_tracker, parse, run, with_message  # noqa: F401
 
@@ -359,6 +359,23 @@ def test_no_to_the_check_question_goes_on_and_is_logged(contact_db):
     assert message["text"] == intake.texts()["danger"]["going_on"]
     [contact] = contacts(contact_db)
     assert [(a.question_key, a.category) for a in contact.answers] == [("gevaar_nu", "nee")]
+
+
+def test_a_question_asked_with_the_no_to_the_check_question_is_never_passed_over(contact_db):
+    opened(contact_db, "test-form-doorvraag")
+    said = "nee ze wil geen melding maken, mag ik het dan toch doorgeven?"
+    events, messages = validate(danger_asked(said, "vraag_vertrouwenswerk_incident"))
+    assert SlotSet("danger_check", "nee") in events
+    assert [m["text"] for m in messages] == [intake.texts()["danger"]["going_on_asked"],
+                                             intake.texts()["answer"]["none_in_passing"]]
+    assert said in next(e["value"] for e in events if e.get("name") == "intake_text")  # kept for the advice
+    with_answer = parse(said, "vraag_vertrouwenswerk_incident", 0.9,
+                        entities={"answer": "vertrouwenspersoon_geheimhouding"})
+    tracker = with_message(danger_asked(said), with_answer)
+    events, messages = validate(tracker)
+    assert messages[1]["text"].startswith(answers.by_key()["vertrouwenspersoon_geheimhouding"].answer)
+    assert messages[-1]["text"] == intake.texts()["answer"]["back_to_questions"]
+    assert SlotSet("answers_given", ["vertrouwenspersoon_geheimhouding"]) in events
 
 
 def test_an_unclear_answer_is_asked_once_more_then_gets_the_first_number(contact_db):

@@ -281,6 +281,41 @@ class UrgencyDetector(persistence.TrainedComponent):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class OutOfScopeGuard(GraphComponent):
+    """A message about the conversation itself is never out of scope.
+
+    "wat moet ik nu doen?" reads as out_of_scope (it is the tail of "mijn wasmachine lekt, wat moet ik
+    doen"), and that rule answers "daar kan ik je niet mee helpen": right after a referral for suicidal
+    thoughts, or in the middle of the questions. Said alone, it asks for the advice or the next steps,
+    like the other remarks of intake.meta_of ("dat was het", "ik wil iemand spreken"): the best-ranked
+    question intent takes over, so the actions read it as the step it asks for.
+    """
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"intent": "out_of_scope"}
+
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context) -> OutOfScopeGuard:
+        return cls({**cls.get_default_config(), **config})
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._config = config
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        from bot.intake_reading import meta_of  # the dialogue's vocabulary; imported late, it imports this package
+
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            if intent.get(INTENT_NAME_KEY) == self._config["intent"] and meta_of(message.get(TEXT) or ""):
+                prefer_best_question(message)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class InformGuard(GraphComponent):
     """`inform` only gives a role or school type ("ik ben ib'er op een vmbo").
 
