@@ -184,6 +184,14 @@ def last_user_index(events: list[dict[str, Any]]) -> int | None:
     return max((i for i, e in enumerate(events) if e.get("event") == "user"), default=None)
 
 
+def last_bot_text(tracker: Tracker) -> str | None:
+    """The text of the bot's last message before the user's latest one."""
+    events = tracker.events
+    last_user = last_user_index(events)
+    before = events if last_user is None else events[:last_user]
+    return next((e.get("text") for e in reversed(before) if e.get("event") == "bot" and e.get("text")), None)
+
+
 def last_bot_action(tracker: Tracker) -> str | None:
     """The last action the bot ran before the user's latest message (listening and slot filling aside)."""
     events = tracker.events

@@ -840,11 +840,14 @@ class ValidateIntakeForm(FormValidationAction):
                 SlotSet("intake_text", text),
                 SlotSet("theme_needed", False),
             ]
-        # Nothing to go on ("gaat over school", "weet ik niet"): continue as a general question rather
-        # than ask the same question twice; what the user tells later still counts.
+        # Nothing to go on ("gaat over school", "weet ik niet", "nee nog niet"): not the same question twice.
+        # A case the model read ("ze wil niet meer naar de wc op school") keeps that reading, whatever the "nee"
+        # before this question denied: its questions fit the case better than a general question's; with
+        # no reading, it goes on as a general question. What the user tells later still counts.
+        theme = original if original in labels.themes() and original != labels.OVERIG else labels.OVERIG
         return [
-            SlotSet("theme", labels.OVERIG),
-            SlotSet("intake_theme", labels.OVERIG),
+            SlotSet("theme", theme),
+            SlotSet("intake_theme", theme),
             SlotSet("intake_confirmed", True),
             SlotSet("theme_needed", False),
         ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -19,6 +20,7 @@ from actions.common import (
     intake_done,
     kept_profile,
     last_bot_action,
+    last_bot_text,
     new_answer,
     no_answer,
     noted_after_referral,
@@ -138,13 +140,34 @@ def noted_after_advice(dispatcher: CollectingDispatcher, tracker: Tracker) -> Ev
             tracker.sender_id, urgency_level=labels.MOGELIJK, urgency_category=referrals.known(told.urgency_category)
         )
         return [FollowupAction("action_listen")]
+    spec = intake.texts()["noted"]
+    people = intake.texts()["advice"]["pupil_people"]
+    fill = {
+        "helpdesk": qb.helpdesk_phone(),
+        "hours": hours.opening_hours_text(),
+        "people": people.get(tracker.get_slot("school_type")) or people[None],
+    }
     key = AFTER_ADVICE_BY_AGE[age] if age is not None else "after_advice"
-    text = intake.texts()["noted"][key]
-    dispatcher.utter_message(
-        text=text.format(helpdesk=qb.helpdesk_phone(), hours=hours.opening_hours_text()),
-        **tag(utterances.NOTED, "after_advice"),
-    )
+    if age == referrals.MINOR:
+        texts = [spec[k].format(**fill) for k in pupil_notes(reply.text)]
+        text = next((t for t in texts if t != last_bot_text(tracker)), texts[-1])
+    else:
+        text = spec[key].format(**fill)
+    dispatcher.utter_message(text=text, **tag(utterances.NOTED, "after_advice"))
     return [FollowupAction("action_listen")]
+
+
+def pupil_notes(text: str) -> list[str]:
+    """The `noted` replies that fit what a pupil wrote after the advice, best first: afraid to tell, a question
+    of their own, or telling on. The caller skips the one the bot just sent: a child who writes on is never
+    answered with the same words in a loop."""
+    spec = intake.texts()["noted"]
+    norm = qb.normalise(text)
+    if any(re.search(pattern, norm) for pattern in spec["pupil_afraid"]):
+        return ["after_advice_pupil_afraid", "after_advice_pupil_again"]
+    if intake.is_question(text):
+        return ["after_advice_pupil_question", "after_advice_pupil_again"]
+    return ["after_advice_pupil", "after_advice_pupil_again"]
 
 
 def reply_to_the_referral_check(dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList | None:

@@ -513,6 +513,34 @@ def test_a_pupil_telling_more_after_the_warm_referral_is_heard_not_given_a_new_i
     assert contacts(contact_db) == []  # no new intake, no new contact
 
 
+def test_a_pupil_writing_on_after_the_advice_gets_a_reply_that_fits_and_never_the_same_words_twice(contact_db):
+    """ "ik durf het niet aan mijn mentor te zeggen", then "wat als het erger wordt": not one line in a loop."""
+    from actions.intake import ActionFallback
+    from bot import labels
+
+    noted = intake.texts()["noted"]
+    people = intake.texts()["advice"]["pupil_people"]["vo"]
+    tracker = load_tracker("question_pesten")
+    tracker.slots.update(intake_phase="advies", caller_role=labels.PUPIL, school_type="vo")
+
+    def reply(text, said_last=None):
+        if said_last is not None:
+            tracker.events.append({"event": "bot", "text": said_last})  # the fixture holds no user event
+        _, [message] = run(ActionFallback(), with_message(tracker, parse(text, "nlu_fallback", 0.3)))
+        return message["text"]
+
+    afraid = reply("ik durf het niet aan mijn mentor te zeggen")
+    assert afraid == noted["after_advice_pupil_afraid"].format(people=people)
+    assert reply("wat als het erger wordt", said_last=afraid) == noted["after_advice_pupil_question"].format(
+        people=people)
+    question = noted["after_advice_pupil_question"].format(people=people)
+    assert reply("en wat als ze het dan nog erger maken?", said_last=question) == \
+        noted["after_advice_pupil_again"].format(people=people)
+    told = noted["after_advice_pupil"]
+    assert reply("ze deden het vandaag weer", said_last=told) == noted["after_advice_pupil_again"].format(
+        people=people)
+
+
 def test_after_an_answer_about_the_helpdesk_a_safety_case_is_a_case_of_its_own():
     text = ("Oké. Ik vraag het eigenlijk omdat ik me zorgen maak over een leerling uit mijn klas. "
             "Hij deelt sinds kort filmpjes van een extremistische groep.")

@@ -60,15 +60,20 @@ def test_other_theme_shows_theme_buttons_then_the_choice_is_a_correction(contact
     assert (contact.theme, contact.corrected) == ("sociale_veiligheid", True)
 
 
-def test_a_vague_reply_to_the_theme_question_goes_on_as_a_general_question(contact_db):
+@pytest.mark.parametrize("read_before, goes_on_as", [
+    ("overig", "overig"),   # nothing read: a general question
+    ("pesten", "pesten"),   # the case the model read keeps its reading, whatever the "nee" before denied
+])
+def test_a_vague_reply_to_the_theme_question_is_not_asked_twice(contact_db, read_before, goes_on_as):
     opened(contact_db, "test-form-confirm")
-    tracker = with_message(load_tracker("form_confirm"), parse("gaat over school", "vraag_overig", 0.5))
-    tracker.slots.update({REQ: "intake_theme", "theme_needed": True})
-    events, _ = validate(tracker)
-    assert SlotSet("confirm_retry", True) not in events  # never the same question twice
-    assert events[:4] == [SlotSet("theme", "overig"), SlotSet("intake_theme", "overig"),
-                          SlotSet("intake_confirmed", True), SlotSet("theme_needed", False)]
-    assert events[-1] != SlotSet(REQ, "intake_theme")
+    for vague in ("gaat over school", "nee nog niet"):
+        tracker = with_message(load_tracker("form_confirm"), parse(vague, "vraag_overig", 0.5))
+        tracker.slots.update({REQ: "intake_theme", "theme_needed": True, "theme": read_before})
+        events, _ = validate(tracker)
+        assert SlotSet("confirm_retry", True) not in events  # never the same question twice
+        assert events[:4] == [SlotSet("theme", goes_on_as), SlotSet("intake_theme", goes_on_as),
+                              SlotSet("intake_confirmed", True), SlotSet("theme_needed", False)], vague
+        assert events[-1] != SlotSet(REQ, "intake_theme")
 
 
 def test_the_case_told_at_the_confirmation_shows_its_theme_when_read_surely(contact_db):

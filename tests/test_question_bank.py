@@ -310,6 +310,8 @@ def test_answered_by_ignores_accents_and_case():
     ("protocol_gevolgd", "Het protocol hebben we wel gevolgd, er zijn gesprekken geweest.", "ja"),
     ("protocol_gevolgd", "Het protocol hebben we niet gevolgd.", "nee"),
     ("protocol_gevolgd", "Ze wordt overal buiten gehouden.", None),
+    ("wie_op_de_hoogte", "geen idee eigenlijk, ik heb nog met niemand overlegd", "nee"),
+    ("wie_op_de_hoogte", "de directie weet het", "ja"),
 ])
 def test_words_typed_for_another_question_answer_this_one_by_the_clause_that_states_it(key, text, told):
     assert qb.told_answer(key, text) == told
