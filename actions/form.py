@@ -227,10 +227,7 @@ class ValidateIntakeForm(FormValidationAction):
         can answer, surely or likely; without any answer it is a question of its own, for its own contact."""
         if not intake.asks_on_the_side(reply):
             return False
-        role = reply.classification.caller_role or tracker.get_slot("caller_role")
-        sure = answers.choose(reply.classification.answers, tracker.get_slot("school_type"), role)
-        answerable = sure is not None and new_answer(sure.key, tracker)
-        return answerable or ValidateIntakeForm.likely_answer(reply, tracker) is not None
+        return answer_of(reply, tracker) is not None or answer_of(reply, tracker, likely=True) is not None
 
     @staticmethod
     def retype(question_type: str, tracker: Tracker) -> EventList:
@@ -256,7 +253,7 @@ class ValidateIntakeForm(FormValidationAction):
         """Such a question with a likely answer only: offered first ("Gaat het je hierom?"), as at the start of a
         conversation, and given on a yes; the honest line when there is none. The question on screen is passed
         over either way."""
-        offered = ValidateIntakeForm.likely_answer(reply, tracker)
+        offered = answer_of(reply, tracker, likely=True)
         if offered is None:
             return ValidateIntakeForm.honest_in_passing(reply, dispatcher, tracker)
         text = redact(reply.text)
@@ -275,16 +272,6 @@ class ValidateIntakeForm(FormValidationAction):
         return [SlotSet(slot, value), SlotSet("intake_text", joined), *retheme(reply, tracker)]
 
     @staticmethod
-    def likely_answer(reply: intake.Reply, tracker: Tracker) -> answers.Answer | None:
-        """The answer worth offering for a typed question (below the answer threshold), not given already."""
-        read = reply.classification
-        if reply.is_payload or not read.suggestion:
-            return None
-        role = read.caller_role or tracker.get_slot("caller_role")
-        offered = answers.choose([read.suggestion], tracker.get_slot("school_type"), role)
-        return offered if offered is not None and new_answer(offered.key, tracker) else None
-
-    @staticmethod
     def passing_check(reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
         """Yes to the offer in passing: that answer, then on with the questions. The question put another way
         ("nee, ik bedoel ...") gets its own sure answer, or its own likely one offered; anything else the honest
@@ -299,7 +286,7 @@ class ValidateIntakeForm(FormValidationAction):
             chosen = answers.by_key().get(offer.get("key") or "")
         else:
             chosen = ValidateIntakeForm.sure_answer(reply, tracker, side=True) if more else None
-            other = ValidateIntakeForm.likely_answer(reply, tracker) if asked and chosen is None else None
+            other = answer_of(reply, tracker, likely=True) if asked and chosen is None else None
             if other is not None and other.key != offer.get("key"):
                 question = {"key": other.key, "question": text}
                 return [SlotSet("passing_offer", question), SlotSet("passing_check", None), *kept]
@@ -468,13 +455,12 @@ class ValidateIntakeForm(FormValidationAction):
         if answer == "nee" and asked:
             # "nee, ze wil geen melding maken, mag ik het dan toch doorgeven?": the question is never passed over.
             dispatcher.utter_message(text=spec["going_on_asked"], **tag(utterances.NOTED, "no_danger"))
-            given = self.answer_asked_along(reply, dispatcher, tracker)
-            if given:
-                dispatcher.utter_message(
-                    text=intake.texts()["answer"]["back_to_questions"], **tag(utterances.NOTED, "back_to_questions")
-                )
+            along = answer_of(reply, tracker)
+            if along is not None:
+                answer_then_on(dispatcher, tracker, along)
             else:
                 honest_or_duty(redact(reply.text), dispatcher, tracker, "none_in_passing")
+            given = [answer_given(along.key, tracker)] if along is not None else []
             events: EventList = [*given, SlotSet("danger_check", answer)]
             return [*events, SlotSet("intake_text", intake.joined_text(tracker.get_slot("intake_text"), reply.text))]
         if answer == "nee":
@@ -578,11 +564,8 @@ class ValidateIntakeForm(FormValidationAction):
     @staticmethod
     def own_answer(reply: intake.Reply, tracker: Tracker) -> answers.Answer | None:
         """The reply's own sure knowledge-base answer, other than the one offered and those given."""
-        role = reply.classification.caller_role or tracker.get_slot("caller_role")
-        answer = answers.choose(reply.classification.answers, tracker.get_slot("school_type"), role)
-        if answer is None or answer.key == tracker.get_slot("answer_suggested") or not new_answer(answer.key, tracker):
-            return None
-        return answer
+        answer = answer_of(reply, tracker)
+        return None if answer is None or answer.key == tracker.get_slot("answer_suggested") else answer
 
     def answer_feedback(
         self, reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker
@@ -618,11 +601,8 @@ class ValidateIntakeForm(FormValidationAction):
         aanstellen?" after an answer about the law may read as vertrouwenswerk, but the answer that serves
         it is about the law, so it is the same contact's follow-up, not a case of its own.
         """
-        if reply.is_payload or not intake.is_question(reply.text):
-            return None
-        role = reply.classification.caller_role or tracker.get_slot("caller_role")
-        answer = answers.choose(reply.classification.answers, tracker.get_slot("school_type"), role)
-        if answer is None or not new_answer(answer.key, tracker):
+        answer = answer_of(reply, tracker) if intake.is_question(reply.text) else None
+        if answer is None:
             return None
         theme = tracker.get_slot("theme")
         if intake.says_new_topic(reply.text):
@@ -652,14 +632,8 @@ class ValidateIntakeForm(FormValidationAction):
         if reply.is_payload or not intake.is_question(reply.text):
             return None
         read = reply.classification
-        school = tracker.get_slot("school_type")
-        given_before = tracker.get_slot("answers_given") or []
-        role = read.caller_role or tracker.get_slot("caller_role")
-        answer = answers.choose(read.answers, school, role)
-        offered = answers.choose([read.suggestion], school, role) if read.suggestion else None
-        answer = answer if answer is not None and answer.key not in given_before else None
-        offered = offered if offered is not None and offered.key not in given_before else None
-        chosen = answer or offered
+        answer = answer_of(reply, tracker)
+        chosen = answer or answer_of(reply, tracker, likely=True)
         if chosen is None:
             return None
         contact_log.update_contact(tracker.sender_id, theme=read.theme, question_type=read.question_type)
@@ -700,14 +674,10 @@ class ValidateIntakeForm(FormValidationAction):
     def answer_asked_along(reply: intake.Reply, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
         """The sure knowledge-base answer to a question told along with another step (the questions skipped, the
         danger check answered), with its source; nothing when there is none."""
-        read = reply.classification
-        role = read.caller_role or tracker.get_slot("caller_role")
-        answer = None if reply.is_payload else answers.choose(read.answers, tracker.get_slot("school_type"), role)
-        if answer is None or not new_answer(answer.key, tracker):
+        answer = answer_of(reply, tracker)
+        if answer is None:
             return []
-        spec = intake.texts()["answer"]
-        text = answers.reply_text(answer, tracker.get_slot("school_type"), spec)
-        dispatcher.utter_message(text=text, **tag(utterances.ANSWER, answer.key))
+        say_answer(dispatcher, tracker, answer)
         return [answer_given(answer.key, tracker)]
 
     @staticmethod
@@ -989,13 +959,28 @@ def offer_answer(dispatcher: CollectingDispatcher, key: str, asks: str) -> Event
     return []
 
 
+def answer_of(reply: intake.Reply, tracker: Tracker, likely: bool = False) -> answers.Answer | None:
+    """The knowledge-base answer the model is sure of for a typed message (`likely`: the one worth offering,
+    below the answer threshold), for the user's sector and role, and not given in this conversation yet."""
+    read = reply.classification
+    keys = ([read.suggestion] if read.suggestion else []) if likely else read.answers
+    if reply.is_payload or not keys:
+        return None
+    answer = answers.choose(keys, tracker.get_slot("school_type"), read.caller_role or tracker.get_slot("caller_role"))
+    return answer if answer is not None and new_answer(answer.key, tracker) else None
+
+
+def say_answer(dispatcher: CollectingDispatcher, tracker: Tracker, answer: answers.Answer) -> None:
+    """The answer for the user's sector, with its source."""
+    text = answers.reply_text(answer, tracker.get_slot("school_type"), intake.texts()["answer"])
+    dispatcher.utter_message(text=text, **tag(utterances.ANSWER, answer.key))
+
+
 def answer_then_on(dispatcher: CollectingDispatcher, tracker: Tracker, answer: answers.Answer) -> None:
     """An answer given at a question of the intake, then the word that the questions go on."""
-    spec = intake.texts()["answer"]
-    dispatcher.utter_message(
-        text=answers.reply_text(answer, tracker.get_slot("school_type"), spec), **tag(utterances.ANSWER, answer.key)
-    )
-    dispatcher.utter_message(text=spec["back_to_questions"], **tag(utterances.NOTED, "back_to_questions"))
+    say_answer(dispatcher, tracker, answer)
+    back = intake.texts()["answer"]["back_to_questions"]
+    dispatcher.utter_message(text=back, **tag(utterances.NOTED, "back_to_questions"))
 
 
 class ActionAskSuggestionCheck(Action):

@@ -280,8 +280,36 @@ class UrgencyDetector(persistence.TrainedComponent):
         return training_data
 
 
+class IntentGuard(GraphComponent):
+    """Hands a message the model gave `intent` to the best-ranked question intent when `overrules` says so."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {}
+
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context) -> IntentGuard:
+        return cls({**cls.get_default_config(), **config})
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._config = config
+
+    def overrules(self, message: Message) -> bool:
+        raise NotImplementedError
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            if intent.get(INTENT_NAME_KEY) == self._config["intent"] and self.overrules(message):
+                prefer_best_question(message)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class OutOfScopeGuard(GraphComponent):
+class OutOfScopeGuard(IntentGuard):
     """A message about the conversation itself is never out of scope.
 
     "wat moet ik nu doen?" reads as out_of_scope (it is the tail of "mijn wasmachine lekt, wat moet ik
@@ -295,28 +323,14 @@ class OutOfScopeGuard(GraphComponent):
     def get_default_config() -> dict[str, Any]:
         return {"intent": "out_of_scope"}
 
-    @classmethod
-    def create(cls, config, model_storage, resource, execution_context) -> OutOfScopeGuard:
-        return cls({**cls.get_default_config(), **config})
-
-    def __init__(self, config: dict[str, Any]) -> None:
-        self._config = config
-
-    def process(self, messages: list[Message]) -> list[Message]:
+    def overrules(self, message: Message) -> bool:
         from bot.intake_reading import meta_of  # the dialogue's vocabulary; imported late, it imports this package
 
-        for message in messages:
-            intent = message.get(INTENT) or {}
-            if intent.get(INTENT_NAME_KEY) == self._config["intent"] and meta_of(message.get(TEXT) or ""):
-                prefer_best_question(message)
-        return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
+        return meta_of(message.get(TEXT) or "") is not None
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class InformGuard(GraphComponent):
+class InformGuard(IntentGuard):
     """`inform` only gives a role or school type ("ik ben ib'er op een vmbo").
 
     A message that says clearly more ("ik ben ib'er en wil ons pestprotocol
@@ -328,27 +342,10 @@ class InformGuard(GraphComponent):
     def get_default_config() -> dict[str, Any]:
         return {"intent": "inform", "max_other_words": 4}
 
-    @classmethod
-    def create(cls, config, model_storage, resource, execution_context) -> InformGuard:
-        return cls({**cls.get_default_config(), **config})
-
-    def __init__(self, config: dict[str, Any]) -> None:
-        self._config = config
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            intent = message.get(INTENT) or {}
-            if intent.get(INTENT_NAME_KEY) != self._config["intent"]:
-                continue
-            text = message.get(TEXT) or ""
-            for entity in sorted(message.get(ENTITIES, []), key=lambda e: -e.get("start", 0)):
-                if entity.get("entity") in CALLER_ENTITIES:
-                    text = text[: entity["start"]] + " " + text[entity["end"] :]
-            other_words = [w for w in text.split() if any(c.isalnum() for c in w)]
-            if len(other_words) <= self._config["max_other_words"]:
-                continue
-            prefer_best_question(message)
-        return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
+    def overrules(self, message: Message) -> bool:
+        text = message.get(TEXT) or ""
+        for entity in sorted(message.get(ENTITIES, []), key=lambda e: -e.get("start", 0)):
+            if entity.get("entity") in CALLER_ENTITIES:
+                text = text[: entity["start"]] + " " + text[entity["end"] :]
+        other_words = [w for w in text.split() if any(c.isalnum() for c in w)]
+        return len(other_words) > self._config["max_other_words"]
