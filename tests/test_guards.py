@@ -31,15 +31,19 @@ def test_other_intents_are_left_alone():
     assert read("dat was het", ranking) == "thanks"
 
 
-@pytest.mark.parametrize("text, role_at, intent", [
-    ("ik ben ib'er op een vmbo", (7, 12), "inform"),                                     # a role and a school type
-    ("ik ben ib'er en wil ons pestprotocol herschrijven", (7, 12), "vraag_pesten_beleid"),  # says more: a question
+ROLE = {"entity": "caller_role", "value": "ib_zorg", "start": 7, "end": 12}
+
+
+@pytest.mark.parametrize("text, entities, intent", [
+    # A role and a school type: the mentions do not count as words of a question.
+    ("ik ben ib'er op een vmbo", [ROLE, {"entity": "school_type", "value": "vo", "start": 20, "end": 24}], "inform"),
+    ("ik ben ib'er en wil ons pestprotocol herschrijven", [ROLE], "vraag_pesten_beleid"),  # says more: a question
 ])
-def test_inform_only_gives_a_role_or_school_type(text, role_at, intent):
+def test_inform_only_gives_a_role_or_school_type(text, entities, intent):
     from bot.nlp.components import InformGuard
 
     ranking = [{"name": "inform", "confidence": 0.6}, {"name": "vraag_pesten_beleid", "confidence": 0.3}]
-    entity = {"entity": "caller_role", "value": "ib_zorg", "start": role_at[0], "end": role_at[1]}
-    message = Message(data={"text": text, "intent": dict(ranking[0]), "intent_ranking": ranking, "entities": [entity]})
+    message = Message(data={"text": text, "intent": dict(ranking[0]), "intent_ranking": ranking,
+                            "entities": [dict(e) for e in entities]})
     [processed] = InformGuard(InformGuard.get_default_config()).process([message])
     assert processed.get("intent")["name"] == intent
