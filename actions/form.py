@@ -59,7 +59,8 @@ SKIP_INTENTS = ("dont_know", "deny", "stop")
 def asks_without_an_answer(reply: intake.Reply) -> bool:
     """A typed practical question (a question intent, asked as one) where an answer to the intake was expected;
     one with a sure knowledge-base answer is answered before this is asked (answer_in_passing)."""
-    long_enough = len(reply.text.split()) >= int(intake.texts()["new_question"]["min_words"])
+    # "moeten we aangifte doen?" is short, and still no answer to the question on screen.
+    long_enough = len(reply.text.split()) >= int(intake.texts()["new_question"]["practical_min_words"])
     # "We hebben de vertrouwensinspecteur gebeld. Moeten we die aangifte echt doen?" may read as `inform`
     # (the story first) or as nothing sure: still a question that should hear it has no fixed answer.
     may_ask = labels.labels_of_intent(reply.intent) is not None or reply.intent in (labels.FALLBACK_INTENT, "inform")

@@ -648,9 +648,10 @@ class ActionFallback(Action):
             checked = reply_to_the_referral_check(dispatcher, tracker)
             if checked is not None:
                 return checked
-            if (as_question and intake.is_question(text)) or intake.meta_of(text) == "advice_now":
-                # "Hoe ga ik daarmee om?", "wat moet ik nu doen?" after the referral ask about the next steps
-                # at school, which the referral offered to think through: its intake.
+            asks = (as_question and intake.is_question(text)) or intake.asks_practically(text)
+            if asks or intake.meta_of(text) == "advice_now":
+                # "Hoe ga ik daarmee om?", "moeten we aangifte doen?", "wat moet ik nu doen?" after the referral
+                # ask about the next steps at school, which the referral offered to think through: its intake.
                 return [FollowupAction("action_start_intake")]
             # "ok, ik bel ze nu", "de conciërge heeft 112 gebeld": calm, never "sorry, ik begrijp je niet".
             noted_after_referral(dispatcher, tracker, spec["after_referral"])

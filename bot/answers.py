@@ -50,6 +50,9 @@ class Answer:
     sources: tuple[Source, ...]
     unverified: bool
     examples: tuple[str, ...]
+    # For a sector this answer does not hold for, the answer that does ("Moeten wij een anti-pestcoördinator
+    # hebben?" from the mbo: the Wet veiligheid op school does not apply there): (sector, key) pairs.
+    elsewhere: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,9 @@ def _checked(path: Path, data: Mapping[str, Any], today: date) -> list[Finding]:
                     name, f"source '{source.get('title')}' was checked on {checked}: older than a year", fatal=False
                 )
             )
+    for sector in data.get("elsewhere") or {}:
+        if sector not in labels.school_types() or sector in data["sectors"]:
+            found.append(Finding(name, f"elsewhere: '{sector}' is not a school type the answer leaves out"))
     examples = data["examples"] or ()
     if not 6 <= len(examples) <= 10:
         found.append(Finding(name, f"{len(examples)} example questions (6-10)"))
@@ -144,7 +150,25 @@ def check(folder: Path = FOLDER, today: date | None = None) -> list[Finding]:
             if norm in owners and owners[norm] != path.stem:
                 findings.append(Finding(path.name, f"example '{example}' is also under '{owners[norm]}'"))
             owners.setdefault(norm, path.stem)
-    return findings
+    return findings + _checked_elsewhere(paths)
+
+
+def _checked_elsewhere(paths: Sequence[Path]) -> list[Finding]:
+    """Each answer named under `elsewhere` exists and holds for the sector it is named for."""
+    sectors = {}
+    pointers = []
+    for path in paths:
+        try:
+            data = _read(path)
+        except (yaml.YAMLError, ValueError):
+            continue  # reported above
+        sectors[path.stem] = set(data.get("sectors") or ())
+        pointers += [(path.name, str(sector), str(key)) for sector, key in (data.get("elsewhere") or {}).items()]
+    return [
+        Finding(name, f"elsewhere: '{key}' is no answer for {sector}")
+        for name, sector, key in pointers
+        if sector not in sectors.get(key, set())
+    ]
 
 
 def _answer(data: Mapping[str, Any]) -> Answer:
@@ -159,6 +183,7 @@ def _answer(data: Mapping[str, Any]) -> Answer:
         sources=tuple(Source(s["title"], s["url"], s["checked_on"], s.get("article")) for s in data["sources"]),
         unverified=bool(data["unverified"]),
         examples=tuple(data["examples"]),
+        elsewhere=tuple((str(sector), str(key)) for sector, key in (data.get("elsewhere") or {}).items()),
     )
 
 
@@ -199,12 +224,14 @@ def choose(keys: Sequence[str], sector: str | None, role: str | None = None) -> 
     """The best answer (keys best first) that holds for the user's sector and speaks to their role; None
     when none does.
 
-    A question an mbo teacher asks about the Wet veiligheid op school must not get the po/vo answer:
-    the next candidate that applies (often the mbo one) is given, or none at all.
+    A question an mbo teacher asks about the Wet veiligheid op school must not get the po/vo answer: the
+    answer its `elsewhere` names for the mbo, else the next candidate that applies, or none at all.
     """
     known = by_key()
     for key in keys:
         answer = known.get(key)
+        if answer is not None and not applies_to(answer, sector):
+            answer = known.get(dict(answer.elsewhere).get(str(sector), ""))  # the answer for that sector
         if answer is not None and applies_to(answer, sector) and speaks_to(answer, role):
             return answer
     return None

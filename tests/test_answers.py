@@ -54,6 +54,8 @@ def test_a_sound_answer_has_no_findings(tmp_path):
     ({"theme": "veiligheid"}, "theme 'veiligheid' is not a theme of labels.md"),
     ({"sources": []}, "no source"),
     ({"examples": ["een vraag?"] * 2}, "2 example questions (6-10)"),
+    ({"elsewhere": {"vo": "wvos_mbo"}}, "elsewhere: 'vo' is not a school type the answer leaves out"),
+    ({"elsewhere": {"mbo": "bestaat_niet"}}, "elsewhere: 'bestaat_niet' is no answer for mbo"),
 ])
 def test_each_fault_is_named(tmp_path, change, expected):
     write(tmp_path, {**GOOD, **change})
