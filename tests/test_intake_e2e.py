@@ -201,6 +201,19 @@ def test_a_question_on_the_side_is_answered_and_the_questions_about_the_case_go_
     assert [a.question_key for a in contact.answers] == ["antwoord:geen", "antwoord:klachtenregeling_verplicht"]
 
 
+def test_what_to_do_now_after_a_referral_for_suicidal_thoughts_starts_the_next_steps(closed):
+    """Never "daar kan ik je niet mee helpen" (the words alone read as out of scope)."""
+    bot, db = closed
+    me = "e2e-wat-nu"
+    referral = joined(bot.say(me, "Een leerling zei vandaag tegen mij dat ze niet meer wil leven. Ik ben haar mentor."))
+    assert "**113**" in referral
+    bot.say(me, "ze is nu thuis bij haar moeder")
+    replies = texts(bot.say(me, "wat moet ik nu doen?"))
+    assert replies[0] == "Dan denk ik nu met je mee over de volgende stappen op school."
+    assert not any("niet mee helpen" in r or "geen vast antwoord" in r for r in replies)
+    assert bot.tracker(me).active_loop_name == "intake_form"
+
+
 def test_a_pupil_gets_a_warm_referral_and_a_yes_answers_its_check_question(closed):
     bot, db = closed
     me = "e2e-leerling"
