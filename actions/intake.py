@@ -274,6 +274,11 @@ class ActionStartIntake(Action):
             # A pupil telling more after the warm referral: heard, no new intake with the same advice again.
             return kept_profile(tracker) + noted_after_advice(dispatcher, tracker)
         conversation = tracker.sender_id
+        if self.answered_just_now(dispatcher, tracker, result):
+            # "en welke van de twee begeleidt iemand bij een klacht?" right after that answer: pointed back at it,
+            # with the way to a person; never the same answer again, nor a new intake on the same question.
+            log_read(conversation, redact(typed), result)
+            return kept_profile(tracker) + [FollowupAction("action_listen")]
         if intake_done(tracker):
             # The previous intake got its advice or its answer: it is done, not abandoned.
             contact_log.close_contact(conversation, status="afgerond")
@@ -331,6 +336,20 @@ class ActionStartIntake(Action):
             + ([SlotSet("danger_check", tracker.get_slot("danger_check"))] if switched else [])
             + hurried
         )
+
+    @staticmethod
+    def answered_just_now(dispatcher: CollectingDispatcher, tracker: Tracker, result: Classification) -> bool:
+        """The best answer to this question is one this intake gave: the user is pointed back at it (said here)."""
+        role = result.caller_role or tracker.get_slot("caller_role")
+        answer = answers.choose(result.answers, result.school_type or tracker.get_slot("school_type"), role)
+        given = [*(tracker.get_slot("answers_given") or []), tracker.get_slot("answer_key")]
+        if answer is None or answer.key not in given:
+            return False
+        line = intake.texts()["answer"]["given_before"].format(
+            title=answer.title, helpdesk=qb.helpdesk_phone(), hours=hours.opening_hours_text()
+        )
+        dispatcher.utter_message(text=line, **tag(utterances.NO_ANSWER, "given_before"))
+        return True
 
     @staticmethod
     def spared_the_questions(

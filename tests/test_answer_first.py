@@ -318,6 +318,24 @@ def test_the_start_offers_a_likely_answer_instead_of_the_honest_line(contact_db)
     assert not [m for m in messages if m["text"].startswith("Daar heb ik geen vast antwoord op.")]
 
 
+def test_a_new_question_whose_answer_was_just_given_is_pointed_back_at_not_answered_again(contact_db):
+    from actions.intake import ActionStartIntake
+
+    question = "en welke van de twee begeleidt iemand bij een klacht?"
+    key = "verschil_contactpersoon_vertrouwenspersoon"
+    message = parse(question, "vraag_vertrouwenswerk_overig", 0.8, entities={"answer": key})
+    tracker = with_message(load_tracker("question_pesten"), message)
+    events, messages = run(ActionStartIntake(), tracker)
+    assert SlotSet("answer_key", key) in events  # the first time: the answer
+    tracker.slots.update(answer_key=key, answers_given=[key])
+    events, messages = run(ActionStartIntake(), tracker)
+    assert events[-1] == FollowupAction("action_listen")  # no new intake on the same question
+    assert not [e for e in events if e.get("name") == "answer_key"]
+    pointer = [m["text"] for m in messages if m["text"].startswith("Dat staat in mijn antwoord hierboven")]
+    assert len(pointer) == 1 and answers.by_key()[key].title in pointer[0]
+    assert not [m for m in messages if m["text"].startswith(answers.by_key()[key].answer[:40])]
+
+
 def test_no_questions_wanted_at_the_offer_is_a_yes_to_its_answer_without_the_questions(contact_db):
     opened()
     said = "waarom moet je dat weten? ik wil geen vragen beantwoorden, gewoon het verschil graag"
