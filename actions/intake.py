@@ -150,7 +150,8 @@ def noted_after_advice(dispatcher: CollectingDispatcher, tracker: Tracker) -> Ev
     key = AFTER_ADVICE_BY_AGE[age] if age is not None else "after_advice"
     if age == referrals.MINOR:
         texts = [spec[k].format(**fill) for k in pupil_notes(reply.text)]
-        text = next((t for t in texts if t != last_bot_text(tracker)), texts[-1])
+        said_last = last_bot_text(tracker)
+        text = next((t for t in texts if t != said_last), texts[-1])
     else:
         text = spec[key].format(**fill)
     dispatcher.utter_message(text=text, **tag(utterances.NOTED, "after_advice"))
@@ -342,8 +343,7 @@ class ActionStartIntake(Action):
         """The best answer to this question is one this intake gave: the user is pointed back at it (said here)."""
         role = result.caller_role or tracker.get_slot("caller_role")
         answer = answers.choose(result.answers, result.school_type or tracker.get_slot("school_type"), role)
-        given = [*(tracker.get_slot("answers_given") or []), tracker.get_slot("answer_key")]
-        if answer is None or answer.key not in given:
+        if answer is None or new_answer(answer.key, tracker):
             return False
         line = intake.texts()["answer"]["given_before"].format(
             title=answer.title, helpdesk=qb.helpdesk_phone(), hours=hours.opening_hours_text()

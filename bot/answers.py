@@ -135,6 +135,8 @@ def check(folder: Path = FOLDER, today: date | None = None) -> list[Finding]:
     today = today or date.today()
     findings: list[Finding] = []
     owners: dict[str, str] = {}
+    sectors: dict[str, set[str]] = {}
+    pointers: list[tuple[str, str, str]] = []
     paths = sorted(folder.glob("*.yml"))
     if not paths:
         return [Finding(str(folder), "no answers")]
@@ -145,26 +147,15 @@ def check(folder: Path = FOLDER, today: date | None = None) -> list[Finding]:
             findings.append(Finding(path.name, f"cannot be read: {error}"))
             continue
         findings += _checked(path, data, today)
+        sectors[path.stem] = set(data.get("sectors") or ())
+        pointers += [(path.name, str(sector), str(key)) for sector, key in (data.get("elsewhere") or {}).items()]
         for example in data.get("examples") or ():
             norm = _normalise(str(example))
             if norm in owners and owners[norm] != path.stem:
                 findings.append(Finding(path.name, f"example '{example}' is also under '{owners[norm]}'"))
             owners.setdefault(norm, path.stem)
-    return findings + _checked_elsewhere(paths)
-
-
-def _checked_elsewhere(paths: Sequence[Path]) -> list[Finding]:
-    """Each answer named under `elsewhere` exists and holds for the sector it is named for."""
-    sectors = {}
-    pointers = []
-    for path in paths:
-        try:
-            data = _read(path)
-        except (yaml.YAMLError, ValueError):
-            continue  # reported above
-        sectors[path.stem] = set(data.get("sectors") or ())
-        pointers += [(path.name, str(sector), str(key)) for sector, key in (data.get("elsewhere") or {}).items()]
-    return [
+    # Each answer named under `elsewhere` exists and holds for the sector it is named for.
+    return findings + [
         Finding(name, f"elsewhere: '{key}' is no answer for {sector}")
         for name, sector, key in pointers
         if sector not in sectors.get(key, set())
